@@ -1,0 +1,23 @@
+"""twitchcheck: why does my nose twitch? Exact, cited decision support (not a diagnosis)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from twitchcheck.assess import Assessment
+
+
+def assess(**kwargs: Any) -> Assessment:
+    """Assess reported findings; see :func:`twitchcheck.assess.assess`.
+
+    Imported lazily so that ``import twitchcheck`` stays cheap and side-effect free.
+    """
+    from twitchcheck.assess import assess as _assess
+
+    return _assess(**kwargs)
+
+
+__all__ = ["__version__", "assess"]

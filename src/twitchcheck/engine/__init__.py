@@ -1,0 +1,1 @@
+"""The engine: pure, deterministic inference, triage and interview logic (no I/O)."""

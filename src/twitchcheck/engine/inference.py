@@ -1,0 +1,354 @@
+"""Exact posterior marginals in a two-layer noisy-OR network with leak (the shape of QMR-DT).
+
+The model: causes ``d_j`` are independent a priori with ``P(d_j = 1) = prior_j``; findings are
+independent given the causes, with
+
+    P(finding f absent | causes) = (1 - leak_f) * prod_j (1 - q_jf) ** d_j.
+
+**Negative findings** factorise over causes (Quickscore, Heckerman 1989): each absent finding
+multiplies cause ``j``'s "present" weight by ``1 - q_jf``. They are absorbed in linear time.
+
+**Positive findings** couple the causes they share. Quickscore sums ``2^m`` terms of alternating
+sign over subsets of the ``m`` positives; the terms cancel and the answer drifts (by 1e-3 at ten
+positives on some networks). This module computes the same sum without any subtraction: a
+forward-backward pass over the causes linked to the positives, whose state is *which positives
+have already been switched on* (a vector of ``2^m`` probabilities). Switching is noisy-OR's own
+mechanism: the leak switches finding ``f`` on with probability ``leak_f``, and an active cause
+``j`` switches it on with probability ``q_jf``. Every quantity is a sum of products of
+probabilities, so the relative rounding error stays near machine precision however many
+positives there are (measured within 1e-12 of brute-force enumeration in the tests).
+
+Cost: ``O(L * 2^m)`` per connected group of positives, with ``L`` the number of links between
+the positives and their causes. Positives that share no cause are solved independently, so
+``m`` is the size of the largest group. Above :data:`MAX_EXACT_POSITIVES` positives in one group
+the engine switches to a documented approximation (:func:`_approximate_component`).
+
+Everything here is pure and deterministic: no I/O, no randomness, no global state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from twitchcheck.errors import NetworkError
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+#: The largest number of positive findings in one connected group solved exactly. The state
+#: vector has ``2^m`` entries: at 20 that is 8 MiB per vector and about a second of work.
+MAX_EXACT_POSITIVES = 20
+
+#: How many backward vectors may be kept at once (entries, not bytes): beyond this the
+#: backward pass is recomputed in blocks from checkpoints, trading time for memory.
+_STATE_BUDGET = 1 << 23
+
+
+@dataclass(frozen=True)
+class NoisyOrNetwork:
+    """A two-layer noisy-OR network: ``links[j, f]`` is P(f | cause j alone), 0 when unlinked.
+
+    ``priors`` are the default priors; :func:`posteriors` accepts per-person priors instead.
+    The constructor checks shapes and ranges (as pgmpy checks a model before inference).
+    """
+
+    priors: FloatArray
+    leaks: FloatArray
+    links: FloatArray
+    # Derived, sparse views used by the inference (filled in __post_init__).
+    _parents: tuple[IntArray, ...] = field(init=False, repr=False, compare=False)
+    _log_absent: FloatArray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        priors = np.ascontiguousarray(self.priors, dtype=np.float64)
+        leaks = np.ascontiguousarray(self.leaks, dtype=np.float64)
+        links = np.ascontiguousarray(self.links, dtype=np.float64)
+        if priors.ndim != 1 or leaks.ndim != 1 or links.ndim != 2:
+            raise NetworkError("priors and leaks must be vectors and links a matrix")
+        if links.shape != (priors.size, leaks.size):
+            raise NetworkError(
+                f"links has shape {links.shape}, expected (causes, findings) = "
+                f"({priors.size}, {leaks.size})"
+            )
+        _check_open_unit("priors", priors)
+        _check_open_unit("leaks", leaks)
+        if not np.all(np.isfinite(links)) or np.any(links < 0.0) or np.any(links >= 1.0):
+            raise NetworkError("every link probability must lie in [0, 1)")
+        object.__setattr__(self, "priors", priors)
+        object.__setattr__(self, "leaks", leaks)
+        object.__setattr__(self, "links", links)
+        parents = tuple(np.flatnonzero(links[:, f]) for f in range(leaks.size))
+        object.__setattr__(self, "_parents", parents)
+        object.__setattr__(self, "_log_absent", np.log1p(-links))
+
+    @property
+    def n_causes(self) -> int:
+        return int(self.priors.size)
+
+    @property
+    def n_findings(self) -> int:
+        return int(self.leaks.size)
+
+    def parents_of(self, finding: int) -> IntArray:
+        return self._parents[finding]
+
+
+def _check_open_unit(name: str, values: FloatArray) -> None:
+    if not np.all(np.isfinite(values)) or np.any(values <= 0.0) or np.any(values >= 1.0):
+        raise NetworkError(f"every value of {name} must lie strictly between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """Posterior marginals ``P(cause j active | evidence)`` and ``log P(evidence)``."""
+
+    marginals: FloatArray
+    log_evidence: float
+    method: Literal["exact", "approximate"]
+    largest_group: int
+
+
+def _validate_evidence(net: NoisyOrNetwork, present: IntArray, absent: IntArray) -> None:
+    for name, idx in (("present", present), ("absent", absent)):
+        if idx.size and (idx.min() < 0 or idx.max() >= net.n_findings):
+            raise NetworkError(f"{name} holds a finding index outside 0..{net.n_findings - 1}")
+        if np.unique(idx).size != idx.size:
+            raise NetworkError(f"{name} holds the same finding twice")
+    if np.intersect1d(present, absent).size:
+        raise NetworkError("a finding cannot be both present and absent")
+
+
+def absorb_negatives(
+    net: NoisyOrNetwork, priors: FloatArray, absent: IntArray
+) -> tuple[FloatArray, float]:
+    """Cause priors updated by the absent findings, and ``log P(all absent)``.
+
+    Absent findings factorise over causes: cause j's "active" weight is multiplied by
+    ``prod_f (1 - q_jf)``; the leak contributes ``prod_f (1 - leak_f)``.
+    """
+    log_on = np.log(priors) + net._log_absent[:, absent].sum(axis=1)
+    log_off = np.log1p(-priors)
+    log_norm = np.logaddexp(log_on, log_off)
+    adjusted = np.exp(log_on - log_norm)
+    log_evidence = float(np.log1p(-net.leaks[absent]).sum() + log_norm.sum())
+    return adjusted, log_evidence
+
+
+def _components(net: NoisyOrNetwork, present: IntArray) -> list[tuple[IntArray, IntArray]]:
+    """Split the positives into groups that share no cause: ``[(findings, causes), ...]``.
+
+    Deterministic: groups come out ordered by their smallest finding index.
+    """
+    parent = {int(f): int(f) for f in present}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owner: dict[int, int] = {}
+    for f in present:
+        for c in net.parents_of(int(f)):
+            c = int(c)
+            if c in owner:
+                ra, rb = find(owner[c]), find(int(f))
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+            else:
+                owner[c] = int(f)
+    groups: dict[int, list[int]] = {}
+    for f in sorted(parent):
+        groups.setdefault(find(f), []).append(f)
+    out = []
+    for root in sorted(groups):
+        fs = np.array(groups[root], dtype=np.intp)
+        cs = np.unique(np.concatenate([net.parents_of(int(f)) for f in fs]))
+        out.append((fs, cs.astype(np.intp)))
+    return out
+
+
+def _switch_on(state: FloatArray, bit: int, q: float | FloatArray) -> None:
+    """In place: each entry whose ``bit`` is off moves a share ``q`` of its mass to bit on.
+
+    ``state`` has shape (batch, 2^m); ``q`` is a scalar or one value per batch row.
+    """
+    batch, size = state.shape
+    low = 1 << bit
+    view = state.reshape(batch, size // (2 * low), 2, low)
+    qq = q if np.isscalar(q) else np.asarray(q).reshape(batch, 1, 1)
+    view[:, :, 1, :] += view[:, :, 0, :] * qq
+    view[:, :, 0, :] *= 1.0 - qq
+
+
+def _switch_on_transposed(state: FloatArray, bit: int, q: float | FloatArray) -> None:
+    """The transpose of :func:`_switch_on` (used by the backward pass)."""
+    batch, size = state.shape
+    low = 1 << bit
+    view = state.reshape(batch, size // (2 * low), 2, low)
+    qq = q if np.isscalar(q) else np.asarray(q).reshape(batch, 1, 1)
+    view[:, :, 0, :] *= 1.0 - qq
+    view[:, :, 0, :] += view[:, :, 1, :] * qq
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One connected group of positives, prepared for the forward-backward pass."""
+
+    size: int  # number of positives m
+    causes: IntArray  # cause indices in the group
+    bits: tuple[tuple[tuple[int, float], ...], ...]  # per cause: (bit, q) for each linked positive
+    leaks: FloatArray  # leak of each positive
+
+
+def _prepare(net: NoisyOrNetwork, findings: IntArray, causes: IntArray) -> _Group:
+    sub = net.links[np.ix_(causes, findings)]
+    bits = tuple(
+        tuple((int(b), float(sub[row, b])) for b in np.flatnonzero(sub[row])) for row in range(causes.size)
+    )
+    return _Group(int(findings.size), causes, bits, net.leaks[findings].copy())
+
+
+def _initial_state(leaks: FloatArray, batch: int) -> FloatArray:
+    """The distribution over switched-on positives when only the leaks act."""
+    state = np.zeros((batch, 1 << leaks.size), dtype=np.float64)
+    state[:, 0] = 1.0  # nothing switched on yet
+    for bit, leak in enumerate(leaks):
+        _switch_on(state, bit, float(leak))
+    return state
+
+
+def _step(state: FloatArray, p_on: FloatArray, bits: tuple[tuple[int, float], ...]) -> tuple[FloatArray, FloatArray]:
+    """Apply one cause: returns (new state, the state had the cause been active)."""
+    active = state.copy()
+    for bit, q in bits:
+        _switch_on(active, bit, q)
+    p = p_on.reshape(-1, 1)
+    return (1.0 - p) * state + p * active, active
+
+
+def _backward_step(group: _Group, p_on: FloatArray, beta: FloatArray, j: int) -> FloatArray:
+    """From the backward vector after cause ``j`` to the one after cause ``j - 1``."""
+    active = beta.copy()
+    for bit, q in group.bits[j]:
+        _switch_on_transposed(active, bit, q)
+    p = p_on[:, j].reshape(-1, 1)
+    beta = (1.0 - p) * beta + p * active
+    # Rescale (max 1): only ratios of backward vectors are used, never their size.
+    result: FloatArray = beta / beta.max(axis=1, keepdims=True)
+    return result
+
+
+def _backward_block(group: _Group, p_on: FloatArray, end_beta: FloatArray, first: int, last: int) -> list[FloatArray]:
+    """``[beta_first, ..., beta_{last-1}]`` from ``beta_{last-1}``; ``beta_j`` is the backward
+    vector after cause ``j`` (it accounts for every cause after ``j``)."""
+    out = [end_beta]
+    for j in range(last - 1, first, -1):
+        out.append(_backward_step(group, p_on, out[-1], j))
+    out.reverse()
+    return out
+
+
+def _exact_component(group: _Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Exact posteriors of the group's causes and log P(positives | negatives), per batch row.
+
+    ``p_on`` has shape (batch, k): each cause's probability after the negatives.
+    """
+    batch, k = p_on.shape
+    full = (1 << group.size) - 1
+    beta = np.zeros((batch, 1 << group.size), dtype=np.float64)
+    beta[:, full] = 1.0
+
+    # Keep at most `block` backward vectors at once. When every one fits (the usual case) there
+    # is one block and one backward pass; otherwise a first pass keeps the vector that ends each
+    # block (a checkpoint) and each block is recomputed just before the forward pass needs it.
+    block = max(1, min(k, _STATE_BUDGET // max(1, batch << group.size)))
+    checkpoints: dict[int, FloatArray] = {k - 1: beta}
+    if block < k:
+        for j in range(k - 1, 0, -1):
+            beta = _backward_step(group, p_on, beta, j)
+            if j % block == 0:
+                checkpoints[j - 1] = beta
+
+    marginals = np.empty((batch, k), dtype=np.float64)
+    state = _initial_state(group.leaks, batch)
+    for first in range(0, k, block):
+        last = min(k, first + block)
+        betas = _backward_block(group, p_on, checkpoints[last - 1], first, last)
+        for j in range(first, last):
+            active = state.copy()
+            for bit, q in group.bits[j]:
+                _switch_on(active, bit, q)
+            p = p_on[:, j]
+            state = (1.0 - p)[:, None] * state + p[:, None] * active
+            # P(cause j | e) = p * <beta_j, T_j alpha_{j-1}> / <beta_j, alpha_j>
+            num = p * np.einsum("bs,bs->b", betas[j - first], active)
+            den = np.einsum("bs,bs->b", betas[j - first], state)
+            marginals[:, j] = num / den
+    # Each step is a stochastic matrix, so `state` stays a distribution over switched-on sets:
+    # its "all on" entry is P(every positive present | the negatives).
+    log_evidence = np.log(state[:, full])
+    return np.clip(marginals, 0.0, 1.0), log_evidence
+
+
+def _approximate_component(group: _Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Approximation for groups above :data:`MAX_EXACT_POSITIVES` positives.
+
+    The positives are split into chunks of at most MAX_EXACT_POSITIVES, in index order. Each
+    chunk is solved exactly, and the posterior marginals after one chunk become the (again
+    independent) priors of the next: assumed-density filtering. It keeps each chunk's
+    correlations exactly and drops those between chunks. Its error against the exact answer is
+    measured in ``benchmarks/`` (see BENCHMARKS.md).
+    """
+    batch = p_on.shape[0]
+    current = p_on
+    log_evidence = np.zeros(batch)
+    for start in range(0, group.size, MAX_EXACT_POSITIVES):
+        chunk = range(start, min(group.size, start + MAX_EXACT_POSITIVES))
+        bits = tuple(
+            tuple((b - start, q) for b, q in cause_bits if b in chunk) for cause_bits in group.bits
+        )
+        sub = _Group(len(chunk), group.causes, bits, group.leaks[start : chunk.stop])
+        current, log_ev = _exact_component(sub, np.clip(current, 1e-300, 1.0 - 1e-16))
+        log_evidence += log_ev
+    return current, log_evidence
+
+
+def posteriors(
+    net: NoisyOrNetwork,
+    present: npt.ArrayLike = (),
+    absent: npt.ArrayLike = (),
+    priors: FloatArray | None = None,
+) -> Posterior:
+    """Posterior marginal of every cause given present and absent findings (indices).
+
+    Findings in neither list are unknown and carry no evidence. ``priors`` overrides the
+    network's priors (e.g. adjusted for the person's age and sex).
+    """
+    present_idx = np.asarray(present, dtype=np.intp).reshape(-1)
+    absent_idx = np.asarray(absent, dtype=np.intp).reshape(-1)
+    _validate_evidence(net, present_idx, absent_idx)
+    base = net.priors if priors is None else np.asarray(priors, dtype=np.float64)
+    if base.shape != net.priors.shape:
+        raise NetworkError(f"priors must have {net.n_causes} entries")
+    _check_open_unit("priors", base)
+    adjusted, log_evidence = absorb_negatives(net, base, absent_idx)
+    marginals = adjusted.copy()
+    method: Literal["exact", "approximate"] = "exact"
+    largest = 0
+    for findings, causes in _components(net, np.sort(present_idx)):
+        group = _prepare(net, findings, causes)
+        largest = max(largest, group.size)
+        p_on = adjusted[causes].reshape(1, -1)
+        if group.size <= MAX_EXACT_POSITIVES:
+            post, log_ev = _exact_component(group, p_on)
+        else:
+            post, log_ev = _approximate_component(group, p_on)
+            method = "approximate"
+        marginals[causes] = post[0]
+        log_evidence += float(log_ev[0])
+    return Posterior(marginals, log_evidence, method, largest)

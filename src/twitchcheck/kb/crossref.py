@@ -1,0 +1,159 @@
+"""Cross-file checks of a KB whose files each passed the schema: ids and references."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from twitchcheck.errors import KBProblem, suggest
+from twitchcheck.kb import schema as s
+
+LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
+
+
+def _where(index: int, ident: str | None, field: str) -> str:
+    head = f"[{index}]" + (f" (id={ident})" if ident else "")
+    return f"{head} {field}".strip()
+
+
+def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
+    close = suggest(value, known)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unknown {kind} id '{value}'{hint}"
+
+
+def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
+    problems: list[KBProblem] = []
+    add = problems.append
+    meta: s.Meta = parsed["meta.yaml"]
+    sources: list[s.Source] = parsed["sources.yaml"]
+    levels: list[s.TriageLevelText] = parsed["triage_levels.yaml"]
+    causes: list[s.Cause] = parsed["causes.yaml"]
+    findings: list[s.Finding] = parsed["findings.yaml"]
+    links: list[s.Link] = parsed["links.yaml"]
+    structure: s.Structure = parsed["structure.yaml"]
+    rules: list[s.Rule] = parsed["rules.yaml"]
+    muscles: list[s.Muscle] = parsed["anatomy.yaml"]
+    treatments: list[s.Treatment] = parsed["treatments.yaml"]
+    workup: list[s.WorkupStep] = parsed["workup.yaml"]
+    statements: list[s.Statement] = parsed["statements.yaml"]
+
+    # 1. Duplicate ids within each file.
+    for name, items in (
+        ("sources.yaml", sources),
+        ("triage_levels.yaml", levels),
+        ("causes.yaml", causes),
+        ("findings.yaml", findings),
+        ("rules.yaml", rules),
+        ("anatomy.yaml", muscles),
+        ("treatments.yaml", treatments),
+        ("workup.yaml", workup),
+        ("statements.yaml", statements),
+    ):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            ident = item.id
+            if ident in seen:
+                add(KBProblem(name, _where(i, ident, "id"), f"duplicate id (first at [{seen[ident]}])"))
+            else:
+                seen[ident] = i
+
+    source_ids = {x.id for x in sources}
+    cause_ids = {x.id for x in causes}
+    finding_ids = {x.id for x in findings}
+    treatment_ids = {x.id for x in treatments}
+    workup_ids = {x.id for x in workup}
+
+    def check_sources(name: str, where: str, refs: Iterable[str]) -> None:
+        for j, ref in enumerate(refs):
+            if ref not in source_ids:
+                add(KBProblem(name, f"{where}sources[{j}]", _unknown("source", ref, source_ids)))
+
+    # 2. Triage levels: each of the five exactly once.
+    counts = Counter(lv.id for lv in levels)
+    for lv_id in LEVELS:
+        if counts[lv_id] == 0:
+            add(KBProblem("triage_levels.yaml", "(list)", f"triage level '{lv_id}' is not defined"))
+
+    # 3. Causes: references, provenance and the reference person.
+    for i, c in enumerate(causes):
+        check_sources("causes.yaml", _where(i, c.id, "") + " ", c.sources)
+        check_sources("causes.yaml", _where(i, c.id, "prior.") + "", c.prior.sources)
+        for j, t in enumerate(c.treatments):
+            if t not in treatment_ids:
+                add(KBProblem("causes.yaml", _where(i, c.id, f"treatments[{j}]"), _unknown("treatment", t, treatment_ids)))
+        for j, w in enumerate(c.workup):
+            if w not in workup_ids:
+                add(KBProblem("causes.yaml", _where(i, c.id, f"workup[{j}]"), _unknown("workup", w, workup_ids)))
+        for band in c.prior.age_odds_ratios:
+            if band.min <= meta.reference_age < band.max and band.value != 1.0:
+                add(
+                    KBProblem(
+                        "causes.yaml",
+                        _where(i, c.id, "prior.age_odds_ratios"),
+                        f"the band holding the reference age {meta.reference_age} must have odds ratio 1 "
+                        f"(the prior is for the reference person), not {band.value}",
+                    )
+                )
+
+    # 4. Findings.
+    for i, f in enumerate(findings):
+        check_sources("findings.yaml", _where(i, f.id, "") + " ", f.sources)
+        check_sources("findings.yaml", _where(i, f.id, "leak.") + "", f.leak.sources)
+
+    # 5. Links.
+    pairs: dict[tuple[str, str], int] = {}
+    for i, link in enumerate(links):
+        ident = f"{link.cause}->{link.finding}"
+        if link.cause not in cause_ids:
+            add(KBProblem("links.yaml", _where(i, ident, "cause"), _unknown("cause", link.cause, cause_ids)))
+        if link.finding not in finding_ids:
+            add(KBProblem("links.yaml", _where(i, ident, "finding"), _unknown("finding", link.finding, finding_ids)))
+        key = (link.cause, link.finding)
+        if key in pairs:
+            add(KBProblem("links.yaml", _where(i, ident, ""), f"duplicate link (first at [{pairs[key]}])"))
+        else:
+            pairs[key] = i
+        check_sources("links.yaml", _where(i, ident, "") + " ", link.sources)
+
+    # 6. Structure: groups and implications.
+    member_of: dict[str, str] = {}
+    for i, g in enumerate(structure.exclusive_groups):
+        for j, m in enumerate(g.members):
+            where = f"exclusive_groups[{i}] (id={g.id}) members[{j}]"
+            if m not in finding_ids:
+                add(KBProblem("structure.yaml", where, _unknown("finding", m, finding_ids)))
+            elif m in member_of:
+                add(KBProblem("structure.yaml", where, f"'{m}' is already in group '{member_of[m]}'"))
+            else:
+                member_of[m] = g.id
+    for i, imp in enumerate(structure.implications):
+        for field, ref in (("if", imp.if_), ("then", imp.then)):
+            if ref not in finding_ids:
+                add(KBProblem("structure.yaml", f"implications[{i}].{field}", _unknown("finding", ref, finding_ids)))
+        if imp.if_ == imp.then:
+            add(KBProblem("structure.yaml", f"implications[{i}]", f"'{imp.if_}' implies itself"))
+        elif imp.if_ in member_of and member_of.get(imp.then) == member_of[imp.if_]:
+            add(KBProblem("structure.yaml", f"implications[{i}]", "implies a sibling in an exclusive group"))
+
+    # 7. Rules.
+    for i, r in enumerate(rules):
+        for field, refs in (("all_of", r.all_of), ("any_of", r.any_of)):
+            for j, ref in enumerate(refs):
+                if ref not in finding_ids:
+                    add(KBProblem("rules.yaml", _where(i, r.id, f"{field}[{j}]"), _unknown("finding", ref, finding_ids)))
+        if r.age_min is not None and r.age_max is not None and r.age_min >= r.age_max:
+            add(KBProblem("rules.yaml", _where(i, r.id, "age_min"), "age_min must be below age_max"))
+        check_sources("rules.yaml", _where(i, r.id, "") + " ", r.sources)
+
+    # 8. Anatomy, treatments, workup, statements.
+    for i, m in enumerate(muscles):
+        for j, ref in enumerate(m.findings):
+            if ref not in finding_ids:
+                add(KBProblem("anatomy.yaml", _where(i, m.id, f"findings[{j}]"), _unknown("finding", ref, finding_ids)))
+        check_sources("anatomy.yaml", _where(i, m.id, "") + " ", m.sources)
+    for name, items in (("treatments.yaml", treatments), ("workup.yaml", workup), ("statements.yaml", statements)):
+        for i, item in enumerate(items):
+            check_sources(name, _where(i, item.id, "") + " ", item.sources)
+    return problems

@@ -1,0 +1,252 @@
+"""The pydantic schema of the knowledge-base files.
+
+A KB is a folder of YAML files (see ``docs/knowledge-base.md``). This module checks the
+*structure* of each file: types, ranges, required fields, and that every number carries its
+provenance. Cross-references between files (unknown ids, duplicates) are checked by
+:mod:`twitchcheck.kb.crossref`. Completeness against the vocabulary and the source articles is a
+test of the shipped KB, not part of the schema, so that generated KBs pass it too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Level = Literal["emergency", "urgent", "soon", "routine", "self_care"]
+# An open probability: 0 and 1 would make the noisy-OR model deterministic and break inference.
+OpenProbability = Annotated[float, Field(gt=0.0, lt=1.0)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a KB file must not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(Strict):
+    """Where a statement or number comes from: sources, an expert estimate, or both.
+
+    ``estimate`` holds the reasoning when a number is not taken from a source directly.
+    """
+
+    sources: tuple[Id, ...] = ()
+    estimate: str | None = None
+
+    @model_validator(mode="after")
+    def _has_provenance(self) -> Provenance:
+        if not self.sources and not (self.estimate and self.estimate.strip()):
+            raise ValueError("needs 'sources' (source ids) or 'estimate' (the reasoning)")
+        return self
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.estimate is not None
+
+
+class Codes(Strict):
+    snomed: tuple[Annotated[str, StringConstraints(pattern=r"^\d{6,18}$")], ...] = ()
+    icd10cm: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?$")], ...] = ()
+    hpo: tuple[Annotated[str, StringConstraints(pattern=r"^HP:\d{7}$")], ...] = ()
+
+
+class Source(Strict):
+    id: Id
+    title: NonEmpty
+    publisher: NonEmpty
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    tier: Literal["A", "B", "C"]
+    note: str | None = None
+
+
+class AgeOddsRatio(Strict):
+    """Odds ratio for ages in the half-open band [min, max)."""
+
+    min: Annotated[int, Field(ge=0, le=120)]
+    max: Annotated[int, Field(ge=1, le=121)]
+    value: Annotated[float, Field(gt=0.0)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeOddsRatio:
+        if self.min >= self.max:
+            raise ValueError(f"age band [{self.min}, {self.max}) is empty")
+        return self
+
+
+class SexOddsRatios(Strict):
+    """Odds ratios relative to the reference (sex ``unknown``); ``other`` and ``unknown`` take 1."""
+
+    female: Annotated[float, Field(gt=0.0)] = 1.0
+    male: Annotated[float, Field(gt=0.0)] = 1.0
+
+
+class Prior(Provenance):
+    """P(cause active now) for the reference person, with age and sex odds-ratio modifiers.
+
+    ``basis`` says how the number was derived, including any conversion from a lifetime or
+    yearly figure to "active now".
+    """
+
+    value: OpenProbability
+    basis: NonEmpty
+    age_odds_ratios: tuple[AgeOddsRatio, ...] = ()
+    sex_odds_ratios: SexOddsRatios = SexOddsRatios()
+
+    @field_validator("age_odds_ratios")
+    @classmethod
+    def _bands_disjoint(cls, bands: tuple[AgeOddsRatio, ...]) -> tuple[AgeOddsRatio, ...]:
+        ordered = sorted(bands, key=lambda b: b.min)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b.min < a.max:
+                raise ValueError(f"age bands [{a.min}, {a.max}) and [{b.min}, {b.max}) overlap")
+        return bands
+
+
+class Cause(Strict):
+    id: Id
+    name: NonEmpty
+    description: NonEmpty
+    category: Literal[
+        "lifestyle",
+        "medication",
+        "nutritional_metabolic",
+        "nerve_hyperexcitability",
+        "movement_neurological",
+        "must_not_miss",
+    ]
+    prior: Prior
+    urgency: Level
+    # The posterior at or above which this cause's own urgency raises the triage level.
+    urgency_threshold: OpenProbability
+    self_care: tuple[NonEmpty, ...] = ()
+    treatments: tuple[Id, ...] = ()
+    workup: tuple[Id, ...] = ()
+    when_to_seek_care: NonEmpty
+    codes: Codes = Codes()
+    sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+
+class LeakProbability(Provenance):
+    """P(finding present | no cause in the KB is active)."""
+
+    value: OpenProbability
+
+
+class Finding(Strict):
+    id: Id
+    label: NonEmpty
+    question: NonEmpty
+    category: Literal[
+        "location",
+        "character",
+        "time_course",
+        "lifestyle",
+        "history",
+        "symptom",
+        "sign",
+    ]
+    red_flag: bool = False
+    leak: LeakProbability
+    codes: Codes = Codes()
+    sources: tuple[Id, ...] = ()
+
+
+class Link(Provenance):
+    """P(finding | this cause alone is active): the noisy-OR link probability."""
+
+    cause: Id
+    finding: Id
+    p: OpenProbability
+
+
+class ExclusiveGroup(Strict):
+    id: Id
+    question: NonEmpty
+    members: Annotated[tuple[Id, ...], Field(min_length=2)]
+
+
+class Implication(Strict):
+    """``if`` present implies ``then`` present (and ``then`` absent implies ``if`` absent)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    if_: Id = Field(alias="if")
+    then: Id
+
+
+class Structure(Strict):
+    exclusive_groups: tuple[ExclusiveGroup, ...] = ()
+    implications: tuple[Implication, ...] = ()
+
+
+class Rule(Provenance):
+    """A triage rule: fires when every ``all_of`` finding is present, at least one ``any_of``
+    finding is present (when given) and the age lies in [age_min, age_max).
+
+    Rules only look at *present* findings and age, never at absent ones, so adding a finding can
+    only make more rules fire: that is what keeps "a red flag never lowers triage" true.
+    """
+
+    id: Id
+    kind: Literal["red_flag", "combination", "time_course"]
+    all_of: tuple[Id, ...] = ()
+    any_of: tuple[Id, ...] = ()
+    age_min: Annotated[int, Field(ge=0, le=120)] | None = None
+    age_max: Annotated[int, Field(ge=1, le=121)] | None = None
+    level: Level
+    text: NonEmpty
+
+    @model_validator(mode="after")
+    def _has_condition(self) -> Rule:
+        if not self.all_of and not self.any_of:
+            raise ValueError("a rule needs 'all_of' or 'any_of' findings")
+        return self
+
+
+class TriageLevelText(Strict):
+    id: Level
+    name: NonEmpty
+    advice: NonEmpty
+    safety_net: NonEmpty
+
+
+class Muscle(Strict):
+    id: Id
+    name: NonEmpty
+    action: NonEmpty
+    findings: Annotated[tuple[Id, ...], Field(min_length=1)]
+    sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+
+class Treatment(Strict):
+    id: Id
+    name: NonEmpty
+    description: NonEmpty
+    sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+
+class WorkupStep(Strict):
+    id: Id
+    name: NonEmpty
+    description: NonEmpty
+    sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+
+class Statement(Strict):
+    """A cited plain-language statement, e.g. a number that puts the ALS worry in context."""
+
+    id: Id
+    topic: Id
+    text: NonEmpty
+    sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+
+class Meta(Strict):
+    id: Id
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+    title: NonEmpty
+    reference_age: Annotated[int, Field(ge=0, le=120)]
+    disclaimer: NonEmpty
+
