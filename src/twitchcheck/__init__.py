@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from twitchcheck.assess import Assessment
+    from twitchcheck.results import Assessment
 
 
 def assess(**kwargs: Any) -> Assessment:
-    """Assess reported findings; see :func:`twitchcheck.assess.assess`.
+    """Assess reported findings; see :func:`twitchcheck.api.assess`.
 
     Imported lazily so that ``import twitchcheck`` stays cheap and side-effect free.
     """
-    from twitchcheck.assess import assess as _assess
+    from twitchcheck.api import assess as _assess
 
     return _assess(**kwargs)
 

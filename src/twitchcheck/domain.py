@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class TriageLevel(str, Enum):
+class TriageLevel(StrEnum):
     """The five triage levels, most urgent first (ids fixed by the vocabulary)."""
 
     EMERGENCY = "emergency"
@@ -38,14 +38,14 @@ _RANK = {
 _BY_RANK = {v: k for k, v in _RANK.items()}
 
 
-class Sex(str, Enum):
+class Sex(StrEnum):
     FEMALE = "female"
     MALE = "male"
     OTHER = "other"
     UNKNOWN = "unknown"
 
 
-class Choice(str, Enum):
+class Choice(StrEnum):
     """An answer about one finding."""
 
     PRESENT = "present"

@@ -172,6 +172,12 @@ def _components(net: NoisyOrNetwork, present: IntArray) -> list[tuple[IntArray, 
     return out
 
 
+def _per_row(q: float | FloatArray, batch: int) -> FloatArray:
+    """A scalar as a 0-d array, or one value per batch row shaped to broadcast over the state."""
+    qq: FloatArray = np.asarray(q, dtype=np.float64)
+    return qq.reshape(batch, 1, 1) if qq.ndim else qq
+
+
 def _switch_on(state: FloatArray, bit: int, q: float | FloatArray) -> None:
     """In place: each entry whose ``bit`` is off moves a share ``q`` of its mass to bit on.
 
@@ -180,7 +186,7 @@ def _switch_on(state: FloatArray, bit: int, q: float | FloatArray) -> None:
     batch, size = state.shape
     low = 1 << bit
     view = state.reshape(batch, size // (2 * low), 2, low)
-    qq = q if np.isscalar(q) else np.asarray(q).reshape(batch, 1, 1)
+    qq = _per_row(q, batch)
     view[:, :, 1, :] += view[:, :, 0, :] * qq
     view[:, :, 0, :] *= 1.0 - qq
 
@@ -190,45 +196,43 @@ def _switch_on_transposed(state: FloatArray, bit: int, q: float | FloatArray) ->
     batch, size = state.shape
     low = 1 << bit
     view = state.reshape(batch, size // (2 * low), 2, low)
-    qq = q if np.isscalar(q) else np.asarray(q).reshape(batch, 1, 1)
+    qq = _per_row(q, batch)
     view[:, :, 0, :] *= 1.0 - qq
     view[:, :, 0, :] += view[:, :, 1, :] * qq
 
 
 @dataclass(frozen=True)
 class _Group:
-    """One connected group of positives, prepared for the forward-backward pass."""
+    """One connected group of positives, prepared for the forward-backward pass.
+
+    A link strength or leak may be one number, or one per batch row (an array): that is how
+    :func:`lookahead` tries a different extra positive finding in each row.
+    """
 
     size: int  # number of positives m
     causes: IntArray  # cause indices in the group
-    bits: tuple[tuple[tuple[int, float], ...], ...]  # per cause: (bit, q) for each linked positive
-    leaks: FloatArray  # leak of each positive
+    bits: tuple[
+        tuple[tuple[int, float | FloatArray], ...], ...
+    ]  # per cause: (bit, q) per linked positive
+    leaks: tuple[float | FloatArray, ...]  # leak of each positive
 
 
 def _prepare(net: NoisyOrNetwork, findings: IntArray, causes: IntArray) -> _Group:
     sub = net.links[np.ix_(causes, findings)]
     bits = tuple(
-        tuple((int(b), float(sub[row, b])) for b in np.flatnonzero(sub[row])) for row in range(causes.size)
+        tuple((int(b), float(sub[row, b])) for b in np.flatnonzero(sub[row]))
+        for row in range(causes.size)
     )
-    return _Group(int(findings.size), causes, bits, net.leaks[findings].copy())
+    return _Group(int(findings.size), causes, bits, tuple(float(x) for x in net.leaks[findings]))
 
 
-def _initial_state(leaks: FloatArray, batch: int) -> FloatArray:
+def _initial_state(leaks: tuple[float | FloatArray, ...], batch: int) -> FloatArray:
     """The distribution over switched-on positives when only the leaks act."""
-    state = np.zeros((batch, 1 << leaks.size), dtype=np.float64)
+    state = np.zeros((batch, 1 << len(leaks)), dtype=np.float64)
     state[:, 0] = 1.0  # nothing switched on yet
     for bit, leak in enumerate(leaks):
-        _switch_on(state, bit, float(leak))
+        _switch_on(state, bit, leak)
     return state
-
-
-def _step(state: FloatArray, p_on: FloatArray, bits: tuple[tuple[int, float], ...]) -> tuple[FloatArray, FloatArray]:
-    """Apply one cause: returns (new state, the state had the cause been active)."""
-    active = state.copy()
-    for bit, q in bits:
-        _switch_on(active, bit, q)
-    p = p_on.reshape(-1, 1)
-    return (1.0 - p) * state + p * active, active
 
 
 def _backward_step(group: _Group, p_on: FloatArray, beta: FloatArray, j: int) -> FloatArray:
@@ -243,7 +247,9 @@ def _backward_step(group: _Group, p_on: FloatArray, beta: FloatArray, j: int) ->
     return result
 
 
-def _backward_block(group: _Group, p_on: FloatArray, end_beta: FloatArray, first: int, last: int) -> list[FloatArray]:
+def _backward_block(
+    group: _Group, p_on: FloatArray, end_beta: FloatArray, first: int, last: int
+) -> list[FloatArray]:
     """``[beta_first, ..., beta_{last-1}]`` from ``beta_{last-1}``; ``beta_j`` is the backward
     vector after cause ``j`` (it accounts for every cause after ``j``)."""
     out = [end_beta]
@@ -336,7 +342,8 @@ def posteriors(
     if base.shape != net.priors.shape:
         raise NetworkError(f"priors must have {net.n_causes} entries")
     _check_open_unit("priors", base)
-    adjusted, log_evidence = absorb_negatives(net, base, absent_idx)
+    # Sorted, so that the rounding of every sum is the same whatever order the evidence came in.
+    adjusted, log_evidence = absorb_negatives(net, base, np.sort(absent_idx))
     marginals = adjusted.copy()
     method: Literal["exact", "approximate"] = "exact"
     largest = 0
@@ -352,3 +359,102 @@ def posteriors(
         marginals[causes] = post[0]
         log_evidence += float(log_ev[0])
     return Posterior(marginals, log_evidence, method, largest)
+
+
+@dataclass(frozen=True)
+class Lookahead:
+    """For each candidate finding: how likely it is, and the posteriors either answer gives."""
+
+    candidates: IntArray
+    p_present: FloatArray  # P(candidate present | evidence), shape (n,)
+    if_present: FloatArray  # posterior marginals if present, shape (n, causes)
+    if_absent: FloatArray  # posterior marginals if absent, shape (n, causes)
+    current: Posterior
+
+
+#: Upper bound on batch rows x state entries per batched pass (memory, not correctness).
+_BATCH_BUDGET = 1 << 20
+
+
+def lookahead(
+    net: NoisyOrNetwork,
+    present: npt.ArrayLike,
+    absent: npt.ArrayLike,
+    candidates: npt.ArrayLike,
+    priors: FloatArray | None = None,
+) -> Lookahead:
+    """Exact one-step lookahead for many unobserved findings at once (the interview's core).
+
+    Equivalent to calling :func:`posteriors` twice per candidate (tests check exactly that),
+    but batched: "absent" answers only change the causes' weights after the negatives, so all of
+    them share one pass over the current positive groups; "present" answers add one positive,
+    tried in a batch whose extra bit has a different link strength and leak in each row.
+    """
+    present_idx = np.sort(np.asarray(present, dtype=np.intp).reshape(-1))
+    absent_idx = np.sort(np.asarray(absent, dtype=np.intp).reshape(-1))
+    cand = np.asarray(candidates, dtype=np.intp).reshape(-1)
+    _validate_evidence(net, present_idx, absent_idx)
+    if np.intersect1d(cand, np.concatenate([present_idx, absent_idx])).size:
+        raise NetworkError("a candidate finding is already observed")
+    base = net.priors if priors is None else np.asarray(priors, dtype=np.float64)
+    current = posteriors(net, present_idx, absent_idx, base)
+    n, k_all = cand.size, net.n_causes
+    if n == 0:
+        empty = np.zeros((0, k_all))
+        return Lookahead(cand, np.zeros(0), empty, empty, current)
+
+    # --- "absent" answers: each candidate adds one negative -------------------------------
+    log_on = np.log(base) + net._log_absent[:, absent_idx].sum(axis=1)
+    log_on_b = log_on[None, :] + net._log_absent[:, cand].T  # (n, causes)
+    log_off = np.log1p(-base)[None, :]
+    log_norm = np.logaddexp(log_on_b, log_off)
+    if_absent = np.exp(log_on_b - log_norm)
+    log_z_absent = (
+        np.log1p(-net.leaks[absent_idx]).sum() + np.log1p(-net.leaks[cand]) + log_norm.sum(axis=1)
+    )
+    for findings, causes in _components(net, present_idx):
+        group = _prepare(net, findings, causes)
+        p_on = if_absent[:, causes]
+        post, log_ev = (
+            _exact_component(group, p_on)
+            if group.size <= MAX_EXACT_POSITIVES
+            else _approximate_component(group, p_on)
+        )
+        if_absent[:, causes] = post
+        log_z_absent += log_ev
+
+    # --- "present" answers: all current positives as one group, plus one extra bit ----------
+    adjusted, log_z_neg = absorb_negatives(net, base, absent_idx)
+    involved = np.flatnonzero(
+        (net.links[:, present_idx] > 0).any(axis=1) | (net.links[:, cand] > 0).any(axis=1)
+    )
+    if_present = np.tile(adjusted, (n, 1))
+    log_z_present = np.full(n, log_z_neg)
+    m = present_idx.size
+    if m + 1 > MAX_EXACT_POSITIVES:
+        for row, f in enumerate(cand):  # rare: fall back to one call per candidate
+            post_f = posteriors(net, np.append(present_idx, f), absent_idx, base)
+            if_present[row], log_z_present[row] = post_f.marginals, post_f.log_evidence
+    else:
+        rows_per_pass = max(1, _BATCH_BUDGET >> (m + 1))
+        sub = net.links[np.ix_(involved, present_idx)]
+        for start in range(0, n, rows_per_pass):
+            rows = slice(start, min(n, start + rows_per_pass))
+            chunk = cand[rows]
+            q_extra = net.links[np.ix_(involved, chunk)]  # (k, batch)
+            bits = tuple(
+                tuple((int(b), float(sub[r, b])) for b in np.flatnonzero(sub[r]))
+                + (((m, q_extra[r]),) if q_extra[r].any() else ())
+                for r in range(involved.size)
+            )
+            leaks: tuple[float | FloatArray, ...] = (
+                *(float(x) for x in net.leaks[present_idx]),
+                net.leaks[chunk],
+            )
+            group = _Group(m + 1, involved, bits, leaks)
+            p_on = np.tile(adjusted[involved], (chunk.size, 1))
+            post, log_ev = _exact_component(group, p_on)
+            if_present[rows, involved] = post
+            log_z_present[rows] += log_ev
+    p_present = np.exp(log_z_present - current.log_evidence)
+    return Lookahead(cand, np.clip(p_present, 0.0, 1.0), if_present, if_absent, current)

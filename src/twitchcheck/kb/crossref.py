@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from twitchcheck.errors import KBProblem, suggest
@@ -53,9 +53,13 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
     ):
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
-            ident = item.id
+            ident = str(getattr(item, "id", ""))
             if ident in seen:
-                add(KBProblem(name, _where(i, ident, "id"), f"duplicate id (first at [{seen[ident]}])"))
+                add(
+                    KBProblem(
+                        name, _where(i, ident, "id"), f"duplicate id (first at [{seen[ident]}])"
+                    )
+                )
             else:
                 seen[ident] = i
 
@@ -71,7 +75,7 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
                 add(KBProblem(name, f"{where}sources[{j}]", _unknown("source", ref, source_ids)))
 
     # 2. Triage levels: each of the five exactly once.
-    counts = Counter(lv.id for lv in levels)
+    counts: Counter[str] = Counter(lv.id for lv in levels)
     for lv_id in LEVELS:
         if counts[lv_id] == 0:
             add(KBProblem("triage_levels.yaml", "(list)", f"triage level '{lv_id}' is not defined"))
@@ -82,10 +86,22 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
         check_sources("causes.yaml", _where(i, c.id, "prior.") + "", c.prior.sources)
         for j, t in enumerate(c.treatments):
             if t not in treatment_ids:
-                add(KBProblem("causes.yaml", _where(i, c.id, f"treatments[{j}]"), _unknown("treatment", t, treatment_ids)))
+                add(
+                    KBProblem(
+                        "causes.yaml",
+                        _where(i, c.id, f"treatments[{j}]"),
+                        _unknown("treatment", t, treatment_ids),
+                    )
+                )
         for j, w in enumerate(c.workup):
             if w not in workup_ids:
-                add(KBProblem("causes.yaml", _where(i, c.id, f"workup[{j}]"), _unknown("workup", w, workup_ids)))
+                add(
+                    KBProblem(
+                        "causes.yaml",
+                        _where(i, c.id, f"workup[{j}]"),
+                        _unknown("workup", w, workup_ids),
+                    )
+                )
         for band in c.prior.age_odds_ratios:
             if band.min <= meta.reference_age < band.max and band.value != 1.0:
                 add(
@@ -107,12 +123,28 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
     for i, link in enumerate(links):
         ident = f"{link.cause}->{link.finding}"
         if link.cause not in cause_ids:
-            add(KBProblem("links.yaml", _where(i, ident, "cause"), _unknown("cause", link.cause, cause_ids)))
+            add(
+                KBProblem(
+                    "links.yaml",
+                    _where(i, ident, "cause"),
+                    _unknown("cause", link.cause, cause_ids),
+                )
+            )
         if link.finding not in finding_ids:
-            add(KBProblem("links.yaml", _where(i, ident, "finding"), _unknown("finding", link.finding, finding_ids)))
+            add(
+                KBProblem(
+                    "links.yaml",
+                    _where(i, ident, "finding"),
+                    _unknown("finding", link.finding, finding_ids),
+                )
+            )
         key = (link.cause, link.finding)
         if key in pairs:
-            add(KBProblem("links.yaml", _where(i, ident, ""), f"duplicate link (first at [{pairs[key]}])"))
+            add(
+                KBProblem(
+                    "links.yaml", _where(i, ident, ""), f"duplicate link (first at [{pairs[key]}])"
+                )
+            )
         else:
             pairs[key] = i
         check_sources("links.yaml", _where(i, ident, "") + " ", link.sources)
@@ -125,35 +157,70 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
             if m not in finding_ids:
                 add(KBProblem("structure.yaml", where, _unknown("finding", m, finding_ids)))
             elif m in member_of:
-                add(KBProblem("structure.yaml", where, f"'{m}' is already in group '{member_of[m]}'"))
+                add(
+                    KBProblem(
+                        "structure.yaml", where, f"'{m}' is already in group '{member_of[m]}'"
+                    )
+                )
             else:
                 member_of[m] = g.id
     for i, imp in enumerate(structure.implications):
         for field, ref in (("if", imp.if_), ("then", imp.then)):
             if ref not in finding_ids:
-                add(KBProblem("structure.yaml", f"implications[{i}].{field}", _unknown("finding", ref, finding_ids)))
+                add(
+                    KBProblem(
+                        "structure.yaml",
+                        f"implications[{i}].{field}",
+                        _unknown("finding", ref, finding_ids),
+                    )
+                )
         if imp.if_ == imp.then:
             add(KBProblem("structure.yaml", f"implications[{i}]", f"'{imp.if_}' implies itself"))
         elif imp.if_ in member_of and member_of.get(imp.then) == member_of[imp.if_]:
-            add(KBProblem("structure.yaml", f"implications[{i}]", "implies a sibling in an exclusive group"))
+            add(
+                KBProblem(
+                    "structure.yaml",
+                    f"implications[{i}]",
+                    "implies a sibling in an exclusive group",
+                )
+            )
 
     # 7. Rules.
     for i, r in enumerate(rules):
         for field, refs in (("all_of", r.all_of), ("any_of", r.any_of)):
             for j, ref in enumerate(refs):
                 if ref not in finding_ids:
-                    add(KBProblem("rules.yaml", _where(i, r.id, f"{field}[{j}]"), _unknown("finding", ref, finding_ids)))
+                    add(
+                        KBProblem(
+                            "rules.yaml",
+                            _where(i, r.id, f"{field}[{j}]"),
+                            _unknown("finding", ref, finding_ids),
+                        )
+                    )
         if r.age_min is not None and r.age_max is not None and r.age_min >= r.age_max:
-            add(KBProblem("rules.yaml", _where(i, r.id, "age_min"), "age_min must be below age_max"))
+            add(
+                KBProblem("rules.yaml", _where(i, r.id, "age_min"), "age_min must be below age_max")
+            )
         check_sources("rules.yaml", _where(i, r.id, "") + " ", r.sources)
 
     # 8. Anatomy, treatments, workup, statements.
-    for i, m in enumerate(muscles):
-        for j, ref in enumerate(m.findings):
+    for i, muscle in enumerate(muscles):
+        for j, ref in enumerate(muscle.findings):
             if ref not in finding_ids:
-                add(KBProblem("anatomy.yaml", _where(i, m.id, f"findings[{j}]"), _unknown("finding", ref, finding_ids)))
-        check_sources("anatomy.yaml", _where(i, m.id, "") + " ", m.sources)
-    for name, items in (("treatments.yaml", treatments), ("workup.yaml", workup), ("statements.yaml", statements)):
-        for i, item in enumerate(items):
-            check_sources(name, _where(i, item.id, "") + " ", item.sources)
+                add(
+                    KBProblem(
+                        "anatomy.yaml",
+                        _where(i, muscle.id, f"findings[{j}]"),
+                        _unknown("finding", ref, finding_ids),
+                    )
+                )
+        check_sources("anatomy.yaml", _where(i, muscle.id, "") + " ", muscle.sources)
+    texts: tuple[tuple[str, Sequence[s.Treatment | s.WorkupStep | s.Statement]], ...] = (
+        ("treatments.yaml", treatments),
+        ("workup.yaml", workup),
+        ("statements.yaml", statements),
+    )
+    for name, entries in texts:
+        for i, entry in enumerate(entries):
+            check_sources(name, _where(i, entry.id, "") + " ", entry.sources)
     return problems

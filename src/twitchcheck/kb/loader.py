@@ -42,12 +42,16 @@ def _location(raw: Any, loc: tuple[int | str, ...], is_list: bool) -> str:
     """A readable location: ``[3] (id=als) prior.value`` for list files, ``prior.value`` else."""
     parts = list(loc)
     head = ""
-    if is_list and parts and isinstance(parts[0], int):
-        idx = parts.pop(0)
+    first = parts[0] if parts else None
+    if is_list and isinstance(first, int):
+        idx: int = first
+        parts.pop(0)
         head = f"[{idx}]"
         if isinstance(raw, list) and idx < len(raw) and isinstance(raw[idx], dict):
             ident = raw[idx].get("id") or (
-                f"{raw[idx].get('cause')}->{raw[idx].get('finding')}" if "cause" in raw[idx] else None
+                f"{raw[idx].get('cause')}->{raw[idx].get('finding')}"
+                if "cause" in raw[idx]
+                else None
             )
             if ident:
                 head += f" (id={ident})"
@@ -69,7 +73,9 @@ def _read_yaml(path: Path, problems: list[KBProblem]) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        problems.append(KBProblem(path.name, where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+        problems.append(
+            KBProblem(path.name, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")
+        )
         return None
 
 
@@ -91,7 +97,9 @@ def _validate(name: str, raw: Any, problems: list[KBProblem]) -> Any:
 
 def content_hash(raw_files: dict[str, Any]) -> str:
     """sha256 over the parsed content (key order and formatting do not matter)."""
-    canon = json.dumps(raw_files, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    canon = json.dumps(
+        raw_files, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str
+    )
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()
 
 

@@ -9,9 +9,17 @@ test of the shipped KB, not part of the schema, so that generated KBs pass it to
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -48,7 +56,9 @@ class Provenance(Strict):
 
 class Codes(Strict):
     snomed: tuple[Annotated[str, StringConstraints(pattern=r"^\d{6,18}$")], ...] = ()
-    icd10cm: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?$")], ...] = ()
+    icd10cm: tuple[
+        Annotated[str, StringConstraints(pattern=r"^[A-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?$")], ...
+    ] = ()
     hpo: tuple[Annotated[str, StringConstraints(pattern=r"^HP:\d{7}$")], ...] = ()
 
 
@@ -98,7 +108,7 @@ class Prior(Provenance):
     @classmethod
     def _bands_disjoint(cls, bands: tuple[AgeOddsRatio, ...]) -> tuple[AgeOddsRatio, ...]:
         ordered = sorted(bands, key=lambda b: b.min)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             if b.min < a.max:
                 raise ValueError(f"age bands [{a.min}, {a.max}) and [{b.min}, {b.max}) overlap")
         return bands
@@ -249,4 +259,3 @@ class Meta(Strict):
     title: NonEmpty
     reference_age: Annotated[int, Field(ge=0, le=120)]
     disclaimer: NonEmpty
-

@@ -1,0 +1,405 @@
+"""The Python API facade: the KB is loaded once, then :func:`assess` answers requests.
+
+(The module is ``api`` rather than ``assess`` so that importing it never shadows the package
+attribute ``twitchcheck.assess``, the function.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from twitchcheck import results as r
+from twitchcheck.domain import MAX_AGE, MIN_AGE, Sex, TriageLevel
+from twitchcheck.engine.evidence import ClosedEvidence, close_evidence
+from twitchcheck.engine.inference import FloatArray, NoisyOrNetwork, Posterior, posteriors
+from twitchcheck.engine.triage import decide
+from twitchcheck.errors import ContradictionError, UnknownIdError, ValueRangeError
+from twitchcheck.explain import answer_effects, effect_sentence
+from twitchcheck.kb import KnowledgeBase, load_kb
+
+#: Concerns a request may name (contracts §2: the ALS answer in context).
+KNOWN_CONCERNS = ("als",)
+#: Findings whose presence brings up the ALS context.
+ALS_CONTEXT_FINDINGS = ("anxiety_health_worry", "family_history_als")
+#: Findings that, in the ALS context, are the signs doctors look for (beyond twitching).
+ALS_SIGNS = (
+    "muscle_weakness",
+    "progressive_weakness",
+    "muscle_wasting",
+    "difficulty_swallowing",
+    "slurred_speech",
+    "breathing_difficulty",
+    "frequent_tripping_falling",
+    "hand_clumsiness",
+)
+#: Causes whose advice is shown: at least this probability, or the top three.
+ADVICE_MIN_PROBABILITY = 0.10
+
+
+@dataclass(frozen=True)
+class Request:
+    """A validated request: age, sex and closed evidence."""
+
+    age: int
+    sex: Sex
+    reported_present: tuple[str, ...]
+    reported_absent: tuple[str, ...]
+    initial: tuple[str, ...]
+    closed: ClosedEvidence
+    concerns: tuple[str, ...]
+
+
+class Checker:
+    """Holds one KB and its network; every method is deterministic and thread-safe."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        ref_priors = np.array([c.prior.value for c in kb.causes], dtype=np.float64)
+        self.network = NoisyOrNetwork(ref_priors, kb.leaks, kb.link_matrix)
+        self.groups = {g.id: g.members for g in kb.structure.exclusive_groups}
+        self.implications = [(i.if_, i.then) for i in kb.structure.implications]
+        self.red_flags = frozenset(f.id for f in kb.findings if f.red_flag)
+
+    # -- requests ---------------------------------------------------------------------------
+    def request(
+        self,
+        *,
+        age: int,
+        sex: str | Sex,
+        present: Iterable[str] = (),
+        absent: Iterable[str] = (),
+        initial: Iterable[str] = (),
+        concerns: Iterable[str] = (),
+    ) -> Request:
+        """Check and close a request; raises an InputError subclass naming what is wrong."""
+        if isinstance(age, bool) or not isinstance(age, int):
+            raise ValueRangeError(f"Age must be a whole number of years, not {age!r}.")
+        if not MIN_AGE <= age <= MAX_AGE:
+            raise ValueRangeError(f"Age must be between {MIN_AGE} and {MAX_AGE}; got {age}.")
+        try:
+            sex_value = Sex(sex)
+        except ValueError:
+            allowed = ", ".join(x.value for x in Sex)
+            raise ValueRangeError(f"Sex must be one of {allowed}; got {sex!r}.") from None
+        pres = _unique(present)
+        abs_ = _unique(absent)
+        init = _unique(initial)
+        for ident in (*pres, *abs_, *init):
+            if ident not in self.kb.finding_index:
+                raise UnknownIdError("finding", ident, self.kb.finding_index)
+        stray = [i for i in init if i not in pres]
+        if stray:
+            raise ContradictionError(
+                f"Initial findings must also be present: {', '.join(stray)}.", stray
+            )
+        concern_list = _unique(concerns)
+        for c in concern_list:
+            if c not in KNOWN_CONCERNS:
+                raise UnknownIdError("concern", c, KNOWN_CONCERNS)
+        closed = close_evidence(pres, abs_, self.groups, self.implications)
+        return Request(age, sex_value, pres, abs_, init, closed, concern_list)
+
+    # -- inference --------------------------------------------------------------------------
+    def priors(self, age: int, sex: Sex) -> FloatArray:
+        return self.kb.priors_for(age, sex)
+
+    def infer(self, priors: FloatArray, present: Iterable[str], absent: Iterable[str]) -> Posterior:
+        index = self.kb.finding_index
+        return posteriors(
+            self.network,
+            sorted(index[f] for f in present),
+            sorted(index[f] for f in absent),
+            priors=priors,
+        )
+
+    def triage_probabilities(self, priors: FloatArray, closed: ClosedEvidence) -> FloatArray:
+        """Posteriors from the evidence without any red-flag finding (see engine.triage)."""
+        present = [f for f in closed.present if f not in self.red_flags]
+        absent = [f for f in closed.absent if f not in self.red_flags]
+        return self.infer(priors, present, absent).marginals
+
+    # -- the assessment ---------------------------------------------------------------------
+    def assess(
+        self,
+        *,
+        age: int,
+        sex: str | Sex,
+        present: Iterable[str] = (),
+        absent: Iterable[str] = (),
+        initial: Iterable[str] = (),
+        concerns: Iterable[str] = (),
+    ) -> r.Assessment:
+        req = self.request(
+            age=age, sex=sex, present=present, absent=absent, initial=initial, concerns=concerns
+        )
+        return self.assess_request(req)
+
+    def assess_request(self, req: Request) -> r.Assessment:
+        kb = self.kb
+        priors = self.priors(req.age, req.sex)
+        present = sorted(req.closed.present)
+        absent = sorted(req.closed.absent)
+        post = self.infer(priors, present, absent)
+        marginals = post.marginals
+        effects = answer_effects(
+            marginals, present, absent, lambda p, a: self.infer(priors, p, a).marginals
+        )
+        order = sorted(range(len(kb.causes)), key=lambda j: (-float(marginals[j]), kb.causes[j].id))
+        causes = [
+            self._ranked_cause(j, float(marginals[j]), float(priors[j]), effects[j]) for j in order
+        ]
+
+        decision = decide(
+            kb.rules,
+            kb.causes,
+            req.closed.present,
+            req.age,
+            self.triage_probabilities(priors, req.closed),
+        )
+        cited: dict[str, None] = {}
+        triage = self._triage(decision.level, decision.reasons, req.closed.present, cited)
+        red_flags = [
+            r.RedFlag(id=f, label=kb.finding(f).label) for f in present if f in self.red_flags
+        ]
+        shown = [c for c in causes if c.probability >= ADVICE_MIN_PROBABILITY] or causes[:3]
+        if len(shown) < 3:
+            shown = causes[:3]
+        advice = self._advice(shown, cited)
+        als = self._als_context(req, causes, cited)
+        for c in causes:
+            for s_id in c.sources:
+                cited.setdefault(s_id, None)
+        return r.Assessment(
+            kb_version=kb.version,
+            disclaimer=kb.meta.disclaimer,
+            evidence=r.EvidenceEcho(
+                age=req.age,
+                sex=req.sex,
+                present=present,
+                absent=absent,
+                initial=list(req.initial),
+                derived=sorted(req.closed.derived),
+                concerns=list(req.concerns),
+            ),
+            causes=causes,
+            triage=triage,
+            red_flags=red_flags,
+            advice=advice,
+            als_context=als,
+            sources=[self._source(s_id) for s_id in cited],
+            engine=r.EngineInfo(method=post.method, largest_group=post.largest_group),
+        )
+
+    # -- pieces -----------------------------------------------------------------------------
+    def _source(self, source_id: str) -> r.SourceRef:
+        src = self.kb.sources[source_id]
+        return r.SourceRef(
+            id=src.id, title=src.title, publisher=src.publisher, url=src.url, tier=src.tier
+        )
+
+    def _ranked_cause(
+        self, j: int, p: float, prior: float, effects: Sequence[object]
+    ) -> r.RankedCause:
+        cause = self.kb.causes[j]
+        items = []
+        for e in effects:
+            finding = self.kb.finding(e.finding)  # type: ignore[attr-defined]
+            items.append(
+                r.ExplanationItem(
+                    finding=finding.id,
+                    label=finding.label,
+                    answer=e.answer,  # type: ignore[attr-defined]
+                    log_odds_change=round(e.log_odds_change, 6),  # type: ignore[attr-defined]
+                    text=effect_sentence(finding.label, e.answer, e.log_odds_change),  # type: ignore[attr-defined]
+                )
+            )
+        return r.RankedCause(
+            id=cause.id,
+            name=cause.name,
+            probability=p,
+            prior=prior,
+            category=cause.category,
+            urgency=TriageLevel(cause.urgency),
+            description=cause.description,
+            explanation=items,
+            sources=list(cause.sources),
+        )
+
+    def _triage(
+        self,
+        level: TriageLevel,
+        reasons: Sequence[object],
+        present: frozenset[str],
+        cited: dict[str, None],
+    ) -> r.Triage:
+        text = self.kb.levels[level.value]
+        out = []
+        for reason in reasons:
+            srcs = reason.sources  # type: ignore[attr-defined]
+            for s_id in srcs:
+                cited.setdefault(s_id, None)
+            out.append(
+                r.TriageReason(
+                    kind=reason.kind,  # type: ignore[attr-defined]
+                    id=reason.id,  # type: ignore[attr-defined]
+                    level=reason.level,  # type: ignore[attr-defined]
+                    text=reason.text,  # type: ignore[attr-defined]
+                    sources=[self._source(s_id) for s_id in srcs],
+                )
+            )
+        return r.Triage(
+            level=level,
+            name=text.name,
+            advice=text.advice,
+            reasons=out,
+            safety_net=self._safety_net(text.safety_net, present),
+        )
+
+    def _safety_net(self, base: str, present: frozenset[str]) -> str:
+        """The level's safety net plus the emergency signs the person has not reported."""
+        signs = []
+        for rule in self.kb.rules:
+            if rule.level == "emergency" and rule.kind == "red_flag" and len(rule.all_of) == 1:
+                finding = rule.all_of[0]
+                if finding not in present:
+                    signs.append(self.kb.finding(finding).label.lower())
+        if not signs:
+            return base
+        return f"{base} Get emergency help at once if you notice: {'; '.join(signs)}."
+
+    def _advice(self, shown: Sequence[r.RankedCause], cited: dict[str, None]) -> r.Advice:
+        kb = self.kb
+        self_care: list[str] = []
+        treatments: dict[str, list[str]] = {}
+        workup: list[str] = []
+        when: list[str] = []
+        for rc in shown:
+            cause = kb.cause(rc.id)
+            for step in cause.self_care:
+                if step not in self_care:
+                    self_care.append(step)
+            for t in cause.treatments:
+                treatments.setdefault(t, []).append(cause.id)
+            for w in cause.workup:
+                if w not in workup:
+                    workup.append(w)
+            when.append(f"{cause.name}: {cause.when_to_seek_care}")
+        t_out = []
+        for t_id, for_causes in treatments.items():
+            treatment = kb.treatments[t_id]
+            for s_id in treatment.sources:
+                cited.setdefault(s_id, None)
+            t_out.append(
+                r.Treatment(
+                    id=treatment.id,
+                    name=treatment.name,
+                    description=treatment.description,
+                    for_causes=for_causes,
+                    sources=list(treatment.sources),
+                )
+            )
+        w_out = []
+        for w_id in workup:
+            step_info = kb.workup[w_id]
+            for s_id in step_info.sources:
+                cited.setdefault(s_id, None)
+            w_out.append(
+                r.WorkupStep(
+                    id=step_info.id,
+                    name=step_info.name,
+                    description=step_info.description,
+                    sources=list(step_info.sources),
+                )
+            )
+        return r.Advice(
+            self_care=self_care, treatments=t_out, doctor_may=w_out, when_to_seek_care=when
+        )
+
+    def _als_context(
+        self, req: Request, causes: Sequence[r.RankedCause], cited: dict[str, None]
+    ) -> r.AlsContext | None:
+        if "als" not in self.kb.cause_index:
+            return None
+        because = [f for f in ALS_CONTEXT_FINDINGS if f in req.closed.present]
+        rank = next(i for i, c in enumerate(causes) if c.id == "als")
+        if rank < 5:
+            because.append("als_in_top_5")
+        if "als" in req.concerns:
+            because.append("concern_als")
+        if not because:
+            return None
+        p = causes[rank].probability
+        signs = [s for s in ALS_SIGNS if s in req.closed.present and s in self.kb.finding_index]
+        if signs:
+            labels = ", ".join(self.kb.finding(s).label.lower() for s in signs)
+            summary = (
+                f"On these answers the chance of ALS is about {_pct(p)}. You reported {labels}: "
+                "these are among the signs a doctor checks for ALS and for many more common "
+                "conditions, so please follow the advice above and get them examined."
+            )
+        else:
+            summary = (
+                f"On these answers the chance of ALS is about {_pct(p)}. You did not report "
+                "weakness, wasting, or new trouble speaking, swallowing or breathing. Twitching "
+                "without these signs is very rarely ALS, and most twitching is harmless."
+            )
+        statements = []
+        for st in self.kb.statements:
+            if st.topic == "als_context":
+                for s_id in st.sources:
+                    cited.setdefault(s_id, None)
+                statements.append(r.Statement(text=st.text, sources=list(st.sources)))
+        return r.AlsContext(
+            shown_because=because, probability=p, summary=summary, statements=statements
+        )
+
+
+def _unique(ids: Iterable[str]) -> tuple[str, ...]:
+    """Strip, drop empties and duplicates, keep first-seen order."""
+    if isinstance(ids, str):
+        ids = [ids]
+    out: dict[str, None] = {}
+    for ident in ids:
+        if not isinstance(ident, str):
+            raise ValueRangeError(f"Finding ids must be strings; got {ident!r}.")
+        cleaned = ident.strip()
+        if cleaned:
+            out.setdefault(cleaned, None)
+    return tuple(out)
+
+
+def _pct(p: float) -> str:
+    if p < 0.001:
+        return "less than 1 in 1,000"
+    if p < 0.01:
+        return f"{p * 100:.1f}%"
+    return f"{p:.0%}"
+
+
+@lru_cache(maxsize=1)
+def default_checker() -> Checker:
+    """The checker for the shipped KB (built once per process)."""
+    return Checker(load_kb())
+
+
+def assess(
+    *,
+    age: int,
+    sex: str,
+    present: Iterable[str] = (),
+    absent: Iterable[str] = (),
+    initial: Iterable[str] = (),
+    concerns: Iterable[str] = (),
+) -> r.Assessment:
+    """Assess reported findings with the shipped KB: ranked causes, triage, advice, sources.
+
+    Ids are finding ids of the KB (``twitchcheck kb show``). ``initial`` must be a subset of
+    ``present``. Bad input raises a :class:`twitchcheck.errors.InputError` subclass.
+    """
+    return default_checker().assess(
+        age=age, sex=sex, present=present, absent=absent, initial=initial, concerns=concerns
+    )

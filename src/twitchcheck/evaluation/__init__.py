@@ -1,0 +1,1 @@
+"""Evaluation harness: run vignettes through the engine and report the metrics of vignettes.md."""

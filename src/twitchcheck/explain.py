@@ -1,0 +1,77 @@
+"""Why a cause ranks where it does: the effect of each answer on each cause's log-odds.
+
+The weight of an answer is ``logit P(cause | all evidence) - logit P(cause | all evidence but
+that answer)``: positive when the answer made the cause more likely, negative when less. It is
+computed exactly, with one extra inference per answer (leave-one-out), so interactions such as
+explaining away are reflected.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Effects smaller than this (in log-odds) are not worth a sentence.
+MIN_EFFECT = 0.05
+#: At most this many answers are listed per cause, largest effect first.
+MAX_ITEMS = 6
+
+_EPS = 1e-15
+
+
+def logit(p: FloatArray) -> FloatArray:
+    q = np.clip(p, _EPS, 1.0 - _EPS)
+    result: FloatArray = np.log(q) - np.log1p(-q)
+    return result
+
+
+@dataclass(frozen=True)
+class Effect:
+    finding: str
+    answer: str  # "present" or "absent"
+    log_odds_change: float
+
+
+def answer_effects(
+    marginals: FloatArray,
+    present: Sequence[str],
+    absent: Sequence[str],
+    infer: Callable[[Sequence[str], Sequence[str]], FloatArray],
+) -> list[list[Effect]]:
+    """For every cause, the answers that moved it, largest effect first.
+
+    ``infer(present, absent)`` returns posterior marginals for other evidence sets.
+    """
+    full = logit(marginals)
+    per_cause: list[list[Effect]] = [[] for _ in range(marginals.size)]
+    answers = [(f, "present") for f in sorted(present)] + [(f, "absent") for f in sorted(absent)]
+    for finding, answer in answers:
+        rest_present = [f for f in present if f != finding]
+        rest_absent = [f for f in absent if f != finding]
+        delta = full - logit(infer(rest_present, rest_absent))
+        for j in np.flatnonzero(np.abs(delta) >= MIN_EFFECT):
+            per_cause[int(j)].append(Effect(finding, answer, float(delta[j])))
+    for effects in per_cause:
+        effects.sort(key=lambda e: (-abs(e.log_odds_change), e.finding))
+        del effects[MAX_ITEMS:]
+    return per_cause
+
+
+def effect_sentence(label: str, answer: str, change: float) -> str:
+    """A plain sentence: which answer, which direction, and by how much (as an odds factor)."""
+    factor = math.exp(abs(change))
+    said = f"You said yes to “{label}”" if answer == "present" else f"You said no to “{label}”"
+    if factor >= 100:
+        size = "more than 100 times"
+    elif factor >= 10:
+        size = f"about {factor:.0f} times"
+    else:
+        size = f"about {factor:.1f} times"
+    direction = "more likely" if change > 0 else "less likely"
+    return f"{said}: this makes it {size} {direction} (in odds)."

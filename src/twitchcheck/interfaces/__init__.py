@@ -1,0 +1,1 @@
+"""The interfaces (CLI, REST, web): the only layer that wires the others together."""

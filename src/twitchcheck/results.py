@@ -1,0 +1,140 @@
+"""The public result shapes (pydantic): one shape for the Python API, the CLI's ``--json`` and
+the REST API. Keys named in ``shared/spec/contracts.md`` §1 are fixed; see docs/assessment-json.md.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from twitchcheck.domain import Choice, Sex, TriageLevel
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SourceRef(Public):
+    id: str
+    title: str
+    publisher: str
+    url: str
+    tier: Literal["A", "B", "C"]
+
+
+class ExplanationItem(Public):
+    """One finding that moved a cause: its effect on the cause's log-odds, in plain words."""
+
+    finding: str
+    label: str
+    answer: Literal["present", "absent"]
+    log_odds_change: float = Field(description="log-odds with the answer minus log-odds without it")
+    text: str
+
+
+class RankedCause(Public):
+    id: str
+    name: str
+    probability: float = Field(ge=0.0, le=1.0, description="posterior marginal P(cause | evidence)")
+    prior: float = Field(ge=0.0, le=1.0, description="prior for this person's age and sex")
+    category: str
+    urgency: TriageLevel
+    description: str
+    explanation: list[ExplanationItem]
+    sources: list[str]
+
+
+class TriageReason(Public):
+    kind: Literal["rule", "cause", "time_course"]
+    id: str
+    level: TriageLevel
+    text: str
+    sources: list[SourceRef]
+
+
+class Triage(Public):
+    level: TriageLevel
+    name: str
+    advice: str
+    reasons: list[TriageReason]
+    safety_net: str
+
+
+class RedFlag(Public):
+    id: str
+    label: str
+
+
+class Treatment(Public):
+    id: str
+    name: str
+    description: str
+    for_causes: list[str]
+    sources: list[str]
+
+
+class WorkupStep(Public):
+    id: str
+    name: str
+    description: str
+    sources: list[str]
+
+
+class Advice(Public):
+    self_care: list[str]
+    treatments: list[Treatment]
+    doctor_may: list[WorkupStep]
+    when_to_seek_care: list[str]
+
+
+class Statement(Public):
+    text: str
+    sources: list[str]
+
+
+class AlsContext(Public):
+    shown_because: list[str]
+    probability: float
+    summary: str
+    statements: list[Statement]
+
+
+class EvidenceEcho(Public):
+    """The evidence as used: what was reported and what closure added."""
+
+    age: int
+    sex: Sex
+    present: list[str]
+    absent: list[str]
+    initial: list[str]
+    derived: list[str]
+    concerns: list[str]
+
+
+class EngineInfo(Public):
+    method: Literal["exact", "approximate"]
+    largest_group: int
+
+
+class Assessment(Public):
+    kb_version: str
+    disclaimer: str
+    evidence: EvidenceEcho
+    causes: list[RankedCause]
+    triage: Triage
+    red_flags: list[RedFlag]
+    advice: Advice
+    als_context: AlsContext | None
+    sources: list[SourceRef]
+    engine: EngineInfo
+
+
+class EvidenceItem(BaseModel):
+    """One answer in a request (REST ``evidence`` list)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=64)
+    choice: Choice
+    initial: bool = False

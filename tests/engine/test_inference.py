@@ -1,0 +1,165 @@
+"""The exact engine against an independent brute-force enumeration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import twitchcheck.engine.inference as inference
+from tests.engine.brute_force import brute_force
+from twitchcheck.engine.inference import NoisyOrNetwork, posteriors
+from twitchcheck.errors import NetworkError
+
+TOLERANCE = 1e-9
+
+
+@st.composite
+def networks_and_evidence(draw: st.DrawFn, max_causes: int = 7, max_findings: int = 12) -> tuple:
+    n = draw(st.integers(1, max_causes))
+    m = draw(st.integers(1, max_findings))
+    prob = st.floats(1e-4, 0.6, allow_nan=False)
+    priors = draw(st.lists(prob, min_size=n, max_size=n))
+    leaks = draw(st.lists(st.floats(1e-6, 0.3), min_size=m, max_size=m))
+    links = np.array(
+        draw(
+            st.lists(
+                st.lists(st.one_of(st.just(0.0), st.floats(0.01, 0.99)), min_size=m, max_size=m),
+                min_size=n,
+                max_size=n,
+            )
+        )
+    )
+    order = draw(st.permutations(range(m)))
+    n_pos = draw(st.integers(0, m))
+    n_neg = draw(st.integers(0, m - n_pos))
+    return priors, leaks, links, list(order[:n_pos]), list(order[n_pos : n_pos + n_neg])
+
+
+@given(networks_and_evidence())
+@settings(max_examples=300, deadline=None)
+def test_posteriors_match_brute_force(case: tuple) -> None:
+    priors, leaks, links, present, absent = case
+    net = NoisyOrNetwork(np.array(priors), np.array(leaks), links)
+    post = posteriors(net, present, absent)
+    expected, evidence = brute_force(priors, leaks, links, present, absent)
+    assert post.method == "exact"
+    np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
+    assert post.log_evidence == pytest.approx(np.log(evidence), abs=1e-9)
+    assert np.all((post.marginals >= 0) & (post.marginals <= 1))
+
+
+@given(networks_and_evidence(max_causes=6, max_findings=8))
+@settings(max_examples=60, deadline=None)
+def test_result_is_deterministic_and_order_free(case: tuple) -> None:
+    priors, leaks, links, present, absent = case
+    net = NoisyOrNetwork(np.array(priors), np.array(leaks), links)
+    a = posteriors(net, present, absent)
+    b = posteriors(net, list(reversed(present)), list(reversed(absent)))
+    assert np.array_equal(a.marginals, b.marginals)
+    assert a.log_evidence == b.log_evidence
+
+
+@pytest.mark.parametrize("n_positive", [10, 14, 16, 18])
+def test_exact_with_many_unlikely_positives(n_positive: int) -> None:
+    """Where plain inclusion-exclusion cancels badly: many positives, each improbable."""
+    rng = np.random.default_rng(n_positive)
+    n_causes = 10
+    priors = rng.uniform(1e-4, 0.05, n_causes)
+    leaks = rng.uniform(1e-5, 1e-3, n_positive + 4)
+    links = rng.uniform(0.05, 0.95, (n_causes, n_positive + 4)) * (
+        rng.random((n_causes, n_positive + 4)) < 0.5
+    )
+    net = NoisyOrNetwork(priors, leaks, links)
+    present = list(range(n_positive))
+    absent = [n_positive, n_positive + 1]
+    post = posteriors(net, present, absent)
+    expected, _ = brute_force(list(priors), list(leaks), links, present, absent)
+    np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
+
+
+def test_checkpointed_backward_pass_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a tiny memory budget the backward pass is recomputed in blocks: same answer."""
+    rng = np.random.default_rng(7)
+    priors = rng.uniform(0.01, 0.4, 8)
+    leaks = rng.uniform(0.001, 0.1, 6)
+    links = rng.uniform(0.1, 0.9, (8, 6))
+    net = NoisyOrNetwork(priors, leaks, links)
+    full = posteriors(net, [0, 1, 2, 3], [4])
+    monkeypatch.setattr(inference, "_STATE_BUDGET", 16)
+    blocked = posteriors(net, [0, 1, 2, 3], [4])
+    expected, _ = brute_force(list(priors), list(leaks), links, [0, 1, 2, 3], [4])
+    np.testing.assert_allclose(blocked.marginals, expected, atol=TOLERANCE)
+    np.testing.assert_allclose(blocked.marginals, full.marginals, atol=1e-12)
+
+
+def test_unconnected_positives_are_solved_as_separate_groups() -> None:
+    links = np.array([[0.8, 0.0], [0.0, 0.7], [0.0, 0.0]])
+    net = NoisyOrNetwork(np.array([0.1, 0.2, 0.3]), np.array([0.01, 0.02]), links)
+    post = posteriors(net, [0, 1], [])
+    expected, _ = brute_force([0.1, 0.2, 0.3], [0.01, 0.02], links, [0, 1], [])
+    assert post.largest_group == 1
+    np.testing.assert_allclose(post.marginals, expected, atol=TOLERANCE)
+    assert post.marginals[2] == pytest.approx(0.3)  # linked to nothing observed: prior unchanged
+
+
+def test_approximation_is_used_above_the_exact_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    priors = rng.uniform(0.01, 0.2, 6)
+    leaks = rng.uniform(0.01, 0.05, 8)
+    links = rng.uniform(0.2, 0.9, (6, 8))
+    net = NoisyOrNetwork(priors, leaks, links)
+    monkeypatch.setattr(inference, "MAX_EXACT_POSITIVES", 4)
+    post = posteriors(net, list(range(8)), [])
+    expected, _ = brute_force(list(priors), list(leaks), links, list(range(8)), [])
+    assert post.method == "approximate"
+    assert np.all((post.marginals >= 0) & (post.marginals <= 1))
+    # A loose bound, to catch a broken approximation; its measured error is in BENCHMARKS.md.
+    assert np.max(np.abs(post.marginals - expected)) < 0.25
+
+
+@pytest.mark.parametrize(
+    ("priors", "leaks", "links", "message"),
+    [
+        ([0.0], [0.1], [[0.5]], "priors"),
+        ([0.5], [1.0], [[0.5]], "leaks"),
+        ([0.5], [0.1], [[1.0]], "link"),
+        ([0.5], [0.1], [[0.5, 0.5]], "shape"),
+        ([float("nan")], [0.1], [[0.5]], "priors"),
+    ],
+)
+def test_network_is_checked_before_inference(
+    priors: list, leaks: list, links: list, message: str
+) -> None:
+    with pytest.raises(NetworkError, match=message):
+        NoisyOrNetwork(np.array(priors), np.array(leaks), np.array(links))
+
+
+def test_bad_evidence_is_refused() -> None:
+    net = NoisyOrNetwork(np.array([0.1]), np.array([0.1, 0.2]), np.array([[0.5, 0.5]]))
+    with pytest.raises(NetworkError, match="both present and absent"):
+        posteriors(net, [0], [0])
+    with pytest.raises(NetworkError, match="outside"):
+        posteriors(net, [5], [])
+    with pytest.raises(NetworkError, match="twice"):
+        posteriors(net, [1, 1], [])
+
+
+@given(networks_and_evidence(max_causes=7, max_findings=10))
+@settings(max_examples=120, deadline=None)
+def test_lookahead_equals_two_inferences_per_candidate(case: tuple) -> None:
+    priors, leaks, links, present, absent = case
+    net = NoisyOrNetwork(np.array(priors), np.array(leaks), links)
+    observed = set(present) | set(absent)
+    candidates = [f for f in range(len(leaks)) if f not in observed]
+    look = inference.lookahead(net, present, absent, candidates)
+    for row, f in enumerate(candidates):
+        yes = posteriors(net, [*present, f], absent)
+        no = posteriors(net, present, [*absent, f])
+        np.testing.assert_allclose(look.if_present[row], yes.marginals, atol=1e-12)
+        np.testing.assert_allclose(look.if_absent[row], no.marginals, atol=1e-12)
+        p_yes = np.exp(yes.log_evidence - look.current.log_evidence)
+        p_no = np.exp(no.log_evidence - look.current.log_evidence)
+        assert look.p_present[row] == pytest.approx(p_yes, abs=1e-12)
+        assert p_yes + p_no == pytest.approx(1.0, abs=1e-9)  # the two answers exhaust the cases

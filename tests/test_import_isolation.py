@@ -1,0 +1,36 @@
+"""Importing the engine or the Python API must not pull in any interface stack."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+INTERFACE_PACKAGES = {
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "typer",
+    "click",
+    "rich",
+    "sqlalchemy",
+    "jinja2",
+}
+
+
+def _imported_after(statement: str) -> set[str]:
+    code = f"import sys, json; {statement}; print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout))
+
+
+def test_engine_and_api_import_no_interface_stack() -> None:
+    loaded = _imported_after(
+        "import twitchcheck.engine.inference, twitchcheck.engine.triage, twitchcheck.api"
+    )
+    assert not (loaded & INTERFACE_PACKAGES), loaded & INTERFACE_PACKAGES
+
+
+def test_importing_the_package_is_cheap_and_side_effect_free() -> None:
+    loaded = _imported_after("import twitchcheck")
+    assert "numpy" not in loaded and "twitchcheck.kb" not in loaded
