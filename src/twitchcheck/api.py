@@ -13,7 +13,8 @@ from functools import lru_cache
 import numpy as np
 
 from twitchcheck import results as r
-from twitchcheck.domain import MAX_AGE, MIN_AGE, Sex, TriageLevel
+from twitchcheck.domain import MAX_AGE, MIN_AGE, Choice, Sex, TriageLevel
+from twitchcheck.engine import interview
 from twitchcheck.engine.evidence import ClosedEvidence, close_evidence
 from twitchcheck.engine.inference import FloatArray, NoisyOrNetwork, Posterior, posteriors
 from twitchcheck.engine.triage import decide
@@ -63,6 +64,7 @@ class Checker:
         self.groups = {g.id: g.members for g in kb.structure.exclusive_groups}
         self.implications = [(i.if_, i.then) for i in kb.structure.implications]
         self.red_flags = frozenset(f.id for f in kb.findings if f.red_flag)
+        self.units = interview.build_units(kb)
 
     # -- requests ---------------------------------------------------------------------------
     def request(
@@ -121,6 +123,126 @@ class Checker:
         present = [f for f in closed.present if f not in self.red_flags]
         absent = [f for f in closed.absent if f not in self.red_flags]
         return self.infer(priors, present, absent).marginals
+
+    def triage_for(self, req: Request, priors: FloatArray, cited: dict[str, None]) -> r.Triage:
+        decision = decide(
+            self.kb.rules,
+            self.kb.causes,
+            req.closed.present,
+            req.age,
+            self.triage_probabilities(priors, req.closed),
+        )
+        return self._triage(decision.level, decision.reasons, req.closed.present, cited)
+
+    # -- the interview ----------------------------------------------------------------------
+    def next_question(
+        self,
+        *,
+        age: int,
+        sex: str | Sex,
+        evidence: Iterable[r.EvidenceItem] = (),
+        max_questions: int = interview.DEFAULT_MAX_QUESTIONS,
+    ) -> r.InterviewStep:
+        """The next most useful question for this evidence, or the decision to stop."""
+        items = list(evidence)
+        present, absent, unknown, initial = evidence_sets(items)
+        overlap = sorted((set(present) | set(absent)) & set(unknown))
+        if overlap:
+            raise ContradictionError(
+                f"These findings were answered both 'unknown' and yes/no: {', '.join(overlap)}.",
+                overlap,
+            )
+        for ident in unknown:
+            if ident not in self.kb.finding_index:
+                raise UnknownIdError("finding", ident, self.kb.finding_index)
+        req = self.request(age=age, sex=sex, present=present, absent=absent, initial=initial)
+        priors = self.priors(req.age, req.sex)
+        answered = {i.id for i in items}
+        decision = interview.decide_next(
+            self.kb,
+            self.network,
+            priors,
+            req.closed.present,
+            req.closed.absent,
+            answered,
+            set(initial),
+            req.age,
+            self.red_flags,
+            self.units,
+            max_questions,
+        )
+        post = self.infer(priors, sorted(req.closed.present), sorted(req.closed.absent))
+        order = sorted(
+            range(len(self.kb.causes)),
+            key=lambda j: (-float(post.marginals[j]), self.kb.causes[j].id),
+        )
+        causes = [
+            r.CauseProbability(
+                id=self.kb.causes[j].id,
+                name=self.kb.causes[j].name,
+                probability=float(post.marginals[j]),
+            )
+            for j in order
+        ]
+        question = None
+        if decision.unit is not None:
+            question = r.Question(
+                id=decision.unit.id,
+                type=decision.unit.type,
+                text=decision.unit.text,
+                rationale=self._rationale(decision, post.marginals),
+                items=[
+                    r.QuestionItem(id=f, label=self.kb.finding(f).label)
+                    for f in decision.unit.items
+                ],
+            )
+        return r.InterviewStep(
+            kb_version=self.kb.version,
+            question=question,
+            should_stop=decision.should_stop,
+            stop_reason=decision.reason if decision.should_stop else None,
+            causes=causes,
+            triage=self.triage_for(req, priors, {}),
+            red_flags=[
+                r.RedFlag(id=f, label=self.kb.finding(f).label)
+                for f in sorted(req.closed.present)
+                if f in self.red_flags
+            ],
+            progress=r.Progress(answered=decision.answered, max_questions=max_questions),
+        )
+
+    def _rationale(self, decision: interview.Decision, marginals: FloatArray) -> str:
+        kb = self.kb
+        unit = decision.unit
+        assert unit is not None
+        if decision.reason == "safety_screen":
+            return (
+                "I ask everyone this first: each of these can be a sign of something that needs "
+                "care quickly, whatever else is going on."
+            )
+        if decision.reason == "red_flag_check":
+            linked = [
+                link.cause
+                for link in kb.links
+                if link.finding in unit.items and link.p >= interview.RELEVANT_LINK
+            ]
+            if linked:
+                best = max(linked, key=lambda c: marginals[kb.cause_index[c]])
+                return (
+                    f"I'm asking because this is a warning sign that matters for "
+                    f"{kb.cause(best).name.lower()}, which is still possible on your answers."
+                )
+            return "I'm asking because this is a warning sign worth ruling out before we finish."
+        yes = kb.cause(decision.towards_yes).name if decision.towards_yes else None
+        no = kb.cause(decision.towards_no).name if decision.towards_no else None
+        if unit.type == "group_single" and yes and no and yes != no:
+            return f"The answer helps tell {yes.lower()} apart from {no.lower()}."
+        if yes and no and yes != no:
+            return (
+                f"I'm asking because a “yes” would point towards {yes.lower()}, "
+                f"and a “no” away from it, towards {no.lower()}."
+            )
+        return "I'm asking because the answer helps narrow down the likely causes."
 
     # -- the assessment ---------------------------------------------------------------------
     def assess(
@@ -378,6 +500,24 @@ def _pct(p: float) -> str:
     if p < 0.01:
         return f"{p * 100:.1f}%"
     return f"{p:.0%}"
+
+
+def evidence_sets(
+    evidence: Iterable[r.EvidenceItem],
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Split evidence items into (present, absent, unknown, initial) id lists."""
+    present: list[str] = []
+    absent: list[str] = []
+    unknown: list[str] = []
+    initial: list[str] = []
+    for item in evidence:
+        target = {Choice.PRESENT: present, Choice.ABSENT: absent, Choice.UNKNOWN: unknown}[
+            item.choice
+        ]
+        target.append(item.id)
+        if item.initial:
+            initial.append(item.id)
+    return present, absent, unknown, initial
 
 
 @lru_cache(maxsize=1)

@@ -138,3 +138,40 @@ class EvidenceItem(BaseModel):
     id: str = Field(min_length=1, max_length=64)
     choice: Choice
     initial: bool = False
+
+
+class QuestionItem(Public):
+    id: str
+    label: str
+
+
+class Question(Public):
+    id: str
+    type: Literal["single", "group_single", "group_multiple"]
+    text: str
+    rationale: str
+    items: list[QuestionItem]
+
+
+class CauseProbability(Public):
+    id: str
+    name: str
+    probability: float = Field(ge=0.0, le=1.0)
+
+
+class Progress(Public):
+    answered: int
+    max_questions: int
+
+
+class InterviewStep(Public):
+    """The answer of ``POST /api/v1/interview/next`` (contracts §1)."""
+
+    kb_version: str
+    question: Question | None
+    should_stop: bool
+    stop_reason: str | None
+    causes: list[CauseProbability]
+    triage: Triage
+    red_flags: list[RedFlag]
+    progress: Progress

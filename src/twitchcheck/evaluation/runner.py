@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from twitchcheck.api import Checker
+from twitchcheck import results as r
+from twitchcheck.api import Checker, evidence_sets
+from twitchcheck.domain import Choice
 from twitchcheck.errors import EvaluationError, InputError
 from twitchcheck.evaluation.metrics import CaseResult, summarise
 from twitchcheck.evaluation.vignettes import Vignette, load_vignettes
 
-MODES = ("structured",)
+MODES = ("structured", "interview")
+#: A hard stop for a simulated interview that would not end (it never should).
+MAX_SIMULATED_SCREENS = 60
 
 
 def run_structured(checker: Checker, vignette: Vignette) -> CaseResult:
@@ -33,6 +37,54 @@ def run_structured(checker: Checker, vignette: Vignette) -> CaseResult:
     )
 
 
+def simulated_answer(question: r.Question, vignette: Vignette) -> list[r.EvidenceItem]:
+    """How the vignette's patient answers one screen (vignettes.md, contracts §1)."""
+    present, absent = set(vignette.present), set(vignette.absent)
+    ids = [i.id for i in question.items]
+    if question.type == "single":
+        f = ids[0]
+        choice = (
+            Choice.PRESENT if f in present else Choice.ABSENT if f in absent else Choice.UNKNOWN
+        )
+        return [r.EvidenceItem(id=f, choice=choice)]
+    chosen = [i for i in ids if i in present]
+    if question.type == "group_single":
+        if not chosen:
+            return [r.EvidenceItem(id=i, choice=Choice.UNKNOWN) for i in ids]
+        return [
+            r.EvidenceItem(id=i, choice=Choice.PRESENT if i == chosen[0] else Choice.ABSENT)
+            for i in ids
+        ]
+    return [
+        r.EvidenceItem(id=i, choice=Choice.PRESENT if i in chosen else Choice.ABSENT) for i in ids
+    ]
+
+
+def run_interview(checker: Checker, vignette: Vignette) -> CaseResult:
+    """Start from ``initial``; answer each screen from present/absent, "don't know" otherwise."""
+    evidence = [r.EvidenceItem(id=f, choice=Choice.PRESENT, initial=True) for f in vignette.initial]
+    step = checker.next_question(age=vignette.age, sex=vignette.sex, evidence=evidence)
+    for _ in range(MAX_SIMULATED_SCREENS):
+        if step.should_stop or step.question is None:
+            break
+        answered = {e.id for e in evidence}
+        evidence += [e for e in simulated_answer(step.question, vignette) if e.id not in answered]
+        step = checker.next_question(age=vignette.age, sex=vignette.sex, evidence=evidence)
+    present, absent, _unknown, initial = evidence_sets(evidence)
+    result = checker.assess(
+        age=vignette.age, sex=vignette.sex, present=present, absent=absent, initial=initial
+    )
+    return CaseResult(
+        id=vignette.id,
+        gold_causes=vignette.gold_causes,
+        gold_triage=vignette.gold_triage,
+        ranking=tuple(c.id for c in result.causes),
+        probabilities={c.id: c.probability for c in result.causes},
+        triage=result.triage.level.value,
+        questions=step.progress.answered,
+    )
+
+
 def evaluate(
     checker: Checker,
     vignettes: Sequence[Vignette],
@@ -48,7 +100,8 @@ def evaluate(
     results = []
     for i, v in enumerate(vignettes):
         try:
-            results.append(run_structured(checker, v))
+            run = run_structured if mode == "structured" else run_interview
+            results.append(run(checker, v))
         except InputError as exc:
             raise EvaluationError(f"Vignette {v.id}: {exc.message}") from None
         if progress:

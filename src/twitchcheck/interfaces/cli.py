@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -23,7 +22,7 @@ app = typer.Typer(
     name="twitchcheck",
     help="Why does my nose twitch? Ranked causes, triage and cited advice. Decision support, not a diagnosis.",
     add_completion=False,
-    no_args_is_help=True,
+    no_args_is_help=False,
     pretty_exceptions_enable=False,
 )
 kb_app = typer.Typer(help="Look at and check the knowledge base.", no_args_is_help=True)
@@ -185,23 +184,81 @@ def evaluate_cmd(
     render_report(_out(), report)
 
 
+@app.command("interview")
+def interview_cmd(
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="Replay answers from a JSON file instead of asking."),
+    ] = None,
+    max_questions: Annotated[
+        int, typer.Option(min=1, max=60, help="Ask at most this many screens.")
+    ] = 15,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="With --answers: print the Assessment as JSON.")
+    ] = False,
+) -> int:
+    """Answer one question at a time; ends with the same result as `assess`."""
+    from twitchcheck.api import default_checker
+    from twitchcheck.interfaces.interview_cli import run_from_file, run_interactive
+    from twitchcheck.interfaces.render import render_assessment
+
+    checker = default_checker()
+    if answers is not None:
+        result = run_from_file(checker, answers, max_questions)
+        if as_json:
+            _print_json(result.model_dump(mode="json"))
+        else:
+            render_assessment(_out(), result)
+        return 0
+    return run_interactive(checker, _out(), max_questions=max_questions)
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Start the web app and REST API (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    from twitchcheck.interfaces.rest.app import create_app
+    from twitchcheck.interfaces.rest.settings import Settings
+
+    settings = Settings(host=host, port=port)
+    _out().print(f"twitchcheck is running at http://{host}:{port}  (Ctrl+C stops it)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+def _is_click_error(exc: Exception) -> bool:
+    """Typer vendors its own copy of click, so match click's exception classes by name."""
+    return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__) and hasattr(
+        exc, "show"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app and maps errors to exit codes, without tracebacks."""
     err = Console(stderr=True, highlight=False)
+    args = sys.argv[1:] if argv is None else argv
+    if not args:  # `twitchcheck` alone starts the interview
+        args = ["interview"]
     try:
-        rv = app(args=argv, standalone_mode=False, prog_name="twitchcheck")
-    except click.exceptions.UsageError as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Abort:
-        err.print("Aborted.")
-        return 1
+        rv = app(args=args, standalone_mode=False, prog_name="twitchcheck")
     except TwitchcheckError as exc:
         err.print(f"[bold red]Error[/bold red] {escape(str(exc))}", soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a bug, not bad input: say so plainly, keep the trace for debugging
+    except Exception as exc:
+        if _is_click_error(exc):  # usage errors: click's own message, exit code 2
+            exc.show()  # type: ignore[attr-defined]
+            return int(getattr(exc, "exit_code", 2))
+        if type(exc).__name__ == "Abort":
+            err.print("Aborted.")
+            return 1
+        # A bug, not bad input: say so plainly, keep the trace for debugging.
         if os.environ.get("TWITCHCHECK_DEBUG"):
             raise
         err.print(

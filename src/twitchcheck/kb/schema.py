@@ -158,6 +158,9 @@ class Finding(Strict):
         "sign",
     ]
     red_flag: bool = False
+    # Who can answer it: the person (the default), or only a clinician examining them (such a
+    # finding is never asked in the interview, but can be given as evidence).
+    asked_by: Literal["person", "clinician"] = "person"
     leak: LeakProbability
     codes: Codes = Codes()
     sources: tuple[Id, ...] = ()

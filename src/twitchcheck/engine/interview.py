@@ -1,0 +1,278 @@
+"""Choosing the next question: exact expected information gain, a safety screen, a stop rule.
+
+Stateless: everything is derived from the KB and the evidence so far, so the REST API, the CLI
+and the evaluation's simulated patients share it. See ``docs/interview.md`` for the rules and
+their thresholds.
+
+* **Question units.** Each exclusive group is one single-choice screen (``group_single``); the
+  findings of every single-finding red-flag rule at level ``emergency`` or ``urgent`` form one
+  "any of these?" screen (``group_multiple``); every other finding a person can answer is a
+  yes / no / don't know question (``single``). Findings only a clinician can check (``asked_by: clinician``) are
+  never asked.
+* **Safety first.** The safety screen comes first. Before the interview may stop, the red flags
+  linked (link ≥ :data:`RELEVANT_LINK`) to any cause whose posterior is at least
+  :data:`RELEVANT_CAUSE` must also have been asked, as must the other findings of any
+  emergency or urgent combination rule that is half met.
+* **Information gain.** The objective is the sum over causes of the binary entropy of their
+  posterior marginals (causes are not exclusive). The gain of a question is that entropy now
+  minus its expectation over the answers, with answer probabilities and posteriors computed
+  exactly (:func:`twitchcheck.engine.inference.lookahead`).
+* **Stop rule.** Stop when the safety conditions hold and either no question gains
+  :data:`MIN_GAIN` bits or more, or the leading cause is settled (posterior ≥
+  :data:`SETTLED_TOP` and at least :data:`SETTLED_RATIO` times the runner-up), or the person has
+  answered ``max_questions`` screens (default 15; the safety questions still come first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from twitchcheck.engine.inference import NoisyOrNetwork, lookahead, posteriors
+from twitchcheck.kb.model import KnowledgeBase
+
+FloatArray = npt.NDArray[np.float64]
+QuestionType = Literal["single", "group_single", "group_multiple"]
+
+SAFETY_SCREEN_ID = "safety_screen"
+DEFAULT_MAX_QUESTIONS = 15
+#: Causes at or above this posterior make their linked red flags "relevant".
+RELEVANT_CAUSE = 0.05
+#: A red flag is linked to a cause when its link probability is at least this.
+RELEVANT_LINK = 0.10
+#: Questions below this expected gain (bits) are not worth asking.
+MIN_GAIN = 0.03
+#: The leading cause is settled at this posterior ...
+SETTLED_TOP = 0.80
+#: ... when it is also this many times more likely than the runner-up.
+SETTLED_RATIO = 3.0
+
+
+@dataclass(frozen=True)
+class QuestionUnit:
+    id: str
+    type: QuestionType
+    text: str
+    items: tuple[str, ...]  # finding ids (one for ``single``)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The interview's next step: a question (or None) and why."""
+
+    unit: QuestionUnit | None
+    should_stop: bool
+    reason: str  # why this question, or why the interview stops
+    gain: float
+    towards_yes: str | None  # the cause a "yes" would raise most
+    towards_no: str | None  # the cause a "no" would raise most (or a "yes" lowers most)
+    answered: int  # screens answered so far (not counting what was said first)
+
+
+def safety_findings(kb: KnowledgeBase) -> tuple[str, ...]:
+    out: list[str] = []
+    for rule in kb.rules:
+        if rule.level in ("emergency", "urgent") and len(rule.all_of) == 1 and not rule.any_of:
+            finding = rule.all_of[0]
+            if finding not in out and kb.finding(finding).asked_by == "person":
+                out.append(finding)
+    return tuple(out)
+
+
+def build_units(kb: KnowledgeBase) -> tuple[QuestionUnit, ...]:
+    units: list[QuestionUnit] = []
+    screen = safety_findings(kb)
+    if screen:
+        units.append(
+            QuestionUnit(
+                SAFETY_SCREEN_ID,
+                "group_multiple",
+                "First, do you have any of these right now? Choose all that apply.",
+                screen,
+            )
+        )
+    grouped = set(screen)
+    for group in kb.structure.exclusive_groups:
+        units.append(QuestionUnit(group.id, "group_single", group.question, group.members))
+        grouped.update(group.members)
+    for f in kb.findings:
+        if f.id not in grouped and f.asked_by == "person":
+            units.append(QuestionUnit(f.id, "single", f.question, (f.id,)))
+    return tuple(units)
+
+
+def _entropy(p: FloatArray) -> FloatArray:
+    """Sum over causes of the binary entropy (bits), along the last axis."""
+    q = np.clip(p, 1e-300, 1.0)
+    r = np.clip(1.0 - p, 1e-300, 1.0)
+    result: FloatArray = -(p * np.log2(q) + (1.0 - p) * np.log2(r)).sum(axis=-1)
+    return result
+
+
+def _is_answered(unit: QuestionUnit, answered: Collection[str]) -> bool:
+    if unit.type == "single":
+        return unit.items[0] in answered
+    if unit.type == "group_single":
+        return any(i in answered for i in unit.items)
+    return all(i in answered for i in unit.items)
+
+
+def count_answered(
+    units: Sequence[QuestionUnit], reported: Collection[str], initial: Collection[str]
+) -> int:
+    """Screens the person has answered: units with a reported answer that was not said first.
+
+    ``reported`` holds only what the person answered (any choice), never what closure derived.
+    """
+    return sum(1 for u in units if any(i in reported and i not in initial for i in u.items))
+
+
+def relevant_red_flags(
+    kb: KnowledgeBase, marginals: FloatArray, red_flags: Collection[str]
+) -> list[str]:
+    """Red flags linked to a cause that is still possible (see module docstring)."""
+    out: list[str] = []
+    for link in kb.links:
+        if (
+            link.finding in red_flags
+            and link.p >= RELEVANT_LINK
+            and marginals[kb.cause_index[link.cause]] >= RELEVANT_CAUSE
+            and link.finding not in out
+            and kb.finding(link.finding).asked_by == "person"
+        ):
+            out.append(link.finding)
+    return out
+
+
+def half_met_rule_findings(kb: KnowledgeBase, present: Collection[str], age: int) -> list[str]:
+    """Missing findings of emergency/urgent combination rules of which something is present."""
+    out: list[str] = []
+    for rule in kb.rules:
+        if rule.level not in ("emergency", "urgent") or len(rule.all_of) + len(rule.any_of) < 2:
+            continue
+        if rule.age_min is not None and age < rule.age_min:
+            continue
+        if rule.age_max is not None and age >= rule.age_max:
+            continue
+        involved = (*rule.all_of, *rule.any_of)
+        if any(f in present for f in involved):
+            for f in involved:
+                if f not in present and f not in out and kb.finding(f).asked_by == "person":
+                    out.append(f)
+    return out
+
+
+def decide_next(
+    kb: KnowledgeBase,
+    net: NoisyOrNetwork,
+    priors: FloatArray,
+    present: Collection[str],
+    absent: Collection[str],
+    answered: Collection[str],
+    initial: Collection[str],
+    age: int,
+    red_flags: Collection[str],
+    units: Sequence[QuestionUnit],
+    max_questions: int = DEFAULT_MAX_QUESTIONS,
+) -> Decision:
+    """The next question, or the decision to stop (see the module docstring for the rules).
+
+    ``answered`` holds every finding the person answered, "don't know" included; ``present``
+    and ``absent`` are the closed evidence.
+    """
+    index = kb.finding_index
+    known = set(answered) | set(present) | set(absent)
+    done = count_answered(units, answered, initial)
+    open_units = [u for u in units if not _is_answered(u, known)]
+    by_id = {u.id: u for u in open_units}
+
+    # 1. The safety screen first.
+    if SAFETY_SCREEN_ID in by_id:
+        return Decision(by_id[SAFETY_SCREEN_ID], False, "safety_screen", 0.0, None, None, done)
+
+    current = posteriors(
+        net, sorted(index[f] for f in present), sorted(index[f] for f in absent), priors
+    )
+    must_ask = {
+        *relevant_red_flags(kb, current.marginals, red_flags),
+        *half_met_rule_findings(kb, present, age),
+    }
+    must_units = [u for u in open_units if any(i in must_ask for i in u.items)]
+
+    gains = _gains(kb, net, priors, present, absent, open_units)
+    if done >= max_questions and not must_units:
+        return Decision(None, True, "max_questions", 0.0, None, None, done)
+
+    settled = _settled(current.marginals)
+    best = max(open_units, key=lambda u: (gains[u.id][0], -units.index(u)), default=None)
+    worth_it = best is not None and gains[best.id][0] >= MIN_GAIN and not settled
+    if worth_it and best is not None and done < max_questions:
+        g, yes, no = gains[best.id]
+        return Decision(best, False, "information_gain", g, yes, no, done)
+    if must_units:
+        unit = max(must_units, key=lambda u: (gains[u.id][0], -units.index(u)))
+        g, yes, no = gains[unit.id]
+        return Decision(unit, False, "red_flag_check", g, yes, no, done)
+    reason = "settled" if settled else "no_useful_question"
+    return Decision(None, True, reason, 0.0, None, None, done)
+
+
+def _settled(marginals: FloatArray) -> bool:
+    top = np.sort(marginals)[::-1]
+    runner_up = float(top[1]) if top.size > 1 else 0.0
+    return bool(top[0] >= SETTLED_TOP and top[0] >= SETTLED_RATIO * max(runner_up, 1e-12))
+
+
+def _gains(
+    kb: KnowledgeBase,
+    net: NoisyOrNetwork,
+    priors: FloatArray,
+    present: Collection[str],
+    absent: Collection[str],
+    units: Sequence[QuestionUnit],
+) -> Mapping[str, tuple[float, str | None, str | None]]:
+    """Expected information gain per open unit, with the causes each answer would favour."""
+    index = kb.finding_index
+    pres = sorted(index[f] for f in present)
+    abs_ = sorted(index[f] for f in absent)
+    singles = [u for u in units if u.type == "single"]
+    out: dict[str, tuple[float, str | None, str | None]] = {}
+    cause_ids = [c.id for c in kb.causes]
+    look = lookahead(net, pres, abs_, [index[u.items[0]] for u in singles], priors)
+    h_now = float(_entropy(look.current.marginals))
+    if singles:
+        p_yes = look.p_present
+        expected = p_yes * _entropy(look.if_present) + (1.0 - p_yes) * _entropy(look.if_absent)
+        shift = look.if_present - look.if_absent
+        for row, unit in enumerate(singles):
+            out[unit.id] = (
+                max(0.0, h_now - float(expected[row])),
+                cause_ids[int(np.argmax(shift[row]))],
+                cause_ids[int(np.argmin(shift[row]))],
+            )
+    for unit in units:
+        if unit.type == "single":
+            continue
+        # Group screens: one exact inference per option (a group has only a few members).
+        options = []
+        for member in unit.items:
+            opt_p = [*pres, index[member]]
+            opt_a = [*abs_, *(index[m] for m in unit.items if m != member)]
+            if unit.type == "group_multiple":
+                opt_p, opt_a = list(pres), [*abs_, *(index[m] for m in unit.items)]
+            post = posteriors(net, sorted(set(opt_p)), sorted(set(opt_a)), priors)
+            options.append((post.log_evidence, post.marginals))
+            if unit.type == "group_multiple":
+                break
+        logs = np.array([o[0] for o in options])
+        weights = np.exp(logs - logs.max())
+        weights /= weights.sum()
+        expected_h = float(sum(w * _entropy(m) for w, (_, m) in zip(weights, options, strict=True)))
+        gain = max(0.0, h_now - expected_h) if len(options) > 1 else 0.0
+        top = [cause_ids[int(np.argmax(m - look.current.marginals))] for _, m in options]
+        out[unit.id] = (gain, top[0] if top else None, top[-1] if top else None)
+    return out

@@ -1,0 +1,341 @@
+"""The FastAPI application: REST API under /api/v1, problem+json errors, security basics.
+
+Nothing here holds health data beyond one request: answers travel in POST bodies only, nothing
+is logged but method, path and status, and results are sent with ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from twitchcheck import results as r
+from twitchcheck.api import Checker, default_checker, evidence_sets
+from twitchcheck.domain import Sex
+from twitchcheck.errors import TwitchcheckError, UnknownIdError
+from twitchcheck.interfaces.rest.settings import Settings
+
+log = logging.getLogger("twitchcheck.rest")
+
+PROBLEM = "application/problem+json"
+API = "/api/v1"
+
+
+# -- schemas: In (requests) are strict; Public (responses) are the results models ------------
+class AssessIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "age": 30,
+                    "sex": "female",
+                    "evidence": [
+                        {"id": "twitch_nose", "choice": "present", "initial": True},
+                        {"id": "muscle_weakness", "choice": "absent"},
+                    ],
+                }
+            ]
+        },
+    )
+
+    age: int = Field(ge=0, le=120, description="Age in whole years.")
+    sex: Sex
+    evidence: list[r.EvidenceItem] = Field(default_factory=list, max_length=300)
+    concerns: list[str] = Field(default_factory=list, max_length=5, description="e.g. ['als']")
+
+
+class InterviewIn(AssessIn):
+    max_questions: int = Field(default=15, ge=1, le=60)
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class KbCause(BaseModel):
+    id: str
+    name: str
+    description: str
+    category: str
+    urgency: str
+    sources: list[str]
+
+
+class KbFinding(BaseModel):
+    id: str
+    label: str
+    question: str
+    category: str
+    red_flag: bool
+
+
+def _problem(
+    status: int, title: str, detail: str, code: str, suggestions: list[str] | None = None
+) -> JSONResponse:
+    body = Problem(
+        type=f"https://twitchcheck.example/problems/{code}",
+        title=title,
+        status=status,
+        detail=detail,
+        code=code,
+        suggestions=suggestions or [],
+    )
+    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM)
+
+
+# -- middleware (pure ASGI, so the body limit applies before anything reads the body) ------------
+class SecurityHeaders:
+    """CSP without inline script, no sniffing, no referrer, no caching of anything personal."""
+
+    HEADERS = {
+        b"content-security-policy": (
+            b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            b"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+            b"form-action 'self'"
+        ),
+        b"x-content-type-options": b"nosniff",
+        b"referrer-policy": b"no-referrer",
+        b"x-frame-options": b"DENY",
+        b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
+        b"cross-origin-opener-policy": b"same-origin",
+    }
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() not in self.HEADERS
+                ]
+                headers += list(self.HEADERS.items())
+                if path.startswith(API) or path == "/":
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuse bodies over ``limit`` bytes with a 413 problem, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+        too_big = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen, too_big
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    too_big = True
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = _problem(
+            413, "Request too large", f"Request bodies are limited to {self.limit} bytes.", "E413"
+        )
+        await response(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class RateLimit:
+    """A token bucket per client address: ``per_minute`` requests, refilled continuously."""
+
+    def __init__(self, app: ASGIApp, per_minute: int, trust_forwarded_for: bool) -> None:
+        self.app = app
+        self.rate = per_minute / 60.0
+        self.capacity = float(per_minute)
+        self.trust = trust_forwarded_for
+        self.buckets: dict[str, tuple[float, float]] = {}
+
+    def _client(self, scope: Scope) -> str:
+        if self.trust:
+            forwarded: bytes | None = dict(scope.get("headers", [])).get(b"x-forwarded-for")
+            if forwarded:
+                return forwarded.split(b",")[0].strip().decode("latin-1")
+        client = scope.get("client")
+        return str(client[0]) if client else "unknown"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope.get("path", "").startswith(API):
+            await self.app(scope, receive, send)
+            return
+        now = time.monotonic()
+        key = self._client(scope)
+        tokens, last = self.buckets.get(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        if tokens < 1.0:
+            self.buckets[key] = (tokens, now)
+            retry = max(1, int((1.0 - tokens) / self.rate) + 1)
+            response = _problem(
+                429, "Too many requests", f"Please wait {retry} s and try again.", "E429"
+            )
+            response.headers["Retry-After"] = str(retry)
+            await response(scope, receive, send)
+            return
+        self.buckets[key] = (tokens - 1.0, now)
+        if len(self.buckets) > 10_000:  # forget idle clients so memory stays bounded
+            cutoff = now - 120
+            self.buckets = {k: v for k, v in self.buckets.items() if v[1] >= cutoff}
+        await self.app(scope, receive, send)
+
+
+# -- the app ----------------------------------------------------------------------------------
+CheckerDep = Annotated[Checker, Depends(default_checker)]
+
+
+def create_app(settings: Settings | None = None, checker: Checker | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="twitchcheck",
+        version="1",
+        description=(
+            "Why does my nose twitch? Ranked causes with exact probabilities, triage and cited advice. "
+            "Decision support, not a diagnosis. Answers travel in POST bodies only."
+        ),
+        responses={422: {"model": Problem, "content": {PROBLEM: {}}}},
+    )
+    if checker is not None:
+        app.dependency_overrides[default_checker] = lambda: checker
+
+    @app.exception_handler(TwitchcheckError)
+    async def _domain_error(_: Request, exc: TwitchcheckError) -> JSONResponse:
+        suggestions = exc.suggestions if isinstance(exc, UnknownIdError) else []
+        status = exc.http_status if exc.http_status < 500 else 500
+        return _problem(status, type(exc).__name__, exc.message, exc.code, suggestions)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            parts.append(f"{where or 'body'}: {err.get('msg')}")
+        return _problem(422, "Invalid request", "; ".join(parts)[:2000], "E422")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _problem(exc.status_code, "HTTP error", str(exc.detail), f"E{exc.status_code}")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # a bug: never leak a trace
+        log.error("internal error: %s", type(exc).__name__)
+        return _problem(500, "Internal error", "Something went wrong on our side.", "E500")
+
+    @app.middleware("http")
+    async def _access_log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        log.info(
+            "%s %s %s", request.method, request.url.path, response.status_code
+        )  # no query, no body
+        return response
+
+    @app.get("/healthz", tags=["service"])
+    def healthz(checker: CheckerDep) -> dict[str, str]:
+        return {"status": "ok", "kb_version": checker.kb.version}
+
+    @app.get("/hello", tags=["service"], include_in_schema=False)
+    def hello() -> dict[str, str]:
+        """A plain route for load-test comparison."""
+        return {"hello": "world"}
+
+    @app.post(f"{API}/assess", response_model=r.Assessment, tags=["assess"])
+    def assess(body: AssessIn, checker: CheckerDep) -> r.Assessment:
+        """Rank every cause and triage the evidence. Stateless and deterministic."""
+        present, absent, _unknown, initial = evidence_sets(body.evidence)
+        return checker.assess(
+            age=body.age,
+            sex=body.sex,
+            present=present,
+            absent=absent,
+            initial=initial,
+            concerns=body.concerns,
+        )
+
+    @app.post(f"{API}/interview/next", response_model=r.InterviewStep, tags=["interview"])
+    def interview_next(body: InterviewIn, checker: CheckerDep) -> r.InterviewStep:
+        """The next most useful question (with its rationale), or whether to stop."""
+        return checker.next_question(
+            age=body.age, sex=body.sex, evidence=body.evidence, max_questions=body.max_questions
+        )
+
+    @app.get(f"{API}/kb/causes", response_model=list[KbCause], tags=["knowledge base"])
+    def kb_causes(checker: CheckerDep) -> list[dict[str, Any]]:
+        return [
+            c.model_dump(include=set(KbCause.model_fields)) | {"sources": list(c.sources)}
+            for c in checker.kb.causes
+        ]
+
+    @app.get(f"{API}/kb/causes/{{cause_id}}", tags=["knowledge base"])
+    def kb_cause(cause_id: str, checker: CheckerDep) -> dict[str, Any]:
+        return checker.kb.cause(cause_id).model_dump(mode="json")
+
+    @app.get(f"{API}/kb/findings", response_model=list[KbFinding], tags=["knowledge base"])
+    def kb_findings(checker: CheckerDep) -> list[dict[str, Any]]:
+        return [f.model_dump(include=set(KbFinding.model_fields)) for f in checker.kb.findings]
+
+    @app.get(f"{API}/kb/sources", tags=["knowledge base"])
+    def kb_sources(checker: CheckerDep) -> list[dict[str, Any]]:
+        return [s.model_dump(mode="json") for s in checker.kb.sources.values()]
+
+    @app.get(f"{API}/kb/anatomy", tags=["knowledge base"])
+    def kb_anatomy(checker: CheckerDep) -> list[dict[str, Any]]:
+        return [m.model_dump(mode="json") for m in checker.kb.anatomy]
+
+    # The last added is the outermost: headers go on every answer, 413 and 429 included.
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        RateLimit,
+        per_minute=settings.rate_limit_per_minute,
+        trust_forwarded_for=settings.trust_forwarded_for,
+    )
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,128 @@
+"""The interview: safety screen first, exact gains, a stop rule, answers of every type."""
+
+from __future__ import annotations
+
+import pytest
+
+from twitchcheck import results as r
+from twitchcheck.api import Checker, default_checker
+from twitchcheck.domain import Choice
+from twitchcheck.engine import interview
+from twitchcheck.errors import ContradictionError, UnknownIdError
+from twitchcheck.kb.generate import generate_kb
+
+CHECKER = default_checker()
+
+
+def item(fid: str, choice: str = "present", initial: bool = False) -> r.EvidenceItem:
+    return r.EvidenceItem(id=fid, choice=Choice(choice), initial=initial)
+
+
+def answer_all_no(step: r.InterviewStep) -> list[r.EvidenceItem]:
+    assert step.question is not None
+    return [item(i.id, "absent") for i in step.question.items]
+
+
+def test_first_question_is_the_safety_screen() -> None:
+    step = CHECKER.next_question(age=30, sex="female", evidence=[item("twitch_nose", initial=True)])
+    assert step.question is not None
+    assert step.question.id == interview.SAFETY_SCREEN_ID
+    assert step.question.type == "group_multiple"
+    ids = {i.id for i in step.question.items}
+    assert {"facial_droop", "sudden_speech_difficulty", "breathing_difficulty"} <= ids
+    assert not step.should_stop and step.progress.answered == 0
+    assert step.question.rationale
+
+
+def test_interview_never_stops_before_the_safety_screen() -> None:
+    step = CHECKER.next_question(
+        age=30, sex="female", evidence=[item("twitch_nose", initial=True)], max_questions=1
+    )
+    assert not step.should_stop  # even with a budget of one, the screen comes first
+
+
+def test_a_whole_interview_ends_with_a_ranking_and_counts_screens() -> None:
+    evidence = [item("twitch_nose", initial=True)]
+    seen: list[str] = []
+    for _ in range(40):
+        step = CHECKER.next_question(age=30, sex="male", evidence=evidence)
+        if step.should_stop:
+            break
+        assert step.question is not None
+        assert step.question.id not in seen  # never the same screen twice
+        seen.append(step.question.id)
+        evidence += (
+            answer_all_no(step)
+            if step.question.type != "single"
+            else [item(step.question.items[0].id, "unknown")]
+        )
+    assert step.should_stop and step.stop_reason
+    assert step.progress.answered == len(seen) <= interview.DEFAULT_MAX_QUESTIONS + 5
+    assert [c.probability for c in step.causes] == sorted(
+        (c.probability for c in step.causes), reverse=True
+    )
+
+
+def test_gains_are_exact_expectations() -> None:
+    """The gain of a single question, recomputed by hand from two inferences."""
+    kb = CHECKER.kb
+    priors = CHECKER.priors(30, CHECKER.request(age=30, sex="male").sex)
+    present = ["twitch_nose"]
+    units = [
+        u
+        for u in CHECKER.units
+        if u.type == "single" and u.id in ("high_caffeine_intake", "muscle_weakness")
+    ]
+    gains = interview._gains(kb, CHECKER.network, priors, present, [], units)
+    for unit in units:
+        now = CHECKER.infer(priors, present, [])
+        yes = CHECKER.infer(priors, [*present, unit.id], [])
+        no = CHECKER.infer(priors, present, [unit.id])
+        import numpy as np
+
+        p_yes = float(np.exp(yes.log_evidence - now.log_evidence))
+        expected = p_yes * interview._entropy(yes.marginals) + (1 - p_yes) * interview._entropy(
+            no.marginals
+        )
+        assert gains[unit.id][0] == pytest.approx(
+            float(interview._entropy(now.marginals) - expected), abs=1e-9
+        )
+
+
+def test_group_single_answer_sets_siblings_absent() -> None:
+    evidence = [item("twitch_nose", initial=True), item("duration_over_3_months")]
+    req = CHECKER.request(age=30, sex="male", present=["twitch_nose", "duration_over_3_months"])
+    assert {"duration_under_2_weeks", "duration_2_weeks_to_3_months"} <= req.closed.absent
+    step = CHECKER.next_question(age=30, sex="male", evidence=evidence)
+    assert step.question is None or step.question.id != "duration"
+
+
+def test_unknown_answers_are_not_evidence_but_are_not_asked_again() -> None:
+    base = [item("twitch_nose", initial=True)]
+    step = CHECKER.next_question(age=30, sex="male", evidence=base)
+    assert step.question is not None
+    dont_know = [item(i.id, "unknown") for i in step.question.items]
+    after = CHECKER.next_question(age=30, sex="male", evidence=base + dont_know)
+    assert after.question is None or after.question.id != step.question.id
+    assert [c.probability for c in after.causes] == [c.probability for c in step.causes]
+
+
+def test_bad_interview_evidence() -> None:
+    with pytest.raises(UnknownIdError):
+        CHECKER.next_question(age=30, sex="male", evidence=[item("nose_twitch")])
+    with pytest.raises(ContradictionError):
+        CHECKER.next_question(
+            age=30, sex="male", evidence=[item("twitch_nose"), item("twitch_nose", "unknown")]
+        )
+
+
+def test_interview_runs_on_a_generated_kb() -> None:
+    ch = Checker(generate_kb(10, 25, seed=4))
+    evidence = [item(ch.kb.findings[0].id, initial=True)]
+    for _ in range(30):
+        step = ch.next_question(age=50, sex="unknown", evidence=evidence)
+        if step.should_stop:
+            break
+        assert step.question is not None
+        evidence += [item(i.id, "absent") for i in step.question.items]
+    assert step.should_stop

