@@ -12,7 +12,8 @@ their thresholds.
 * **Safety first.** The safety screen comes first. Before the interview may stop, the red flags
   linked (link ≥ :data:`RELEVANT_LINK`) to any cause whose posterior is at least
   :data:`RELEVANT_CAUSE` must also have been asked, as must the other findings of any
-  emergency or urgent combination rule that is half met.
+  emergency or urgent combination rule that is half met, and the single-choice groups that
+  time-course rules use (how long the twitching has gone on).
 * **Information gain.** The objective is the sum over causes of the binary entropy of their
   posterior marginals (causes are not exclusive). The gain of a question is that entropy now
   minus its expectation over the answers, with answer probabilities and posteriors computed
@@ -45,9 +46,9 @@ RELEVANT_CAUSE = 0.05
 #: A red flag is linked to a cause when its link probability is at least this.
 RELEVANT_LINK = 0.10
 #: Questions below this expected gain (bits) are not worth asking.
-MIN_GAIN = 0.03
+MIN_GAIN = 0.01
 #: The leading cause is settled at this posterior ...
-SETTLED_TOP = 0.80
+SETTLED_TOP = 0.95
 #: ... when it is also this many times more likely than the runner-up.
 SETTLED_RATIO = 3.0
 
@@ -96,6 +97,13 @@ def build_units(kb: KnowledgeBase) -> tuple[QuestionUnit, ...]:
             )
         )
     grouped = set(screen)
+    for kb_screen in kb.structure.screens:
+        members = tuple(
+            m for m in kb_screen.members if m not in grouped and kb.finding(m).asked_by == "person"
+        )
+        if len(members) >= 2:
+            units.append(QuestionUnit(kb_screen.id, "group_multiple", kb_screen.question, members))
+            grouped.update(members)
     for group in kb.structure.exclusive_groups:
         units.append(QuestionUnit(group.id, "group_single", group.question, group.members))
         grouped.update(group.members)
@@ -166,6 +174,15 @@ def half_met_rule_findings(kb: KnowledgeBase, present: Collection[str], age: int
     return out
 
 
+def time_course_group_findings(kb: KnowledgeBase) -> list[str]:
+    """Members of single-choice groups that time-course rules use (how long it has gone on):
+    the level of care depends on them, so they are always asked before stopping."""
+    used = {
+        f for rule in kb.rules if rule.kind == "time_course" for f in (*rule.all_of, *rule.any_of)
+    }
+    return [m for g in kb.structure.exclusive_groups if used & set(g.members) for m in g.members]
+
+
 def decide_next(
     kb: KnowledgeBase,
     net: NoisyOrNetwork,
@@ -187,7 +204,7 @@ def decide_next(
     index = kb.finding_index
     known = set(answered) | set(present) | set(absent)
     done = count_answered(units, answered, initial)
-    open_units = [u for u in units if not _is_answered(u, known)]
+    open_units = [_open_part(kb, u, known) for u in units if not _is_answered(u, known)]
     by_id = {u.id: u for u in open_units}
 
     # 1. The safety screen first.
@@ -200,6 +217,7 @@ def decide_next(
     must_ask = {
         *relevant_red_flags(kb, current.marginals, red_flags),
         *half_met_rule_findings(kb, present, age),
+        *time_course_group_findings(kb),
     }
     must_units = [u for u in open_units if any(i in must_ask for i in u.items)]
 
@@ -208,17 +226,28 @@ def decide_next(
         return Decision(None, True, "max_questions", 0.0, None, None, done)
 
     settled = _settled(current.marginals)
-    best = max(open_units, key=lambda u: (gains[u.id][0], -units.index(u)), default=None)
+    order = {u.id: n for n, u in enumerate(open_units)}
+    best = max(open_units, key=lambda u: (gains[u.id][0], -order[u.id]), default=None)
     worth_it = best is not None and gains[best.id][0] >= MIN_GAIN and not settled
     if worth_it and best is not None and done < max_questions:
         g, yes, no = gains[best.id]
         return Decision(best, False, "information_gain", g, yes, no, done)
     if must_units:
-        unit = max(must_units, key=lambda u: (gains[u.id][0], -units.index(u)))
+        unit = max(must_units, key=lambda u: (gains[u.id][0], -order[u.id]))
         g, yes, no = gains[unit.id]
         return Decision(unit, False, "red_flag_check", g, yes, no, done)
     reason = "settled" if settled else "no_useful_question"
     return Decision(None, True, reason, 0.0, None, None, done)
+
+
+def _open_part(kb: KnowledgeBase, unit: QuestionUnit, known: Collection[str]) -> QuestionUnit:
+    """A "which of these" screen shows only what is still unanswered (one item: a yes/no)."""
+    if unit.type != "group_multiple" or unit.id == SAFETY_SCREEN_ID:
+        return unit
+    rest = tuple(i for i in unit.items if i not in known)
+    if len(rest) == 1:
+        return QuestionUnit(rest[0], "single", kb.finding(rest[0]).question, rest)
+    return QuestionUnit(unit.id, unit.type, unit.text, rest)
 
 
 def _settled(marginals: FloatArray) -> bool:
@@ -239,35 +268,42 @@ def _gains(
     index = kb.finding_index
     pres = sorted(index[f] for f in present)
     abs_ = sorted(index[f] for f in absent)
-    singles = [u for u in units if u.type == "single"]
+    # Every finding asked on its own or on a "which of these" screen gets its exact gain.
+    askable = [i for u in units if u.type != "group_single" for i in u.items]
     out: dict[str, tuple[float, str | None, str | None]] = {}
     cause_ids = [c.id for c in kb.causes]
-    look = lookahead(net, pres, abs_, [index[u.items[0]] for u in singles], priors)
+    look = lookahead(net, pres, abs_, [index[f] for f in askable], priors)
     h_now = float(_entropy(look.current.marginals))
-    if singles:
+    per_finding: dict[str, tuple[float, str | None, str | None]] = {}
+    if askable:
         p_yes = look.p_present
         expected = p_yes * _entropy(look.if_present) + (1.0 - p_yes) * _entropy(look.if_absent)
         shift = look.if_present - look.if_absent
-        for row, unit in enumerate(singles):
-            out[unit.id] = (
+        for row, finding in enumerate(askable):
+            per_finding[finding] = (
                 max(0.0, h_now - float(expected[row])),
                 cause_ids[int(np.argmax(shift[row]))],
                 cause_ids[int(np.argmin(shift[row]))],
             )
     for unit in units:
         if unit.type == "single":
+            out[unit.id] = per_finding[unit.items[0]]
+        elif unit.type == "group_multiple":
+            # A screen's answer has 2^n outcomes: its gain is approximated by the sum of its
+            # items' exact gains (capped at the entropy left), its direction by its best item.
+            best = max(unit.items, key=lambda f: per_finding[f][0])
+            total = min(h_now, sum(per_finding[f][0] for f in unit.items))
+            out[unit.id] = (total, per_finding[best][1], per_finding[best][2])
+    for unit in units:
+        if unit.type != "group_single":
             continue
-        # Group screens: one exact inference per option (a group has only a few members).
+        # Single-choice groups: one exact inference per option (a group has only a few members).
         options = []
         for member in unit.items:
             opt_p = [*pres, index[member]]
             opt_a = [*abs_, *(index[m] for m in unit.items if m != member)]
-            if unit.type == "group_multiple":
-                opt_p, opt_a = list(pres), [*abs_, *(index[m] for m in unit.items)]
             post = posteriors(net, sorted(set(opt_p)), sorted(set(opt_a)), priors)
             options.append((post.log_evidence, post.marginals))
-            if unit.type == "group_multiple":
-                break
         logs = np.array([o[0] for o in options])
         weights = np.exp(logs - logs.max())
         weights /= weights.sum()

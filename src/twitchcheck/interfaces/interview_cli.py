@@ -214,9 +214,11 @@ def run_from_file(checker: Checker, path: Path, max_questions: int = 15) -> r.As
     if not isinstance(answers, dict):
         raise ValueRangeError("'answers' must map question or finding ids to answers.")
     age, sex = data.get("age"), data.get("sex", "unknown")
+    if isinstance(age, bool) or not isinstance(age, int):
+        raise ValueRangeError(f"'age' must be a whole number of years; got {age!r}.")
     initial = list(data.get("initial", []))
     evidence = [r.EvidenceItem(id=f, choice=Choice.PRESENT, initial=True) for f in initial]
-    step = checker.next_question(age=age, sex=sex, evidence=evidence, max_questions=max_questions)  # type: ignore[arg-type]
+    step = checker.next_question(age=age, sex=sex, evidence=evidence, max_questions=max_questions)
     for _ in range(200):
         if step.should_stop or step.question is None:
             break
@@ -225,9 +227,9 @@ def run_from_file(checker: Checker, path: Path, max_questions: int = 15) -> r.As
         evidence += [a for a in _file_answer(q, answers) if a.id not in known]
         step = checker.next_question(
             age=age, sex=sex, evidence=evidence, max_questions=max_questions
-        )  # type: ignore[arg-type]
+        )
     present, absent, _unknown, init = evidence_sets(evidence)
-    return checker.assess(age=age, sex=sex, present=present, absent=absent, initial=init)  # type: ignore[arg-type]
+    return checker.assess(age=age, sex=sex, present=present, absent=absent, initial=init)
 
 
 def _file_answer(q: r.Question, answers: dict[str, Any]) -> list[r.EvidenceItem]:

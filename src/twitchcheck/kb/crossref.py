@@ -164,6 +164,36 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
                 )
             else:
                 member_of[m] = g.id
+    screen_of: dict[str, str] = {}
+    unit_ids = {g.id for g in structure.exclusive_groups}
+    for i, screen in enumerate(structure.screens):
+        if screen.id in unit_ids or screen.id in finding_ids:
+            add(
+                KBProblem(
+                    "structure.yaml",
+                    f"screens[{i}] (id={screen.id}) id",
+                    "id already used by a group or finding",
+                )
+            )
+        unit_ids.add(screen.id)
+        for j, m in enumerate(screen.members):
+            where = f"screens[{i}] (id={screen.id}) members[{j}]"
+            if m not in finding_ids:
+                add(KBProblem("structure.yaml", where, _unknown("finding", m, finding_ids)))
+            elif m in member_of:
+                add(
+                    KBProblem(
+                        "structure.yaml", where, f"'{m}' is in exclusive group '{member_of[m]}'"
+                    )
+                )
+            elif m in screen_of:
+                add(
+                    KBProblem(
+                        "structure.yaml", where, f"'{m}' is already on screen '{screen_of[m]}'"
+                    )
+                )
+            else:
+                screen_of[m] = screen.id
     for i, imp in enumerate(structure.implications):
         for field, ref in (("if", imp.if_), ("then", imp.then)):
             if ref not in finding_ids:

@@ -189,9 +189,19 @@ class Implication(Strict):
     then: Id
 
 
+class Screen(Strict):
+    """Findings asked together as one "which of these apply?" screen (``group_multiple``):
+    the chosen ones are present and the rest absent."""
+
+    id: Id
+    question: NonEmpty
+    members: Annotated[tuple[Id, ...], Field(min_length=2, max_length=12)]
+
+
 class Structure(Strict):
     exclusive_groups: tuple[ExclusiveGroup, ...] = ()
     implications: tuple[Implication, ...] = ()
+    screens: tuple[Screen, ...] = ()
 
 
 class Rule(Provenance):

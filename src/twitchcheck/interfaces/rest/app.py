@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +23,7 @@ from twitchcheck.api import Checker, default_checker, evidence_sets
 from twitchcheck.domain import Sex
 from twitchcheck.errors import TwitchcheckError, UnknownIdError
 from twitchcheck.interfaces.rest.settings import Settings
+from twitchcheck.interfaces.web import mount_web
 
 log = logging.getLogger("twitchcheck.rest")
 
@@ -104,7 +105,7 @@ def _problem(
 class SecurityHeaders:
     """CSP without inline script, no sniffing, no referrer, no caching of anything personal."""
 
-    HEADERS = {
+    HEADERS: ClassVar[dict[bytes, bytes]] = {
         b"content-security-policy": (
             b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             b"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -338,4 +339,5 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
         trust_forwarded_for=settings.trust_forwarded_for,
     )
     app.add_middleware(SecurityHeaders)
+    mount_web(app)
     return app
