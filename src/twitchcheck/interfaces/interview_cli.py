@@ -36,7 +36,7 @@ class Quit(Exception):
 def _ask(console: Console) -> Ask:
     def ask(prompt: str) -> str:
         try:
-            return console.input(prompt).strip()
+            return console.input(escape(prompt)).strip()
         except EOFError:
             raise Quit from None
 
