@@ -16,7 +16,13 @@ from twitchcheck import results as r
 from twitchcheck.domain import MAX_AGE, MIN_AGE, Choice, Sex, TriageLevel
 from twitchcheck.engine import interview
 from twitchcheck.engine.evidence import ClosedEvidence, close_evidence
-from twitchcheck.engine.inference import FloatArray, NoisyOrNetwork, Posterior, posteriors
+from twitchcheck.engine.inference import (
+    FloatArray,
+    NoisyOrNetwork,
+    Posterior,
+    leave_one_out,
+    posteriors,
+)
 from twitchcheck.engine.triage import decide
 from twitchcheck.errors import ContradictionError, UnknownIdError, ValueRangeError
 from twitchcheck.explain import answer_effects, effect_sentence
@@ -265,11 +271,18 @@ class Checker:
         priors = self.priors(req.age, req.sex)
         present = sorted(req.closed.present)
         absent = sorted(req.closed.absent)
-        post = self.infer(priors, present, absent)
-        marginals = post.marginals
-        effects = answer_effects(
-            marginals, present, absent, lambda p, a: self.infer(priors, p, a).marginals
+        index = self.kb.finding_index
+        present_idx = sorted(index[f] for f in present)
+        absent_idx = sorted(index[f] for f in absent)
+        post, without_present, without_absent = leave_one_out(
+            self.network, present_idx, absent_idx, priors
         )
+        marginals = post.marginals
+        ids = [f.id for f in self.kb.findings]
+        answers = [(ids[i], "present") for i in present_idx] + [
+            (ids[i], "absent") for i in absent_idx
+        ]
+        effects = answer_effects(marginals, answers, np.vstack([without_present, without_absent]))
         order = sorted(range(len(kb.causes)), key=lambda j: (-float(marginals[j]), kb.causes[j].id))
         causes = [
             self._ranked_cause(j, float(marginals[j]), float(priors[j]), effects[j]) for j in order

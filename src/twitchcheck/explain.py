@@ -1,15 +1,15 @@
 """Why a cause ranks where it does: the effect of each answer on each cause's log-odds.
 
 The weight of an answer is ``logit P(cause | all evidence) - logit P(cause | all evidence but
-that answer)``: positive when the answer made the cause more likely, negative when less. It is
-computed exactly, with one extra inference per answer (leave-one-out), so interactions such as
+that answer)``: positive when the answer made the cause more likely, negative when less. The
+left-out posteriors are exact (``engine.inference.leave_one_out``), so interactions such as
 explaining away are reflected.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,21 +40,18 @@ class Effect:
 
 def answer_effects(
     marginals: FloatArray,
-    present: Sequence[str],
-    absent: Sequence[str],
-    infer: Callable[[Sequence[str], Sequence[str]], FloatArray],
+    answers: Sequence[tuple[str, str]],
+    without: FloatArray,
 ) -> list[list[Effect]]:
     """For every cause, the answers that moved it, largest effect first.
 
-    ``infer(present, absent)`` returns posterior marginals for other evidence sets.
+    ``answers[i]`` is ``(finding, "present" | "absent")`` and ``without[i]`` the posterior
+    marginals with that answer left out.
     """
     full = logit(marginals)
     per_cause: list[list[Effect]] = [[] for _ in range(marginals.size)]
-    answers = [(f, "present") for f in sorted(present)] + [(f, "absent") for f in sorted(absent)]
-    for finding, answer in answers:
-        rest_present = [f for f in present if f != finding]
-        rest_absent = [f for f in absent if f != finding]
-        delta = full - logit(infer(rest_present, rest_absent))
+    for (finding, answer), rest in zip(answers, without, strict=True):
+        delta = full - logit(rest)
         for j in np.flatnonzero(np.abs(delta) >= MIN_EFFECT):
             per_cause[int(j)].append(Effect(finding, answer, float(delta[j])))
     for effects in per_cause:

@@ -163,3 +163,22 @@ def test_lookahead_equals_two_inferences_per_candidate(case: tuple) -> None:
         p_no = np.exp(no.log_evidence - look.current.log_evidence)
         assert look.p_present[row] == pytest.approx(p_yes, abs=1e-12)
         assert p_yes + p_no == pytest.approx(1.0, abs=1e-9)  # the two answers exhaust the cases
+
+
+@given(networks_and_evidence(max_causes=7, max_findings=10))
+@settings(max_examples=120, deadline=None)
+def test_leave_one_out_equals_one_inference_per_left_out_finding(case: tuple) -> None:
+    priors, leaks, links, present, absent = case
+    net = NoisyOrNetwork(np.array(priors), np.array(leaks), links)
+    full, without_p, without_a = inference.leave_one_out(net, present, absent)
+    np.testing.assert_array_equal(full.marginals, posteriors(net, present, absent).marginals)
+    for row, f in enumerate(sorted(present)):
+        rest = [x for x in present if x != f]
+        np.testing.assert_allclose(
+            without_p[row], posteriors(net, rest, absent).marginals, atol=1e-12
+        )
+    for row, f in enumerate(sorted(absent)):
+        rest = [x for x in absent if x != f]
+        np.testing.assert_allclose(
+            without_a[row], posteriors(net, present, rest).marginals, atol=1e-12
+        )

@@ -235,39 +235,102 @@ def _initial_state(leaks: tuple[float | FloatArray, ...], batch: int) -> FloatAr
     return state
 
 
-def _backward_step(group: _Group, p_on: FloatArray, beta: FloatArray, j: int) -> FloatArray:
+class _Transitions:
+    """How one active cause moves the state: ``T_j`` applied forwards, or transposed backwards.
+
+    Two forms with the same arithmetic: bit by bit (``O(bits * 2^m)`` per cause, for many
+    positives), or as dense ``2^m x 2^m`` matrices built once per group by Kronecker products
+    (one matrix product per cause, far fewer NumPy calls when ``2^m`` is small).
+    """
+
+    #: Use dense matrices while causes x batch x (2^m)^2 stays below this many entries.
+    DENSE_BUDGET = 1 << 22
+
+    def __init__(self, group: _Group, batch: int) -> None:
+        self.group = group
+        size = 1 << group.size
+        fixed = all(np.ndim(q) == 0 for bits in group.bits for _, q in bits)
+        self.dense: FloatArray | None = None
+        if fixed and len(group.bits) * size * size <= self.DENSE_BUDGET:
+            self.dense = self._matrices(group)
+
+    @staticmethod
+    def _matrices(group: _Group) -> FloatArray:
+        k = len(group.bits)
+        q = np.zeros((k, group.size))
+        for j, bits in enumerate(group.bits):
+            for bit, value in bits:
+                q[j, bit] = float(value)
+        # T[j, to, from]; each new bit becomes the most significant one: kron(A_bit, T).
+        t = np.ones((k, 1, 1))
+        for bit in range(group.size):
+            a = np.zeros((k, 2, 2))
+            a[:, 0, 0] = 1.0 - q[:, bit]
+            a[:, 1, 0] = q[:, bit]
+            a[:, 1, 1] = 1.0
+            n = t.shape[1]
+            t = np.einsum("kab,kcd->kacbd", a, t).reshape(k, 2 * n, 2 * n)
+        return t
+
+    def forward(self, state: FloatArray, j: int) -> FloatArray:
+        """``T_j`` applied to each row: the state had cause ``j`` been active."""
+        if self.dense is not None:
+            result: FloatArray = state @ self.dense[j].T
+            return result
+        active = state.copy()
+        for bit, q in self.group.bits[j]:
+            _switch_on(active, bit, q)
+        return active
+
+    def backward(self, beta: FloatArray, j: int) -> FloatArray:
+        if self.dense is not None:
+            result: FloatArray = beta @ self.dense[j]
+            return result
+        active = beta.copy()
+        for bit, q in self.group.bits[j]:
+            _switch_on_transposed(active, bit, q)
+        return active
+
+
+def _backward_step(trans: _Transitions, p_on: FloatArray, beta: FloatArray, j: int) -> FloatArray:
     """From the backward vector after cause ``j`` to the one after cause ``j - 1``."""
-    active = beta.copy()
-    for bit, q in group.bits[j]:
-        _switch_on_transposed(active, bit, q)
     p = p_on[:, j].reshape(-1, 1)
-    beta = (1.0 - p) * beta + p * active
+    beta = (1.0 - p) * beta + p * trans.backward(beta, j)
     # Rescale (max 1): only ratios of backward vectors are used, never their size.
     result: FloatArray = beta / beta.max(axis=1, keepdims=True)
     return result
 
 
 def _backward_block(
-    group: _Group, p_on: FloatArray, end_beta: FloatArray, first: int, last: int
+    trans: _Transitions, p_on: FloatArray, end_beta: FloatArray, first: int, last: int
 ) -> list[FloatArray]:
     """``[beta_first, ..., beta_{last-1}]`` from ``beta_{last-1}``; ``beta_j`` is the backward
     vector after cause ``j`` (it accounts for every cause after ``j``)."""
     out = [end_beta]
     for j in range(last - 1, first, -1):
-        out.append(_backward_step(group, p_on, out[-1], j))
+        out.append(_backward_step(trans, p_on, out[-1], j))
     out.reverse()
     return out
 
 
-def _exact_component(group: _Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray]:
+def _exact_component(
+    group: _Group, p_on: FloatArray, terminal: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray]:
     """Exact posteriors of the group's causes and log P(positives | negatives), per batch row.
 
-    ``p_on`` has shape (batch, k): each cause's probability after the negatives.
+    ``p_on`` has shape (batch, k): each cause's probability after the negatives. ``terminal``
+    (batch, 2^m) says which final states count as "the evidence holds": by default only "all
+    positives on"; marking a bit as don't-care leaves that positive out of the evidence exactly
+    (used to explain each answer's effect in one pass).
     """
     batch, k = p_on.shape
     full = (1 << group.size) - 1
-    beta = np.zeros((batch, 1 << group.size), dtype=np.float64)
-    beta[:, full] = 1.0
+    trans = _Transitions(group, batch)
+    if terminal is None:
+        beta = np.zeros((batch, 1 << group.size), dtype=np.float64)
+        beta[:, full] = 1.0
+    else:
+        beta = terminal
 
     # Keep at most `block` backward vectors at once. When every one fits (the usual case) there
     # is one block and one backward pass; otherwise a first pass keeps the vector that ends each
@@ -276,7 +339,7 @@ def _exact_component(group: _Group, p_on: FloatArray) -> tuple[FloatArray, Float
     checkpoints: dict[int, FloatArray] = {k - 1: beta}
     if block < k:
         for j in range(k - 1, 0, -1):
-            beta = _backward_step(group, p_on, beta, j)
+            beta = _backward_step(trans, p_on, beta, j)
             if j % block == 0:
                 checkpoints[j - 1] = beta
 
@@ -284,11 +347,9 @@ def _exact_component(group: _Group, p_on: FloatArray) -> tuple[FloatArray, Float
     state = _initial_state(group.leaks, batch)
     for first in range(0, k, block):
         last = min(k, first + block)
-        betas = _backward_block(group, p_on, checkpoints[last - 1], first, last)
+        betas = _backward_block(trans, p_on, checkpoints[last - 1], first, last)
         for j in range(first, last):
-            active = state.copy()
-            for bit, q in group.bits[j]:
-                _switch_on(active, bit, q)
+            active = trans.forward(state, j)
             p = p_on[:, j]
             state = (1.0 - p)[:, None] * state + p[:, None] * active
             # P(cause j | e) = p * <beta_j, T_j alpha_{j-1}> / <beta_j, alpha_j>
@@ -297,7 +358,9 @@ def _exact_component(group: _Group, p_on: FloatArray) -> tuple[FloatArray, Float
             marginals[:, j] = num / den
     # Each step is a stochastic matrix, so `state` stays a distribution over switched-on sets:
     # its "all on" entry is P(every positive present | the negatives).
-    log_evidence = np.log(state[:, full])
+    log_evidence = np.log(
+        state[:, full] if terminal is None else np.einsum("bs,bs->b", terminal, state)
+    )
     return np.clip(marginals, 0.0, 1.0), log_evidence
 
 
@@ -458,3 +521,65 @@ def lookahead(
             log_z_present[rows] += log_ev
     p_present = np.exp(log_z_present - current.log_evidence)
     return Lookahead(cand, np.clip(p_present, 0.0, 1.0), if_present, if_absent, current)
+
+
+def leave_one_out(
+    net: NoisyOrNetwork,
+    present: npt.ArrayLike,
+    absent: npt.ArrayLike,
+    priors: FloatArray | None = None,
+) -> tuple[Posterior, FloatArray, FloatArray]:
+    """Posteriors with all the evidence, and with each observed finding left out in turn.
+
+    Returns ``(full, without_present, without_absent)`` where row ``i`` of ``without_present``
+    holds the marginals when ``present[i]`` is unknown (likewise for ``absent``), in the sorted
+    order of the indices. Exact, and equal to calling :func:`posteriors` once per left-out
+    finding (tests check that), but batched: a left-out negative only changes the causes'
+    weights, and a left-out positive only changes which final states count.
+    """
+    present_idx = np.sort(np.asarray(present, dtype=np.intp).reshape(-1))
+    absent_idx = np.sort(np.asarray(absent, dtype=np.intp).reshape(-1))
+    _validate_evidence(net, present_idx, absent_idx)
+    base = net.priors if priors is None else np.asarray(priors, dtype=np.float64)
+    full = posteriors(net, present_idx, absent_idx, base)
+    adjusted, _ = absorb_negatives(net, base, absent_idx)
+    groups = [(_prepare(net, fs, cs), fs, cs) for fs, cs in _components(net, present_idx)]
+    if any(g.size > MAX_EXACT_POSITIVES for g, _, _ in groups):
+        rows_p = [
+            posteriors(net, np.delete(present_idx, i), absent_idx, base).marginals
+            for i in range(present_idx.size)
+        ]
+        rows_a = [
+            posteriors(net, present_idx, np.delete(absent_idx, i), base).marginals
+            for i in range(absent_idx.size)
+        ]
+        return (
+            full,
+            np.array(rows_p).reshape(-1, net.n_causes),
+            np.array(rows_a).reshape(-1, net.n_causes),
+        )
+
+    # Left-out negatives: remove one factor (1 - q) from each cause's weight, per row.
+    n = absent_idx.size
+    log_on = np.log(base) + net._log_absent[:, absent_idx].sum(axis=1)
+    log_on_b = log_on[None, :] - net._log_absent[:, absent_idx].T  # (n, causes)
+    log_norm = np.logaddexp(log_on_b, np.log1p(-base)[None, :])
+    without_absent = np.exp(log_on_b - log_norm)
+    for group, _fs, causes in groups:
+        if n:
+            without_absent[:, causes] = _exact_component(group, without_absent[:, causes])[0]
+
+    # Left-out positives: the same pass, with that positive's bit marked don't-care at the end.
+    without_present = np.tile(full.marginals, (present_idx.size, 1))
+    row_of = {int(f): i for i, f in enumerate(present_idx)}
+    for group, fs, causes in groups:
+        size = 1 << group.size
+        states = np.arange(size)
+        terminal = np.zeros((group.size, size))
+        for bit in range(group.size):
+            terminal[bit] = ((states | (1 << bit)) == size - 1).astype(np.float64)
+        post, _ = _exact_component(group, np.tile(adjusted[causes], (group.size, 1)), terminal)
+        for bit, f in enumerate(fs):
+            without_present[row_of[int(f)], causes] = post[bit]
+            # The other groups never saw this positive: they keep their full-evidence marginals.
+    return full, without_present, without_absent
