@@ -245,13 +245,16 @@ class _Transitions:
 
     #: Use dense matrices while causes x batch x (2^m)^2 stays below this many entries.
     DENSE_BUDGET = 1 << 22
+    #: ... and only up to this many positives (measured: slower than bitwise from 8 up).
+    DENSE_MAX_BITS = 6
 
     def __init__(self, group: _Group, batch: int) -> None:
         self.group = group
         size = 1 << group.size
         fixed = all(np.ndim(q) == 0 for bits in group.bits for _, q in bits)
         self.dense: FloatArray | None = None
-        if fixed and len(group.bits) * size * size <= self.DENSE_BUDGET:
+        # Dense pays off only for small states: building the matrices costs k x 4^m.
+        if fixed and group.size <= self.DENSE_MAX_BITS and len(group.bits) * size * size <= self.DENSE_BUDGET:
             self.dense = self._matrices(group)
 
     @staticmethod
@@ -316,6 +319,13 @@ def _backward_block(
 def _exact_component(
     group: _Group, p_on: FloatArray, terminal: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray]:
+    marginals, log_evidence, _ = _exact_component_state(group, p_on, terminal)
+    return marginals, log_evidence
+
+
+def _exact_component_state(
+    group: _Group, p_on: FloatArray, terminal: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Exact posteriors of the group's causes and log P(positives | negatives), per batch row.
 
     ``p_on`` has shape (batch, k): each cause's probability after the negatives. ``terminal``
@@ -358,10 +368,48 @@ def _exact_component(
             marginals[:, j] = num / den
     # Each step is a stochastic matrix, so `state` stays a distribution over switched-on sets:
     # its "all on" entry is P(every positive present | the negatives).
-    log_evidence = np.log(
-        state[:, full] if terminal is None else np.einsum("bs,bs->b", terminal, state)
-    )
-    return np.clip(marginals, 0.0, 1.0), log_evidence
+    final: FloatArray = state[:, full] if terminal is None else np.einsum("bs,bs->b", terminal, state)
+    return np.clip(marginals, 0.0, 1.0), np.log(final), state
+
+
+def _solve(group: _Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """Posteriors and log-evidence of one group, per batch row, and the final state.
+
+    Causes linked to exactly one positive ("private" causes; most of them in a QMR-like
+    network) act on that positive's bit alone. Marginalising them exactly turns them into extra
+    leak on that bit, so the forward-backward pass runs over the shared ("core") causes only.
+    Afterwards each private cause's posterior follows in closed form, because the probability
+    of the evidence is linear in the bit's leak ``l``: Z(l) = V1 + l V0. With the folded leak in
+    place, the final state holds Z = state[all on] and (1 - l) V0 = state[all on but that bit],
+    so ``P(j | e) = p_j (1 + r_j state[all but b] / state[all])`` with
+    ``r_j = q_j (1 - p_j) / (1 - p_j q_j)``: sums and products only, no subtraction.
+    """
+    if group.size > MAX_EXACT_POSITIVES:
+        post, log_ev = _approximate_component(group, p_on)
+        return post, log_ev, None
+    private = [
+        j for j, bits in enumerate(group.bits) if len(bits) == 1 and np.ndim(bits[0][1]) == 0
+    ]
+    if not private:
+        return _exact_component_state(group, p_on)
+    batch, k = p_on.shape
+    core = np.setdiff1d(np.arange(k), private)
+    bit_of = np.array([group.bits[j][0][0] for j in private], dtype=np.intp)
+    q_of = np.array([float(group.bits[j][0][1]) for j in private])
+    p_priv = p_on[:, private]  # (batch, n_private)
+    log_off = [np.broadcast_to(np.log1p(-np.asarray(leak, dtype=np.float64)), (batch,)) for leak in group.leaks]
+    for col, b in enumerate(bit_of):
+        log_off[b] = log_off[b] + np.log1p(-p_priv[:, col] * q_of[col])
+    leaks = tuple(-np.expm1(lo) for lo in log_off)
+    sub = _Group(group.size, group.causes[core], tuple(group.bits[j] for j in core), leaks)
+    post_core, log_ev, state = _exact_component_state(sub, p_on[:, core])
+    full = (1 << group.size) - 1
+    out = np.empty_like(p_on)
+    out[:, core] = post_core
+    ratio = state[:, full ^ (1 << bit_of)] / state[:, full][:, None]  # (batch, n_private)
+    r = q_of * (1.0 - p_priv) / (1.0 - p_priv * q_of)
+    out[:, private] = p_priv * (1.0 + r * ratio)
+    return np.clip(out, 0.0, 1.0), log_ev, state
 
 
 def _approximate_component(group: _Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -413,12 +461,9 @@ def posteriors(
     for findings, causes in _components(net, np.sort(present_idx)):
         group = _prepare(net, findings, causes)
         largest = max(largest, group.size)
-        p_on = adjusted[causes].reshape(1, -1)
-        if group.size <= MAX_EXACT_POSITIVES:
-            post, log_ev = _exact_component(group, p_on)
-        else:
-            post, log_ev = _approximate_component(group, p_on)
+        if group.size > MAX_EXACT_POSITIVES:
             method = "approximate"
+        post, log_ev, _ = _solve(group, adjusted[causes].reshape(1, -1))
         marginals[causes] = post[0]
         log_evidence += float(log_ev[0])
     return Posterior(marginals, log_evidence, method, largest)
@@ -466,61 +511,82 @@ def lookahead(
         empty = np.zeros((0, k_all))
         return Lookahead(cand, np.zeros(0), empty, empty, current)
 
+    adjusted, log_z_neg = absorb_negatives(net, base, absent_idx)
+    q_cand = net.links[:, cand]  # (causes, n)
+    components = [(_prepare(net, fs, cs), cs) for fs, cs in _components(net, present_idx)]
+
     # --- "absent" answers: each candidate adds one negative -------------------------------
     log_on = np.log(base) + net._log_absent[:, absent_idx].sum(axis=1)
     log_on_b = log_on[None, :] + net._log_absent[:, cand].T  # (n, causes)
     log_off = np.log1p(-base)[None, :]
     log_norm = np.logaddexp(log_on_b, log_off)
     if_absent = np.exp(log_on_b - log_norm)
-    log_z_absent = (
-        np.log1p(-net.leaks[absent_idx]).sum() + np.log1p(-net.leaks[cand]) + log_norm.sum(axis=1)
-    )
-    for findings, causes in _components(net, present_idx):
-        group = _prepare(net, findings, causes)
-        p_on = if_absent[:, causes]
-        post, log_ev = (
-            _exact_component(group, p_on)
-            if group.size <= MAX_EXACT_POSITIVES
-            else _approximate_component(group, p_on)
-        )
-        if_absent[:, causes] = post
-        log_z_absent += log_ev
+    log_z_absent = np.log1p(-net.leaks[absent_idx]).sum() + np.log1p(-net.leaks[cand]) + log_norm.sum(axis=1)
+    for group, causes in components:
+        # Candidates linked to none of this group's causes leave it as it is now.
+        touch = np.flatnonzero(q_cand[causes].any(axis=0))
+        untouched = np.setdiff1d(np.arange(n), touch)
+        if_absent[np.ix_(untouched, causes)] = current.marginals[causes]
+        log_z_absent[untouched] += _component_log_evidence(current, group, adjusted[causes])
+        if touch.size == 0:
+            continue
+        post, log_ev, _ = _solve(group, if_absent[np.ix_(touch, causes)])
+        if_absent[np.ix_(touch, causes)] = post
+        log_z_absent[touch] += log_ev
 
-    # --- "present" answers: all current positives as one group, plus one extra bit ----------
-    adjusted, log_z_neg = absorb_negatives(net, base, absent_idx)
-    involved = np.flatnonzero(
-        (net.links[:, present_idx] > 0).any(axis=1) | (net.links[:, cand] > 0).any(axis=1)
-    )
+    # --- "present" answers: the current positives as one group, plus one extra bit ---------
+    # Causes linked to no current positive touch only the candidate's own bit: they are folded
+    # into that bit's leak (lam), and their posteriors follow in closed form afterwards.
+    m = present_idx.size
+    in_core = (net.links[:, present_idx] > 0).any(axis=1)
+    core = np.flatnonzero(in_core)
+    outside = np.flatnonzero(~in_core)
+    p_out = adjusted[outside][:, None]
+    q_out = q_cand[outside]
+    log_leak_off = np.log1p(-net.leaks[cand]) + np.log1p(-p_out * q_out).sum(axis=0)
+    lam = -np.expm1(log_leak_off)
     if_present = np.tile(adjusted, (n, 1))
     log_z_present = np.full(n, log_z_neg)
-    m = present_idx.size
     if m + 1 > MAX_EXACT_POSITIVES:
         for row, f in enumerate(cand):  # rare: fall back to one call per candidate
             post_f = posteriors(net, np.append(present_idx, f), absent_idx, base)
             if_present[row], log_z_present[row] = post_f.marginals, post_f.log_evidence
     else:
         rows_per_pass = max(1, _BATCH_BUDGET >> (m + 1))
-        sub = net.links[np.ix_(involved, present_idx)]
+        sub = net.links[np.ix_(core, present_idx)]
+        full = (1 << (m + 1)) - 1
         for start in range(0, n, rows_per_pass):
-            rows = slice(start, min(n, start + rows_per_pass))
-            chunk = cand[rows]
-            q_extra = net.links[np.ix_(involved, chunk)]  # (k, batch)
+            rows = np.arange(start, min(n, start + rows_per_pass))
+            q_extra = q_cand[np.ix_(core, rows)]  # (k, batch)
             bits = tuple(
                 tuple((int(b), float(sub[r, b])) for b in np.flatnonzero(sub[r]))
                 + (((m, q_extra[r]),) if q_extra[r].any() else ())
-                for r in range(involved.size)
+                for r in range(core.size)
             )
             leaks: tuple[float | FloatArray, ...] = (
                 *(float(x) for x in net.leaks[present_idx]),
-                net.leaks[chunk],
+                lam[rows],
             )
-            group = _Group(m + 1, involved, bits, leaks)
-            p_on = np.tile(adjusted[involved], (chunk.size, 1))
-            post, log_ev = _exact_component(group, p_on)
-            if_present[rows, involved] = post
+            group = _Group(m + 1, core, bits, leaks)
+            post, log_ev, folded_state = _solve(group, np.tile(adjusted[core], (rows.size, 1)))
+            assert folded_state is not None  # m + 1 is within the exact limit here
+            state = folded_state
+            if_present[np.ix_(rows, core)] = post
             log_z_present[rows] += log_ev
+            # P(outside cause j | e, f) = p_j (1 + r_j * P(all but f on, f off) / P(all on)),
+            # with r_j = q (1 - p_j) / (1 - p_j q): cause j raises the bit's leak by that share.
+            ratio = state[:, full ^ (1 << m)] / state[:, full]
+            q_rows = q_out[:, rows]
+            r = q_rows * (1.0 - p_out) / (1.0 - p_out * q_rows)
+            if_present[np.ix_(rows, outside)] = (p_out * (1.0 + r * ratio[None, :])).T
     p_present = np.exp(log_z_present - current.log_evidence)
     return Lookahead(cand, np.clip(p_present, 0.0, 1.0), if_present, if_absent, current)
+
+
+def _component_log_evidence(current: Posterior, group: _Group, p_on: FloatArray) -> float:
+    """log P(this group's positives | negatives), for rows a candidate does not touch."""
+    _, log_ev, _ = _solve(group, p_on.reshape(1, -1))
+    return float(log_ev[0])
 
 
 def leave_one_out(
@@ -567,7 +633,7 @@ def leave_one_out(
     without_absent = np.exp(log_on_b - log_norm)
     for group, _fs, causes in groups:
         if n:
-            without_absent[:, causes] = _exact_component(group, without_absent[:, causes])[0]
+            without_absent[:, causes] = _solve(group, without_absent[:, causes])[0]
 
     # Left-out positives: the same pass, with that positive's bit marked don't-care at the end.
     without_present = np.tile(full.marginals, (present_idx.size, 1))
