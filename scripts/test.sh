@@ -10,6 +10,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+bash scripts/ensure_chromium.sh
 
 set +e
 .venv/bin/python -m pytest "$@"

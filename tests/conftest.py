@@ -32,3 +32,20 @@ def mini_kb_copy(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "kb"
     shutil.copytree(MINI_KB, target)
     yield target
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many real-browser tests ran (contracts §3): skips must never pass unnoticed."""
+    outcomes = {"passed": 0, "failed": 0, "skipped": 0}
+    for outcome in outcomes:
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "nodeid", "").startswith("tests/web/") and report.when in (
+                "call",
+                "setup",
+            ):
+                if outcome != "passed" or report.when == "call":
+                    outcomes[outcome] += 1
+    terminalreporter.write_line(
+        f"browser tests (real Chromium): {outcomes['passed']} passed, {outcomes['failed']} failed, "
+        f"{outcomes['skipped']} skipped"
+    )

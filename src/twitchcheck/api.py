@@ -25,7 +25,7 @@ from twitchcheck.engine.inference import (
 )
 from twitchcheck.engine.triage import decide
 from twitchcheck.errors import ContradictionError, UnknownIdError, ValueRangeError
-from twitchcheck.explain import answer_effects, effect_sentence
+from twitchcheck.explain import Effect, answer_effects, effect_sentence
 from twitchcheck.kb import KnowledgeBase, load_kb
 
 #: Concerns a request may name (contracts §2: the ALS answer in context).
@@ -285,7 +285,10 @@ class Checker:
         effects = answer_effects(marginals, answers, np.vstack([without_present, without_absent]))
         order = sorted(range(len(kb.causes)), key=lambda j: (-float(marginals[j]), kb.causes[j].id))
         causes = [
-            self._ranked_cause(j, float(marginals[j]), float(priors[j]), effects[j]) for j in order
+            self._ranked_cause(
+                j, float(marginals[j]), float(priors[j]), effects[j], req.closed.derived
+            )
+            for j in order
         ]
 
         decision = decide(
@@ -337,19 +340,21 @@ class Checker:
         )
 
     def _ranked_cause(
-        self, j: int, p: float, prior: float, effects: Sequence[object]
+        self, j: int, p: float, prior: float, effects: Sequence[Effect], derived: frozenset[str]
     ) -> r.RankedCause:
         cause = self.kb.causes[j]
         items = []
         for e in effects:
-            finding = self.kb.finding(e.finding)  # type: ignore[attr-defined]
+            finding = self.kb.finding(e.finding)
+            was_derived = e.finding in derived
             items.append(
                 r.ExplanationItem(
                     finding=finding.id,
                     label=finding.label,
-                    answer=e.answer,  # type: ignore[attr-defined]
-                    log_odds_change=round(e.log_odds_change, 6),  # type: ignore[attr-defined]
-                    text=effect_sentence(finding.label, e.answer, e.log_odds_change),  # type: ignore[attr-defined]
+                    answer="present" if e.answer == "present" else "absent",
+                    derived=was_derived,
+                    log_odds_change=round(e.log_odds_change, 6),
+                    text=effect_sentence(finding.label, e.answer, e.log_odds_change, was_derived),
                 )
             )
         return r.RankedCause(

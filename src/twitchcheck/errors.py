@@ -49,6 +49,13 @@ class UnknownIdError(InputError):
         super().__init__(f"Unknown {kind} id '{unknown}'.{hint}")
 
 
+class NotFoundError(UnknownIdError):
+    """An id in a URL path that names nothing (REST: 404; the CLI treats it as bad input)."""
+
+    code = "E104"
+    http_status = 404
+
+
 class ContradictionError(InputError):
     """Evidence that contradicts itself (also after closure under the KB's implications)."""
 

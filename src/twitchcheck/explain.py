@@ -60,10 +60,13 @@ def answer_effects(
     return per_cause
 
 
-def effect_sentence(label: str, answer: str, change: float) -> str:
+def effect_sentence(label: str, answer: str, change: float, derived: bool = False) -> str:
     """A plain sentence: which answer, which direction, and by how much (as an odds factor)."""
     factor = math.exp(abs(change))
-    said = f"You said yes to “{label}”" if answer == "present" else f"You said no to “{label}”"
+    if derived:
+        said = f"Your answers mean “{label}” is {'true' if answer == 'present' else 'not the case'}"
+    else:
+        said = f"You said yes to “{label}”" if answer == "present" else f"You said no to “{label}”"
     if factor >= 100:
         size = "more than 100 times"
     elif factor >= 10:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from twitchcheck.domain import Choice, Sex, TriageLevel
 
@@ -29,6 +29,9 @@ class ExplanationItem(Public):
     finding: str
     label: str
     answer: Literal["present", "absent"]
+    derived: bool = Field(
+        default=False, description="true when the answer follows from others (closure), not said"
+    )
     log_odds_change: float = Field(description="log-odds with the answer minus log-odds without it")
     text: str
 
@@ -137,7 +140,7 @@ class EvidenceItem(BaseModel):
 
     id: str = Field(min_length=1, max_length=64)
     choice: Choice
-    initial: bool = False
+    initial: StrictBool = False
 
 
 class QuestionItem(Public):

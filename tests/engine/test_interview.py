@@ -29,9 +29,35 @@ def test_first_question_is_the_safety_screen() -> None:
     assert step.question.id == interview.SAFETY_SCREEN_ID
     assert step.question.type == "group_multiple"
     ids = {i.id for i in step.question.items}
-    assert {"facial_droop", "sudden_speech_difficulty", "breathing_difficulty"} <= ids
+    assert {"facial_droop", "sudden_speech_difficulty", "breathless_at_rest"} <= ids
+    # An item implied by another item is asked on its own (see the next test)
+    assert "breathing_difficulty" not in ids
     assert not step.should_stop and step.progress.answered == 0
     assert step.question.rationale
+
+
+def test_a_screen_answer_can_never_contradict_itself() -> None:
+    """Choosing one item and leaving the rest unticked must be valid on every screen."""
+    for unit in CHECKER.units:
+        if unit.type != "group_multiple":
+            continue
+        for chosen in unit.items:
+            present = [chosen]
+            absent = [i for i in unit.items if i != chosen]
+            CHECKER.request(age=40, sex="unknown", present=present, absent=absent)  # no error
+
+
+def test_implied_urgent_findings_are_still_asked_before_stopping() -> None:
+    evidence = [item("twitch_nose", initial=True)]
+    asked: set[str] = set()
+    for _ in range(40):
+        step = CHECKER.next_question(age=30, sex="male", evidence=evidence)
+        if step.should_stop:
+            break
+        assert step.question is not None
+        asked.update(i.id for i in step.question.items)
+        evidence += [item(i.id, "absent") for i in step.question.items]
+    assert "breathing_difficulty" in asked
 
 
 def test_interview_never_stops_before_the_safety_screen() -> None:

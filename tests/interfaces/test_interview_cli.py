@@ -22,8 +22,12 @@ PROMPTS = [
 
 def spawn() -> pexpect.spawn:
     child = pexpect.spawn(
-        sys.executable, ["-m", "twitchcheck", "interview"], encoding="utf-8", timeout=60,
-        dimensions=(50, 160), env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "COLUMNS": "160"},
+        sys.executable,
+        ["-m", "twitchcheck", "interview"],
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 160),
+        env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "COLUMNS": "160"},
     )
     return child
 
@@ -85,9 +89,16 @@ def test_progress_and_reason_are_shown() -> None:
 
 def test_answers_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     answers = {
-        "age": 22, "sex": "male", "initial": ["twitch_nose"],
-        "answers": {"safety_screen": [], "twitch_duration": ["duration_under_2_weeks"],
-                    "lifestyle": ["high_caffeine_intake", "high_stress", "poor_sleep"], "muscle_symptoms": []},
+        "age": 22,
+        "sex": "male",
+        "initial": ["twitch_nose"],
+        "answers": {
+            "safety_screen": [],
+            "twitch_duration": ["duration_under_2_weeks"],
+            "lifestyle": ["high_caffeine_intake", "high_stress", "poor_sleep"],
+            "muscle_symptoms": [],
+            "muscle_weakness": "no",
+        },
     }
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(answers))
@@ -95,7 +106,7 @@ def test_answers_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     result = json.loads(capsys.readouterr().out)
     assert result["triage"]["level"] == "self_care"
     assert "high_caffeine_intake" in result["evidence"]["present"]
-    assert "muscle_weakness" in result["evidence"]["absent"]
+    assert "facial_droop" in result["evidence"]["absent"]  # the safety screen, answered "none"
 
 
 def test_answers_file_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -99,7 +99,7 @@ def test_kb_routes(client: TestClient) -> None:
     assert any(c["id"] == "als" for c in causes)
     assert client.get("/api/v1/kb/causes/als").json()["id"] == "als"
     missing = client.get("/api/v1/kb/causes/alz")
-    assert missing.status_code == 422 and "als" in missing.json()["suggestions"]
+    assert missing.status_code == 404 and "als" in missing.json()["suggestions"]
     assert len(client.get("/api/v1/kb/findings").json()) > 100
     assert len(client.get("/api/v1/kb/anatomy").json()) == 6
     assert client.get("/api/v1/kb/sources").json()

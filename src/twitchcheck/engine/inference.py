@@ -254,7 +254,11 @@ class _Transitions:
         fixed = all(np.ndim(q) == 0 for bits in group.bits for _, q in bits)
         self.dense: FloatArray | None = None
         # Dense pays off only for small states: building the matrices costs k x 4^m.
-        if fixed and group.size <= self.DENSE_MAX_BITS and len(group.bits) * size * size <= self.DENSE_BUDGET:
+        if (
+            fixed
+            and group.size <= self.DENSE_MAX_BITS
+            and len(group.bits) * size * size <= self.DENSE_BUDGET
+        ):
             self.dense = self._matrices(group)
 
     @staticmethod
@@ -368,7 +372,9 @@ def _exact_component_state(
             marginals[:, j] = num / den
     # Each step is a stochastic matrix, so `state` stays a distribution over switched-on sets:
     # its "all on" entry is P(every positive present | the negatives).
-    final: FloatArray = state[:, full] if terminal is None else np.einsum("bs,bs->b", terminal, state)
+    final: FloatArray = (
+        state[:, full] if terminal is None else np.einsum("bs,bs->b", terminal, state)
+    )
     return np.clip(marginals, 0.0, 1.0), np.log(final), state
 
 
@@ -397,7 +403,10 @@ def _solve(group: _Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray, Flo
     bit_of = np.array([group.bits[j][0][0] for j in private], dtype=np.intp)
     q_of = np.array([float(group.bits[j][0][1]) for j in private])
     p_priv = p_on[:, private]  # (batch, n_private)
-    log_off = [np.broadcast_to(np.log1p(-np.asarray(leak, dtype=np.float64)), (batch,)) for leak in group.leaks]
+    log_off = [
+        np.broadcast_to(np.log1p(-np.asarray(leak, dtype=np.float64)), (batch,))
+        for leak in group.leaks
+    ]
     for col, b in enumerate(bit_of):
         log_off[b] = log_off[b] + np.log1p(-p_priv[:, col] * q_of[col])
     leaks = tuple(-np.expm1(lo) for lo in log_off)
@@ -521,7 +530,9 @@ def lookahead(
     log_off = np.log1p(-base)[None, :]
     log_norm = np.logaddexp(log_on_b, log_off)
     if_absent = np.exp(log_on_b - log_norm)
-    log_z_absent = np.log1p(-net.leaks[absent_idx]).sum() + np.log1p(-net.leaks[cand]) + log_norm.sum(axis=1)
+    log_z_absent = (
+        np.log1p(-net.leaks[absent_idx]).sum() + np.log1p(-net.leaks[cand]) + log_norm.sum(axis=1)
+    )
     for group, causes in components:
         # Candidates linked to none of this group's causes leave it as it is now.
         touch = np.flatnonzero(q_cand[causes].any(axis=0))

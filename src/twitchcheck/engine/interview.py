@@ -87,9 +87,21 @@ def safety_findings(kb: KnowledgeBase) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _without_implied(kb: KnowledgeBase, members: Sequence[str]) -> tuple[str, ...]:
+    """Drop members implied by another member of the same screen.
+
+    On a "which of these" screen the unchosen items become absent; if "breathless at rest"
+    (which implies "trouble breathing") were chosen while "trouble breathing" was left
+    unticked, the answer would contradict itself. The implied (more general) finding is asked
+    on its own instead, when it is still open and worth asking.
+    """
+    implied = {imp.then for imp in kb.structure.implications if imp.if_ in members}
+    return tuple(m for m in members if m not in implied)
+
+
 def build_units(kb: KnowledgeBase) -> tuple[QuestionUnit, ...]:
     units: list[QuestionUnit] = []
-    screen = safety_findings(kb)
+    screen = _without_implied(kb, safety_findings(kb))
     if screen:
         units.append(
             QuestionUnit(
@@ -101,8 +113,13 @@ def build_units(kb: KnowledgeBase) -> tuple[QuestionUnit, ...]:
         )
     grouped = set(screen)
     for kb_screen in kb.structure.screens:
-        members = tuple(
-            m for m in kb_screen.members if m not in grouped and kb.finding(m).asked_by == "person"
+        members = _without_implied(
+            kb,
+            [
+                m
+                for m in kb_screen.members
+                if m not in grouped and kb.finding(m).asked_by == "person"
+            ],
         )
         if len(members) >= 2:
             units.append(QuestionUnit(kb_screen.id, "group_multiple", kb_screen.question, members))
@@ -221,6 +238,7 @@ def decide_next(
         *relevant_red_flags(kb, current.marginals, red_flags),
         *half_met_rule_findings(kb, present, age),
         *time_course_group_findings(kb),
+        *safety_findings(kb),  # those left off the screen because another item implies them
     }
     must_units = [u for u in open_units if any(i in must_ask for i in u.items)]
 
@@ -260,7 +278,9 @@ def _settled(marginals: FloatArray) -> bool:
     return bool(top[0] >= SETTLED_TOP and top[0] >= SETTLED_RATIO * max(runner_up, 1e-12))
 
 
-def prune_candidates(net: NoisyOrNetwork, marginals: FloatArray, candidates: Sequence[int], keep: int) -> list[int]:
+def prune_candidates(
+    net: NoisyOrNetwork, marginals: FloatArray, candidates: Sequence[int], keep: int
+) -> list[int]:
     """The ``keep`` candidate findings most tied to causes that are still uncertain.
 
     Score: sum over causes of p (1 - p) x -log(1 - link), a cheap stand-in for the gain (a
@@ -293,11 +313,15 @@ def _gains(
     cause_ids = [c.id for c in kb.causes]
     if len(askable) > max_candidates:
         current = posteriors(net, pres, abs_, priors)
-        keep = set(prune_candidates(net, current.marginals, [index[f] for f in askable], max_candidates))
+        keep = set(
+            prune_candidates(net, current.marginals, [index[f] for f in askable], max_candidates)
+        )
         askable = [f for f in askable if index[f] in keep]
         units = [u for u in units if u.type == "group_single" or any(i in askable for i in u.items)]
         units = [
-            u if u.type == "group_single" else QuestionUnit(u.id, u.type, u.text, tuple(i for i in u.items if i in askable))
+            u
+            if u.type == "group_single"
+            else QuestionUnit(u.id, u.type, u.text, tuple(i for i in u.items if i in askable))
             for u in units
         ]
     out: dict[str, tuple[float, str | None, str | None]] = {}

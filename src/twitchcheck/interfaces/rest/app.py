@@ -13,15 +13,16 @@ from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from twitchcheck import results as r
 from twitchcheck.api import Checker, default_checker, evidence_sets
 from twitchcheck.domain import Sex
-from twitchcheck.errors import TwitchcheckError, UnknownIdError
+from twitchcheck.errors import NotFoundError, TwitchcheckError, UnknownIdError
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.interfaces.web import mount_web
 
@@ -32,6 +33,20 @@ API = "/api/v1"
 
 
 # -- schemas: In (requests) are strict; Public (responses) are the results models ------------
+def _whole_number(value: object) -> object:
+    """JSON integers only: no booleans, no strings; 30.0 counts (JSON Schema says so)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a whole number")
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class AssessIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -49,14 +64,14 @@ class AssessIn(BaseModel):
         },
     )
 
-    age: int = Field(ge=0, le=120, description="Age in whole years.")
+    age: WholeNumber = Field(ge=0, le=120, description="Age in whole years.")
     sex: Sex
     evidence: list[r.EvidenceItem] = Field(default_factory=list, max_length=300)
     concerns: list[str] = Field(default_factory=list, max_length=5, description="e.g. ['als']")
 
 
 class InterviewIn(AssessIn):
-    max_questions: int = Field(default=15, ge=1, le=60)
+    max_questions: WholeNumber = Field(default=15, ge=1, le=60)
 
 
 class Problem(BaseModel):
@@ -228,6 +243,44 @@ class RateLimit:
         await self.app(scope, receive, send)
 
 
+# -- the OpenAPI document: every error is a Problem ----------------------------------------------
+def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with each error status declared as application/problem+json with the
+    Problem schema, and the statuses the middleware and parser can add (400, 404, 413, 429)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    texts = {
+        "400": "The body could not be read (not UTF-8 text)",
+        "404": "No such item",
+        "413": "Request too large",
+        "422": "Invalid request (unknown id, contradiction, value out of range)",
+        "429": "Too many requests",
+    }
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            codes = ["422"]
+            if path.startswith(API):
+                codes.append("429")
+            if method == "post":
+                codes += ["400", "413"]
+            if "{" in path:
+                codes.append("404")
+            for code in codes:
+                responses.setdefault(code, {"description": texts[code]})
+            for code, response in responses.items():
+                if code.startswith(("4", "5")):
+                    response["content"] = dict(problem)
+    app.openapi_schema = schema
+    return schema
+
+
 # -- the app ----------------------------------------------------------------------------------
 CheckerDep = Annotated[Checker, Depends(default_checker)]
 
@@ -241,8 +294,8 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
             "Why does my nose twitch? Ranked causes with exact probabilities, triage and cited advice. "
             "Decision support, not a diagnosis. Answers travel in POST bodies only."
         ),
-        responses={422: {"model": Problem, "content": {PROBLEM: {}}}},
     )
+    app.openapi = lambda: _openapi_with_problems(app)  # type: ignore[method-assign]
     if checker is not None:
         app.dependency_overrides[default_checker] = lambda: checker
 
@@ -262,7 +315,10 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _problem(exc.status_code, "HTTP error", str(exc.detail), f"E{exc.status_code}")
+        response = _problem(exc.status_code, "HTTP error", str(exc.detail), f"E{exc.status_code}")
+        for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # a bug: never leak a trace
@@ -317,6 +373,8 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
 
     @app.get(f"{API}/kb/causes/{{cause_id}}", tags=["knowledge base"])
     def kb_cause(cause_id: str, checker: CheckerDep) -> dict[str, Any]:
+        if cause_id not in checker.kb.cause_index:
+            raise NotFoundError("cause", cause_id, checker.kb.cause_index)
         return checker.kb.cause(cause_id).model_dump(mode="json")
 
     @app.get(f"{API}/kb/findings", response_model=list[KbFinding], tags=["knowledge base"])
