@@ -39,12 +39,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     outcomes = {"passed": 0, "failed": 0, "skipped": 0}
     for outcome in outcomes:
         for report in terminalreporter.stats.get(outcome, []):
-            if getattr(report, "nodeid", "").startswith("tests/web/") and report.when in (
-                "call",
-                "setup",
-            ):
-                if outcome != "passed" or report.when == "call":
-                    outcomes[outcome] += 1
+            in_browser = getattr(report, "nodeid", "").startswith("tests/web/")
+            # A pass is counted on its call phase; a skip or failure wherever it happened.
+            counted = report.when == "call" or (outcome != "passed" and report.when == "setup")
+            if in_browser and counted:
+                outcomes[outcome] += 1
     terminalreporter.write_line(
         f"browser tests (real Chromium): {outcomes['passed']} passed, {outcomes['failed']} failed, "
         f"{outcomes['skipped']} skipped"
