@@ -423,8 +423,7 @@ def _enumerate_core(
     products of positive terms. ``O(2^k (k + m))`` in a handful of vectorised operations:
     the fastest form when few causes are shared, whatever the number of positives.
     """
-    batch, k = p_on.shape
-    m = group.size
+    k = p_on.shape[1]
     states = _cause_states(k)  # (2^k, k)
     assert group.q_matrix is not None
     log_keep = np.log1p(-group.q_matrix)  # (k, m)
