@@ -37,14 +37,7 @@ def close_evidence(
             f"These findings were given as both present and absent: {', '.join(both)}.", both
         )
     reported = pres | abs_
-    for group_id, members in sorted(groups.items()):
-        on = sorted(m for m in members if m in pres)
-        if len(on) > 1:
-            raise ContradictionError(
-                f"Only one answer of '{group_id}' can be true, but these were all given as "
-                f"present: {', '.join(on)}.",
-                on,
-            )
+    _check_groups(groups, pres, "these were all given as present")
     changed = True
     while changed:  # a fixpoint: the KB's structure is small, so a few rounds at most
         changed = False
@@ -70,12 +63,15 @@ def close_evidence(
                 f"{', '.join(clash)} and the findings that imply them.",
                 clash,
             )
-        for group_id, members in sorted(groups.items()):
-            on = sorted(m for m in members if m in pres)
-            if len(on) > 1:
-                raise ContradictionError(
-                    f"Only one answer of '{group_id}' can be true, but the answers imply "
-                    f"{', '.join(on)}.",
-                    on,
-                )
+        _check_groups(groups, pres, "the answers imply")
     return ClosedEvidence(frozenset(pres), frozenset(abs_), frozenset((pres | abs_) - reported))
+
+
+def _check_groups(groups: Mapping[str, Sequence[str]], present: set[str], how: str) -> None:
+    """At most one present member per exclusive group, or a ContradictionError naming them."""
+    for group_id, members in sorted(groups.items()):
+        on = sorted(m for m in members if m in present)
+        if len(on) > 1:
+            raise ContradictionError(
+                f"Only one answer of '{group_id}' can be true, but {how}: {', '.join(on)}.", on
+            )
