@@ -114,13 +114,17 @@ class Posterior:
 
 
 def _validate_evidence(net: NoisyOrNetwork, present: IntArray, absent: IntArray) -> None:
+    both = np.concatenate([present, absent])
+    if not both.size:
+        return
+    if both.min() >= 0 and both.max() < net.n_findings and np.bincount(both).max() <= 1:
+        return  # the usual case, in one pass; the messages below say what is wrong otherwise
     for name, idx in (("present", present), ("absent", absent)):
         if idx.size and (idx.min() < 0 or idx.max() >= net.n_findings):
             raise NetworkError(f"{name} holds a finding index outside 0..{net.n_findings - 1}")
         if np.unique(idx).size != idx.size:
             raise NetworkError(f"{name} holds the same finding twice")
-    if np.intersect1d(present, absent).size:
-        raise NetworkError("a finding cannot be both present and absent")
+    raise NetworkError("a finding cannot be both present and absent")
 
 
 def absorb_negatives(
@@ -144,32 +148,27 @@ def _components(net: NoisyOrNetwork, present: IntArray) -> list[tuple[IntArray, 
 
     Deterministic: groups come out ordered by their smallest finding index.
     """
-    parent = {int(f): int(f) for f in present}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    owner: dict[int, int] = {}
-    for f in present:
-        for c in net.parents_of(int(f)):
-            c = int(c)
-            if c in owner:
-                ra, rb = find(owner[c]), find(int(f))
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-            else:
-                owner[c] = int(f)
-    groups: dict[int, list[int]] = {}
-    for f in sorted(parent):
-        groups.setdefault(find(f), []).append(f)
+    fs = np.sort(present)
+    if not fs.size:
+        return []
+    linked = net.links[:, fs] > 0  # (causes, positives)
+    as_float = linked.astype(np.float64)
+    shares = (as_float.T @ as_float) > 0  # positives that share at least one cause
+    seen = np.zeros(fs.size, dtype=bool)
     out = []
-    for root in sorted(groups):
-        fs = np.array(groups[root], dtype=np.intp)
-        cs = np.unique(np.concatenate([net.parents_of(int(f)) for f in fs]))
-        out.append((fs, cs.astype(np.intp)))
+    for start in range(fs.size):
+        if seen[start]:
+            continue
+        members = np.zeros(fs.size, dtype=bool)
+        members[start] = True
+        while True:  # grow to everything reachable through shared causes
+            grown = members | shares[members].any(axis=0)
+            if np.array_equal(grown, members):
+                break
+            members = grown
+        seen |= members
+        causes = np.flatnonzero(linked[:, members].any(axis=1)).astype(np.intp)
+        out.append((fs[members], causes))
     return out
 
 
@@ -221,13 +220,21 @@ class _Group:
 
 
 def _prepare(net: NoisyOrNetwork, findings: IntArray, causes: IntArray) -> _Group:
+    """A group of plain-number links; its per-cause bit lists are built only if needed."""
     sub = net.links[np.ix_(causes, findings)]
+    return _Group(int(findings.size), causes, (), tuple(net.leaks[findings].tolist()), sub)
+
+
+def _with_bits(group: _Group) -> _Group:
+    """The group with its per-cause ``(bit, q)`` lists, derived from ``q_matrix`` if missing."""
+    if group.bits or group.q_matrix is None or not group.q_matrix.size:
+        return group
+    sub = group.q_matrix
     rows, cols = np.nonzero(sub)
-    per_cause: list[list[tuple[int, float | FloatArray]]] = [[] for _ in range(causes.size)]
+    per_cause: list[list[tuple[int, float | FloatArray]]] = [[] for _ in range(sub.shape[0])]
     for row, col, q in zip(rows.tolist(), cols.tolist(), sub[rows, cols].tolist(), strict=True):
         per_cause[row].append((col, q))
-    bits = tuple(tuple(b) for b in per_cause)
-    return _Group(int(findings.size), causes, bits, tuple(net.leaks[findings].tolist()), sub)
+    return _Group(group.size, group.causes, tuple(tuple(b) for b in per_cause), group.leaks, sub)
 
 
 def _initial_state(leaks: tuple[float | FloatArray, ...], batch: int) -> FloatArray:
@@ -341,6 +348,7 @@ def _exact_component_state(
     positives on"; marking a bit as don't-care leaves that positive out of the evidence exactly
     (used to explain each answer's effect in one pass).
     """
+    group = _with_bits(group)
     batch, k = p_on.shape
     full = (1 << group.size) - 1
     trans = _Transitions(group, batch)
@@ -496,9 +504,8 @@ def _solve(group: _Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray, Flo
         post_core, log_ev, ratios = _enumerate_core(sub, p_on[:, core], folded)
     else:
         leaks = tuple(folded[:, bit] for bit in range(group.size))
-        sub = _Group(
-            group.size, group.causes[core], tuple(group.bits[j] for j in core), leaks, q_core
-        )
+        core_bits = () if q_core is not None else tuple(group.bits[j] for j in core)
+        sub = _Group(group.size, group.causes[core], core_bits, leaks, q_core)
         post_core, log_ev, state = _exact_component_state(sub, p_on[:, core])
         ratios = _off_ratios(state, group.size)
     out = np.empty_like(p_on)
@@ -517,6 +524,7 @@ def _approximate_component(group: _Group, p_on: FloatArray) -> tuple[FloatArray,
     correlations exactly and drops those between chunks. Its error against the exact answer is
     measured in ``benchmarks/`` (see BENCHMARKS.md).
     """
+    group = _with_bits(group)
     batch = p_on.shape[0]
     current = p_on
     log_evidence = np.zeros(batch)
