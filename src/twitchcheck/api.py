@@ -124,10 +124,19 @@ class Checker:
             priors=priors,
         )
 
-    def triage_probabilities(self, priors: FloatArray, closed: ClosedEvidence) -> FloatArray:
-        """Posteriors from the evidence without any red-flag finding (see engine.triage)."""
+    def triage_probabilities(
+        self, priors: FloatArray, closed: ClosedEvidence, full: FloatArray | None = None
+    ) -> FloatArray:
+        """Posteriors from the evidence without any red-flag finding (see engine.triage).
+
+        ``full`` (the posteriors from all the evidence) is reused when no red flag was answered.
+        """
         present = [f for f in closed.present if f not in self.red_flags]
         absent = [f for f in closed.absent if f not in self.red_flags]
+        if full is not None and len(present) + len(absent) == len(closed.present) + len(
+            closed.absent
+        ):
+            return full
         return self.infer(priors, present, absent).marginals
 
     def triage_for(self, req: Request, priors: FloatArray, cited: dict[str, None]) -> r.Triage:
@@ -296,7 +305,7 @@ class Checker:
             kb.causes,
             req.closed.present,
             req.age,
-            self.triage_probabilities(priors, req.closed),
+            self.triage_probabilities(priors, req.closed, marginals),
         )
         cited: dict[str, None] = {}
         triage = self._triage(decision.level, decision.reasons, req.closed.present, cited)
