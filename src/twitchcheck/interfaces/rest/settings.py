@@ -21,7 +21,7 @@ class Settings(BaseSettings):
 
     @field_validator("host")
     @classmethod
-    def _no_wildcard_without_opt_in(cls, value: str) -> str:
+    def _host_not_empty(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("host must not be empty")
         return value
