@@ -152,3 +152,23 @@ def test_interview_runs_on_a_generated_kb() -> None:
         assert step.question is not None
         evidence += [item(i.id, "absent") for i in step.question.items]
     assert step.should_stop
+
+
+def test_approximate_gains_are_exact_with_one_cause_per_finding() -> None:
+    """With no positive evidence coupling the causes, the closed form is the exact gain."""
+    import numpy as np
+
+    from twitchcheck.engine.inference import NoisyOrNetwork, lookahead
+
+    links = np.array([[0.8, 0.3, 0.0], [0.0, 0.6, 0.9]])
+    net = NoisyOrNetwork(np.array([0.2, 0.05]), np.array([0.01, 0.02, 0.03]), links)
+    look = lookahead(net, [], [], [0, 1, 2])
+    h = interview._entropy(look.current.marginals)
+    exact = h - (
+        look.p_present * interview._entropy(look.if_present)
+        + (1 - look.p_present) * interview._entropy(look.if_absent)
+    )
+    approx = interview.approximate_gains(net, look.current.marginals, [0, 1, 2])
+    # With no positive findings yet the causes are independent, so it is exact for every finding,
+    # whatever its number of causes.
+    np.testing.assert_allclose(approx, exact, atol=1e-12)

@@ -63,6 +63,10 @@ class NoisyOrNetwork:
     # Derived, sparse views used by the inference (filled in __post_init__).
     _parents: tuple[IntArray, ...] = field(init=False, repr=False, compare=False)
     _log_absent: FloatArray = field(init=False, repr=False, compare=False)
+    # Every link as (cause, finding, q), for sparse sums over links.
+    _link_causes: IntArray = field(init=False, repr=False, compare=False)
+    _link_findings: IntArray = field(init=False, repr=False, compare=False)
+    _link_q: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         priors = np.ascontiguousarray(self.priors, dtype=np.float64)
@@ -85,6 +89,10 @@ class NoisyOrNetwork:
         parents = tuple(np.flatnonzero(links[:, f]) for f in range(leaks.size))
         object.__setattr__(self, "_parents", parents)
         object.__setattr__(self, "_log_absent", np.log1p(-links))
+        link_causes, link_findings = np.nonzero(links)
+        object.__setattr__(self, "_link_causes", link_causes.astype(np.intp))
+        object.__setattr__(self, "_link_findings", link_findings.astype(np.intp))
+        object.__setattr__(self, "_link_q", links[link_causes, link_findings])
 
     @property
     def n_causes(self) -> int:

@@ -278,18 +278,53 @@ def _settled(marginals: FloatArray) -> bool:
     return bool(top[0] >= SETTLED_TOP and top[0] >= SETTLED_RATIO * max(runner_up, 1e-12))
 
 
-def prune_candidates(
-    net: NoisyOrNetwork, marginals: FloatArray, candidates: Sequence[int], keep: int
-) -> list[int]:
-    """The ``keep`` candidate findings most tied to causes that are still uncertain.
+def _binary_entropy(p: FloatArray) -> FloatArray:
+    q = np.clip(p, 1e-300, 1.0)
+    r = np.clip(1.0 - p, 1e-300, 1.0)
+    result: FloatArray = -(p * np.log2(q) + (1.0 - p) * np.log2(r))
+    return result
 
-    Score: sum over causes of p (1 - p) x -log(1 - link), a cheap stand-in for the gain (a
-    finding strongly produced by a cause whose presence is in doubt is worth asking). How often
-    the pruned choice equals the exhaustive one is measured in benchmarks/ (BENCHMARKS.md).
+
+def approximate_gains(
+    net: NoisyOrNetwork, marginals: FloatArray, candidates: npt.ArrayLike
+) -> FloatArray:
+    """Each candidate's information gain if the causes were independent with these marginals.
+
+    Then one finding's answer updates each of its causes in closed form (as if the finding were
+    the only evidence), so every candidate costs a few operations per link: fast enough to rank
+    thousands of candidates before the exact gains of the best few.
+    """
+    f, c, q = net._link_findings, net._link_causes, net._link_q
+    p = marginals[c]
+    log_keep = np.log1p(-p * q)  # log P(this cause does not switch f on)
+    n = net.n_findings
+    log_off = np.log1p(-net.leaks) + np.bincount(f, weights=log_keep, minlength=n)  # log P(f off)
+    p_off = np.exp(log_off)
+    p_on = -np.expm1(log_off)
+    # After "no": p (1 - q) / (1 - p q).  After "yes": p (1 - P(off | cause on)) / P(on).
+    after_no = p * (1.0 - q) / (1.0 - p * q)
+    on_if_cause = -np.expm1(log_off[f] - log_keep + np.log1p(-q))  # P(f on | this cause on)
+    after_yes = np.clip(p * on_if_cause / np.clip(p_on[f], 1e-300, 1.0), 0.0, 1.0)
+    change = (
+        _binary_entropy(p)
+        - p_on[f] * _binary_entropy(after_yes)
+        - p_off[f] * _binary_entropy(after_no)
+    )
+    gains = np.bincount(f, weights=change, minlength=n).astype(np.float64)
+    result: FloatArray = gains[np.asarray(candidates, dtype=np.intp)]
+    return result
+
+
+def prune_candidates(
+    net: NoisyOrNetwork, marginals: FloatArray, candidates: npt.ArrayLike, keep: int
+) -> list[int]:
+    """The ``keep`` candidates with the largest :func:`approximate_gains`.
+
+    How often the pruned choice equals the exhaustive one is measured in benchmarks/
+    (BENCHMARKS.md).
     """
     cand = np.asarray(candidates, dtype=np.intp)
-    doubt = marginals * (1.0 - marginals)
-    score = (doubt @ net._log_absent)[cand] * -1.0  # one product over all findings, then pick
+    score = approximate_gains(net, marginals, cand)
     order = np.lexsort((cand, -score))[:keep]
     return [int(cand[i]) for i in order]
 
