@@ -172,3 +172,15 @@ def test_approximate_gains_are_exact_with_one_cause_per_finding() -> None:
     # With no positive findings yet the causes are independent, so it is exact for every finding,
     # whatever its number of causes.
     np.testing.assert_allclose(approx, exact, atol=1e-12)
+
+
+def test_pruned_gains_keep_only_the_best_ranked_candidates() -> None:
+    ch = Checker(generate_kb(12, 40, seed=2))
+    priors = ch.priors(50, ch.request(age=50, sex="unknown").sex)
+    present = [ch.kb.findings[0].id]
+    units = [u for u in ch.units if u.type == "single" and u.id not in present]
+    full = interview._gains(ch.kb, ch.network, priors, present, [], units)
+    pruned = interview._gains(ch.kb, ch.network, priors, present, [], units, prune_above=5, keep=3)
+    assert len(pruned) == 3 and len(full) == len(units)
+    for unit_id, gain in pruned.items():
+        assert gain[0] == pytest.approx(full[unit_id][0], abs=1e-12)  # exact gains for those kept

@@ -40,9 +40,13 @@ FloatArray = npt.NDArray[np.float64]
 QuestionType = Literal["single", "group_single", "group_multiple"]
 
 SAFETY_SCREEN_ID = "safety_screen"
-#: Above this many askable findings, only the most promising ones get an exact gain
-#: (:func:`prune_candidates`). The shipped KB stays below it, so its choice is exhaustive.
-MAX_CANDIDATES = 160
+#: Above this many askable findings (a very large KB), only the PRUNE_TO most promising ones
+#: get an exact gain (:func:`prune_candidates`). The shipped KB stays below it, so its choice
+#: is exhaustive.
+PRUNE_ABOVE = 160
+#: How many candidates keep an exact gain when pruning (measured at QMR-DT scale: the same
+#: choice as the exhaustive one in 7 of 8 queries, 40 ms; BENCHMARKS.md).
+PRUNE_TO = 8
 DEFAULT_MAX_QUESTIONS = 15
 #: Causes at or above this posterior make their linked red flags "relevant".
 RELEVANT_CAUSE = 0.05
@@ -242,7 +246,7 @@ def decide_next(
     }
     must_units = [u for u in open_units if any(i in must_ask for i in u.items)]
 
-    computed = _gains(kb, net, priors, present, absent, open_units, MAX_CANDIDATES)
+    computed = _gains(kb, net, priors, present, absent, open_units, PRUNE_ABOVE, PRUNE_TO)
     gains = {u.id: computed.get(u.id, (0.0, None, None)) for u in open_units}
     if done >= max_questions and not must_units:
         return Decision(None, True, "max_questions", 0.0, None, None, done)
@@ -336,22 +340,21 @@ def _gains(
     present: Collection[str],
     absent: Collection[str],
     units: Sequence[QuestionUnit],
-    max_candidates: int = 10**9,
+    prune_above: int = 10**9,
+    keep: int = PRUNE_TO,
 ) -> Mapping[str, tuple[float, str | None, str | None]]:
     """Expected information gain per open unit, with the causes each answer would favour."""
     index = kb.finding_index
     pres = sorted(index[f] for f in present)
     abs_ = sorted(index[f] for f in absent)
     # Every finding asked on its own or on a "which of these" screen gets its exact gain; on a
-    # very large KB only the most promising MAX_CANDIDATES do (see prune_candidates).
+    # very large KB only the `keep` most promising do (see prune_candidates).
     askable = [i for u in units if u.type != "group_single" for i in u.items]
     cause_ids = [c.id for c in kb.causes]
-    if len(askable) > max_candidates:
+    if len(askable) > prune_above:
         current = posteriors(net, pres, abs_, priors)
-        keep = set(
-            prune_candidates(net, current.marginals, [index[f] for f in askable], max_candidates)
-        )
-        askable = [f for f in askable if index[f] in keep]
+        kept = set(prune_candidates(net, current.marginals, [index[f] for f in askable], keep))
+        askable = [f for f in askable if index[f] in kept]
         units = [u for u in units if u.type == "group_single" or any(i in askable for i in u.items)]
         units = [
             u
