@@ -139,13 +139,19 @@ class Checker:
             return full
         return self.infer(priors, present, absent).marginals
 
-    def triage_for(self, req: Request, priors: FloatArray, cited: dict[str, None]) -> r.Triage:
+    def triage_for(
+        self,
+        req: Request,
+        priors: FloatArray,
+        cited: dict[str, None],
+        full: FloatArray | None = None,
+    ) -> r.Triage:
         decision = decide(
             self.kb.rules,
             self.kb.causes,
             req.closed.present,
             req.age,
-            self.triage_probabilities(priors, req.closed),
+            self.triage_probabilities(priors, req.closed, full),
         )
         return self._triage(decision.level, decision.reasons, req.closed.present, cited)
 
@@ -173,6 +179,7 @@ class Checker:
         req = self.request(age=age, sex=sex, present=present, absent=absent, initial=initial)
         priors = self.priors(req.age, req.sex)
         answered = {i.id for i in items}
+        post = self.infer(priors, sorted(req.closed.present), sorted(req.closed.absent))
         decision = interview.decide_next(
             self.kb,
             self.network,
@@ -185,8 +192,8 @@ class Checker:
             self.red_flags,
             self.units,
             max_questions,
+            post,
         )
-        post = self.infer(priors, sorted(req.closed.present), sorted(req.closed.absent))
         order = sorted(
             range(len(self.kb.causes)),
             key=lambda j: (-float(post.marginals[j]), self.kb.causes[j].id),
@@ -217,7 +224,7 @@ class Checker:
             should_stop=decision.should_stop,
             stop_reason=decision.reason if decision.should_stop else None,
             causes=causes,
-            triage=self.triage_for(req, priors, {}),
+            triage=self.triage_for(req, priors, {}, post.marginals),
             red_flags=[
                 r.RedFlag(id=f, label=self.kb.finding(f).label)
                 for f in sorted(req.closed.present)

@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from twitchcheck.engine.inference import NoisyOrNetwork, lookahead, posteriors
+from twitchcheck.engine.inference import NoisyOrNetwork, Posterior, lookahead, posteriors
 from twitchcheck.kb.model import KnowledgeBase
 
 FloatArray = npt.NDArray[np.float64]
@@ -219,8 +219,11 @@ def decide_next(
     red_flags: Collection[str],
     units: Sequence[QuestionUnit],
     max_questions: int = DEFAULT_MAX_QUESTIONS,
+    current: Posterior | None = None,
 ) -> Decision:
     """The next question, or the decision to stop (see the module docstring for the rules).
+
+    ``current`` may pass in the posterior for this evidence when the caller has it already.
 
     ``answered`` holds every finding the person answered, "don't know" included; ``present``
     and ``absent`` are the closed evidence.
@@ -235,9 +238,10 @@ def decide_next(
     if SAFETY_SCREEN_ID in by_id:
         return Decision(by_id[SAFETY_SCREEN_ID], False, "safety_screen", 0.0, None, None, done)
 
-    current = posteriors(
-        net, sorted(index[f] for f in present), sorted(index[f] for f in absent), priors
-    )
+    if current is None:
+        current = posteriors(
+            net, sorted(index[f] for f in present), sorted(index[f] for f in absent), priors
+        )
     must_ask = {
         *relevant_red_flags(kb, current.marginals, red_flags),
         *half_met_rule_findings(kb, present, age),
