@@ -561,16 +561,41 @@ def posteriors(
     present_idx = np.asarray(present, dtype=np.intp).reshape(-1)
     absent_idx = np.asarray(absent, dtype=np.intp).reshape(-1)
     _validate_evidence(net, present_idx, absent_idx)
+    # Sorted, so that the rounding of every sum is the same whatever order the evidence came in.
+    return _solve_all(net, _checked_priors(net, priors), np.sort(present_idx), np.sort(absent_idx))[
+        0
+    ]
+
+
+def _checked_priors(net: NoisyOrNetwork, priors: FloatArray | None) -> FloatArray:
     base = net.priors if priors is None else np.asarray(priors, dtype=np.float64)
     if base.shape != net.priors.shape:
         raise NetworkError(f"priors must have {net.n_causes} entries")
     _check_open_unit("priors", base)
-    # Sorted, so that the rounding of every sum is the same whatever order the evidence came in.
-    adjusted, log_evidence = absorb_negatives(net, base, np.sort(absent_idx))
+    return base
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """One solved group of positives: its findings, causes and log P(its positives | negatives)."""
+
+    group: _Group
+    findings: IntArray
+    causes: IntArray
+    log_evidence: float
+
+
+def _solve_all(
+    net: NoisyOrNetwork, base: FloatArray, present_idx: IntArray, absent_idx: IntArray
+) -> tuple[Posterior, list[_Solved], FloatArray, float]:
+    """The posterior, each group as solved, the causes after the negatives, log P(negatives)."""
+    adjusted, log_negatives = absorb_negatives(net, base, absent_idx)
     marginals = adjusted.copy()
+    log_evidence = log_negatives
     method: Literal["exact", "approximate"] = "exact"
     largest = 0
-    for findings, causes in _components(net, np.sort(present_idx)):
+    solved = []
+    for findings, causes in _components(net, present_idx):
         group = _prepare(net, findings, causes)
         largest = max(largest, group.size)
         if group.size > MAX_EXACT_POSITIVES:
@@ -578,7 +603,8 @@ def posteriors(
         post, log_ev, _ = _solve(group, adjusted[causes].reshape(1, -1))
         marginals[causes] = post[0]
         log_evidence += float(log_ev[0])
-    return Posterior(marginals, log_evidence, method, largest)
+        solved.append(_Solved(group, findings, causes, float(log_ev[0])))
+    return Posterior(marginals, log_evidence, method, largest), solved, adjusted, log_negatives
 
 
 @dataclass(frozen=True)
@@ -616,16 +642,14 @@ def lookahead(
     _validate_evidence(net, present_idx, absent_idx)
     if np.intersect1d(cand, np.concatenate([present_idx, absent_idx])).size:
         raise NetworkError("a candidate finding is already observed")
-    base = net.priors if priors is None else np.asarray(priors, dtype=np.float64)
-    current = posteriors(net, present_idx, absent_idx, base)
+    base = _checked_priors(net, priors)
+    current, solved, adjusted, log_z_neg = _solve_all(net, base, present_idx, absent_idx)
     n, k_all = cand.size, net.n_causes
     if n == 0:
         empty = np.zeros((0, k_all))
         return Lookahead(cand, np.zeros(0), empty, empty, current)
 
-    adjusted, log_z_neg = absorb_negatives(net, base, absent_idx)
     q_cand = net.links[:, cand]  # (causes, n)
-    components = [(_prepare(net, fs, cs), cs) for fs, cs in _components(net, present_idx)]
 
     # --- "absent" answers: each candidate adds one negative -------------------------------
     log_on = np.log(base) + net._log_absent[:, absent_idx].sum(axis=1)
@@ -636,12 +660,13 @@ def lookahead(
     log_z_absent = (
         np.log1p(-net.leaks[absent_idx]).sum() + np.log1p(-net.leaks[cand]) + log_norm.sum(axis=1)
     )
-    for group, causes in components:
+    for done in solved:
+        group, causes = done.group, done.causes
         # Candidates linked to none of this group's causes leave it as it is now.
         touch = np.flatnonzero(q_cand[causes].any(axis=0))
         untouched = np.setdiff1d(np.arange(n), touch)
         if_absent[np.ix_(untouched, causes)] = current.marginals[causes]
-        log_z_absent[untouched] += _component_log_evidence(current, group, adjusted[causes])
+        log_z_absent[untouched] += done.log_evidence
         if touch.size == 0:
             continue
         post, log_ev, _ = _solve(group, if_absent[np.ix_(touch, causes)])
@@ -695,12 +720,6 @@ def lookahead(
     return Lookahead(cand, np.clip(p_present, 0.0, 1.0), if_present, if_absent, current)
 
 
-def _component_log_evidence(current: Posterior, group: _Group, p_on: FloatArray) -> float:
-    """log P(this group's positives | negatives), for rows a candidate does not touch."""
-    _, log_ev, _ = _solve(group, p_on.reshape(1, -1))
-    return float(log_ev[0])
-
-
 def leave_one_out(
     net: NoisyOrNetwork,
     present: npt.ArrayLike,
@@ -718,10 +737,9 @@ def leave_one_out(
     present_idx = np.sort(np.asarray(present, dtype=np.intp).reshape(-1))
     absent_idx = np.sort(np.asarray(absent, dtype=np.intp).reshape(-1))
     _validate_evidence(net, present_idx, absent_idx)
-    base = net.priors if priors is None else np.asarray(priors, dtype=np.float64)
-    full = posteriors(net, present_idx, absent_idx, base)
-    adjusted, _ = absorb_negatives(net, base, absent_idx)
-    groups = [(_prepare(net, fs, cs), fs, cs) for fs, cs in _components(net, present_idx)]
+    base = _checked_priors(net, priors)
+    full, solved, adjusted, _ = _solve_all(net, base, present_idx, absent_idx)
+    groups = [(done.group, done.findings, done.causes) for done in solved]
     if any(g.size > MAX_EXACT_POSITIVES for g, _, _ in groups):
         rows_p = [
             posteriors(net, np.delete(present_idx, i), absent_idx, base).marginals
