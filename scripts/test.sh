@@ -12,6 +12,15 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 bash scripts/ensure_chromium.sh
+# The storage tests run against SQLite and a real PostgreSQL server (installed and started here).
+if PG_URL=$(bash scripts/ensure_postgres.sh | tail -1); then
+  export TWITCHCHECK_TEST_POSTGRES_URL="$PG_URL"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL could not be made available: failing (CI must not skip database tests)." >&2
+  exit 1
+else
+  echo "PostgreSQL is not available: its tests will be skipped (they fail under CI=true)." >&2
+fi
 
 set +e
 .venv/bin/python -m pytest "$@"

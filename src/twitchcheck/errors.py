@@ -72,6 +72,55 @@ class ValueRangeError(InputError):
     code = "E103"
 
 
+class RecordError(InputError):
+    """A diary entry or import row that cannot be stored; names the field (and row) at fault.
+
+    ``problems`` lists every problem found as ``(where, message)``; nothing is stored when any
+    problem is found, so a half-imported file never happens.
+    """
+
+    code = "E105"
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems = tuple(problems)
+        shown = "; ".join(f"{where}: {msg}" for where, msg in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f" (and {more} more)" if more > 0 else ""
+        super().__init__(f"Nothing was stored. {shown}{tail}")
+
+
+class AuthError(TwitchcheckError):
+    """Not signed in, a wrong password, or an expired session (REST: 401)."""
+
+    code = "E601"
+    exit_code = 2
+    http_status = 401
+
+
+class ForbiddenError(TwitchcheckError):
+    """A request refused on purpose: a missing CSRF token, a disabled feature (REST: 403)."""
+
+    code = "E603"
+    exit_code = 2
+    http_status = 403
+
+
+class TooManyAttemptsError(TwitchcheckError):
+    """Too many sign-in attempts in a short time (REST: 429)."""
+
+    code = "E629"
+    exit_code = 2
+    http_status = 429
+
+
+class StorageError(TwitchcheckError):
+    """The diary database cannot be reached or used (REST: 503); the message says which."""
+
+    code = "E500"
+    exit_code = 4
+    http_status = 503
+
+
 @dataclass(frozen=True)
 class KBProblem:
     """One problem found in a knowledge base, with where it is."""

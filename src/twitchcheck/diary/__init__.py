@@ -1,0 +1,1 @@
+"""The twitch diary: episodes, check-ins and assessments over time, their trends and triggers."""

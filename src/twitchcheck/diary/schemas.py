@@ -1,0 +1,203 @@
+"""What the diary accepts (``*In``) and what it hands back (``*Public``).
+
+Field checks live here so that every interface (CLI, REST, web form, CSV import) refuses the same
+bad value with the same message, naming the field. Knowledge-base ids (locations, check-in
+findings) are checked against the KB by :mod:`twitchcheck.diary.service`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+from twitchcheck.errors import RecordError
+
+EARLIEST = dt.date(1900, 1, 1)
+#: A clock a little ahead (time zones, a phone set wrong) is tolerated; more is a typing error.
+FUTURE_SLACK = dt.timedelta(days=1)
+
+Uid = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+Side = Literal["left", "right", "both", "unknown"]
+Score = Annotated[int, Field(ge=0, le=10)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now()
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class EpisodeIn(_In):
+    """One twitching episode as the person recorded it."""
+
+    occurred_at: dt.datetime = Field(description="When it started (the person's local time).")
+    locations: list[str] = Field(min_length=1, max_length=12, description="Location finding ids.")
+    side: Side = "unknown"
+    duration_seconds: float = Field(gt=0, le=86_400, description="How long it lasted, in seconds.")
+    intensity: Score | None = Field(default=None, description="How strong, 0 (barely) to 10.")
+    caffeine_cups: float | None = Field(default=None, ge=0, le=40)
+    sleep_hours: float | None = Field(default=None, ge=0, le=24)
+    stress: Score | None = None
+    exercise: bool | None = None
+    alcohol_units: float | None = Field(default=None, ge=0, le=100)
+    medicines: list[ShortText] = Field(default_factory=list, max_length=20)
+    medicine_changed: bool | None = None
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    uid: Uid | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _plausible_time(cls, value: dt.datetime) -> dt.datetime:
+        # The diary keeps wall-clock time: an offset given is dropped, its local time kept.
+        value = value.replace(tzinfo=None)
+        if value.date() < EARLIEST:
+            raise ValueError(f"must be on or after {EARLIEST.isoformat()}")
+        if value > _now() + FUTURE_SLACK:
+            raise ValueError("must not be in the future")
+        return value
+
+    @field_validator("locations")
+    @classmethod
+    def _no_repeats(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class EpisodeUpdate(_In):
+    """A partial change to an episode: only the fields given change."""
+
+    occurred_at: dt.datetime | None = None
+    locations: list[str] | None = Field(default=None, min_length=1, max_length=12)
+    side: Side | None = None
+    duration_seconds: float | None = Field(default=None, gt=0, le=86_400)
+    intensity: Score | None = None
+    caffeine_cups: float | None = Field(default=None, ge=0, le=40)
+    sleep_hours: float | None = Field(default=None, ge=0, le=24)
+    stress: Score | None = None
+    exercise: bool | None = None
+    alcohol_units: float | None = Field(default=None, ge=0, le=100)
+    medicines: list[ShortText] | None = Field(default=None, max_length=20)
+    medicine_changed: bool | None = None
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class EpisodePublic(BaseModel):
+    id: int
+    uid: str
+    occurred_at: dt.datetime
+    locations: list[str]
+    side: Side
+    duration_seconds: float
+    intensity: int | None
+    caffeine_cups: float | None
+    sleep_hours: float | None
+    stress: int | None
+    exercise: bool | None
+    alcohol_units: float | None
+    medicines: list[str]
+    medicine_changed: bool | None
+    note: str | None
+    created_at: dt.datetime
+
+
+class CheckInIn(_In):
+    """Findings answered yes/no on one date, with that day's context (all optional)."""
+
+    on_date: dt.date
+    answers: dict[str, bool] = Field(default_factory=dict, max_length=120)
+    caffeine_cups: float | None = Field(default=None, ge=0, le=40)
+    sleep_hours: float | None = Field(default=None, ge=0, le=24)
+    stress: Score | None = None
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    uid: Uid | None = None
+
+    @field_validator("on_date")
+    @classmethod
+    def _plausible_date(cls, value: dt.date) -> dt.date:
+        if value < EARLIEST:
+            raise ValueError(f"must be on or after {EARLIEST.isoformat()}")
+        if value > (_now() + FUTURE_SLACK).date():
+            raise ValueError("must not be in the future")
+        return value
+
+
+class CheckInPublic(BaseModel):
+    id: int
+    uid: str
+    on_date: dt.date
+    answers: dict[str, bool]
+    caffeine_cups: float | None
+    sleep_hours: float | None
+    stress: int | None
+    note: str | None
+    created_at: dt.datetime
+
+
+class AssessmentRecordPublic(BaseModel):
+    id: int
+    uid: str
+    created_at: dt.datetime
+    origin: Literal["manual", "diary"]
+    evidence: dict[str, Any]
+    top_cause: str
+    triage: str
+    result: dict[str, Any]
+
+
+class DayRow(BaseModel):
+    """One day of the trend view (from the kept aggregates)."""
+
+    day: dt.date
+    episodes: int
+    duration_seconds: float
+    mean_intensity: float | None
+    caffeine_cups: float | None
+    sleep_hours: float | None
+    stress: float | None
+
+
+class ImportReport(BaseModel):
+    rows: int
+    added: int
+    skipped_duplicates: int
+
+
+class DeleteReport(BaseModel):
+    episodes: int
+    checkins: int
+    assessments: int
+
+
+def problems_of(exc: ValidationError, where: str = "") -> list[tuple[str, str]]:
+    """Pydantic's errors as ``(field, message)`` pairs, prefixed with ``where`` (e.g. a CSV row)."""
+    out = []
+    for err in exc.errors():
+        field = ".".join(str(part) for part in err["loc"]) or "entry"
+        msg = err["msg"].removeprefix("Value error, ")
+        out.append((f"{where}{field}", msg))
+    return out
+
+
+def parse_episode(data: Any, where: str = "") -> EpisodeIn:
+    try:
+        return EpisodeIn.model_validate(data)
+    except ValidationError as exc:
+        raise RecordError(problems_of(exc, where)) from None
+
+
+def parse_checkin(data: Any, where: str = "") -> CheckInIn:
+    try:
+        return CheckInIn.model_validate(data)
+    except ValidationError as exc:
+        raise RecordError(problems_of(exc, where)) from None

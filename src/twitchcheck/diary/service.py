@@ -1,0 +1,555 @@
+"""The diary's operations: every read and write of diary data goes through :class:`DiaryStore`.
+
+Each method is one transaction: an entry is stored whole with its aggregates, or not at all.
+Every method takes the acting user; rows of other users are invisible (an id that belongs to
+someone else is answered exactly like an id that does not exist) and the refusal is audited.
+Every read and write leaves an audit record: who, when, what, never the health content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from twitchcheck.diary import schemas as ds
+from twitchcheck.errors import NotFoundError, RecordError, suggest
+from twitchcheck.kb.model import KnowledgeBase
+from twitchcheck.storage import models as m
+from twitchcheck.storage.db import session_factory
+
+LOCAL_USERNAME = "local"
+IMPORT_BATCH = 5_000
+
+T = TypeVar("T")
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """The acting user: its row id and its name (the name goes into the audit log)."""
+
+    id: int
+    username: str
+
+
+class DiaryStore:
+    """Diary operations on one database, checked against one knowledge base."""
+
+    def __init__(self, engine: Engine, kb: KnowledgeBase) -> None:
+        self.engine = engine
+        self.kb = kb
+        self._sessions = session_factory(engine)
+        self.location_ids = tuple(f.id for f in kb.findings if f.category == "location")
+        self.checkin_ids = tuple(f.id for f in kb.findings if f.category != "location")
+
+    # -- users and audit -------------------------------------------------------------------
+
+    def local_user(self) -> UserRef:
+        """The single user of single-user mode (created on first use)."""
+        with self._sessions.begin() as s:
+            row = s.scalar(select(m.User).where(m.User.username == LOCAL_USERNAME))
+            if row is None:
+                row = m.User(username=LOCAL_USERNAME, password_hash=None)
+                s.add(row)
+                try:
+                    s.flush()
+                except IntegrityError:  # created by a concurrent first use
+                    s.rollback()
+                    return self.local_user()
+            return UserRef(row.id, row.username)
+
+    def audit(self, actor: str, action: str, target: str | None, outcome: str = "ok") -> None:
+        with self._sessions.begin() as s:
+            s.add(m.AuditEvent(actor=actor, action=action, target=target, outcome=outcome))
+
+    def audit_events(self, limit: int = 1000) -> list[m.AuditEvent]:
+        with self._sessions() as s:
+            rows = s.scalars(select(m.AuditEvent).order_by(m.AuditEvent.id.desc()).limit(limit))
+            return list(rows)
+
+    def _audit(self, s: Session, user: UserRef, action: str, target: str | None) -> None:
+        s.add(m.AuditEvent(actor=user.username, action=action, target=target, outcome="ok"))
+
+    def _refuse(self, user: UserRef, kind: str, ident: int) -> NotFoundError:
+        # Someone else's id and a missing id get the same answer: existence is not revealed.
+        self.audit(user.username, f"{kind}.read", f"{kind}:{ident}", outcome="refused")
+        return NotFoundError(kind, str(ident), ())
+
+    # -- episodes --------------------------------------------------------------------------
+
+    def check_episode(self, entry: ds.EpisodeIn, where: str = "") -> None:
+        bad = [loc for loc in entry.locations if loc not in self.location_ids]
+        if bad:
+            hints = {b: suggest(b, self.location_ids) for b in bad}
+            msg = "; ".join(
+                f"unknown location '{b}'"
+                + (f" (did you mean {', '.join(h)}?)" if (h := hints[b]) else "")
+                for b in bad
+            )
+            raise RecordError([(f"{where}locations", msg)])
+
+    def add_episode(self, user: UserRef, entry: ds.EpisodeIn) -> ds.EpisodePublic:
+        self.check_episode(entry)
+        with self._sessions.begin() as s:
+            row = _episode_row(user.id, entry)
+            s.add(row)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise RecordError([("uid", f"an episode with uid '{entry.uid}' exists")]) from None
+            _apply_stats(s, user.id, [row], +1)
+            self._audit(s, user, "episode.create", f"episode:{row.id}")
+            return _episode_public(row)
+
+    def get_episode(self, user: UserRef, episode_id: int) -> ds.EpisodePublic:
+        with self._sessions.begin() as s:
+            row = self._own(s, m.Episode, user, episode_id)
+            if row is None:
+                raise self._refuse(user, "episode", episode_id)
+            self._audit(s, user, "episode.read", f"episode:{episode_id}")
+            return _episode_public(row)
+
+    def update_episode(
+        self, user: UserRef, episode_id: int, change: ds.EpisodeUpdate
+    ) -> ds.EpisodePublic:
+        with self._sessions.begin() as s:
+            row = self._own(s, m.Episode, user, episode_id)
+            if row is None:
+                raise self._refuse(user, "episode", episode_id)
+            merged = _episode_public(row).model_dump(
+                exclude={"id", "created_at"}
+            ) | change.model_dump(exclude_unset=True)
+            entry = ds.parse_episode(merged)
+            self.check_episode(entry)
+            _apply_stats(s, user.id, [row], -1)
+            for key, value in entry.model_dump(exclude={"uid"}).items():
+                setattr(row, key, value)
+            row.day = entry.occurred_at.date()
+            _apply_stats(s, user.id, [row], +1)
+            self._audit(s, user, "episode.update", f"episode:{episode_id}")
+            return _episode_public(row)
+
+    def delete_episode(self, user: UserRef, episode_id: int) -> None:
+        with self._sessions.begin() as s:
+            row = self._own(s, m.Episode, user, episode_id)
+            if row is None:
+                raise self._refuse(user, "episode", episode_id)
+            _apply_stats(s, user.id, [row], -1)
+            s.delete(row)
+            self._audit(s, user, "episode.delete", f"episode:{episode_id}")
+
+    def list_episodes(
+        self,
+        user: UserRef,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ds.EpisodePublic]:
+        """Newest first; ``since``/``until`` are inclusive days."""
+        q = select(m.Episode).where(m.Episode.user_id == user.id)
+        if since:
+            q = q.where(m.Episode.day >= since)
+        if until:
+            q = q.where(m.Episode.day <= until)
+        q = q.order_by(m.Episode.occurred_at.desc(), m.Episode.id.desc()).limit(limit).offset(offset)
+        with self._sessions.begin() as s:
+            rows = [_episode_public(r) for r in s.scalars(q)]
+            self._audit(s, user, "episode.list", None)
+            return rows
+
+    def count_episodes(self, user: UserRef) -> int:
+        with self._sessions() as s:
+            total = s.scalar(
+                select(func.coalesce(func.sum(m.DayStats.episodes), 0)).where(
+                    m.DayStats.user_id == user.id
+                )
+            )
+            return int(total or 0)
+
+    def iter_episodes(self, user: UserRef, batch: int = 10_000) -> Iterator[ds.EpisodePublic]:
+        """Every episode, oldest first, in batches (for export): keyset paging, low memory."""
+        last = 0
+        self.audit(user.username, "episode.export", None)
+        while True:
+            with self._sessions() as s:
+                rows = list(
+                    s.scalars(
+                        select(m.Episode)
+                        .where(m.Episode.user_id == user.id, m.Episode.id > last)
+                        .order_by(m.Episode.id)
+                        .limit(batch)
+                    )
+                )
+            if not rows:
+                return
+            for row in rows:
+                yield _episode_public(row)
+            last = rows[-1].id
+
+    def import_episodes(
+        self,
+        user: UserRef,
+        entries: Sequence[ds.EpisodeIn],
+        progress: Progress | None = None,
+    ) -> ds.ImportReport:
+        """Store ``entries`` in one transaction, skipping uids already in the diary.
+
+        Entries without a uid get one derived from their content, so importing the same file
+        twice adds nothing the second time. Every entry is checked first; one bad entry refuses
+        the whole import (and names its row), so nothing is half-imported.
+        """
+        problems: list[tuple[str, str]] = []
+        for i, entry in enumerate(entries, start=1):
+            try:
+                self.check_episode(entry, where=f"row {i}: ")
+            except RecordError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise RecordError(problems)
+        added = skipped = 0
+        seen: set[str] = set()
+        with self._sessions.begin() as s:
+            for chunk in _chunks(entries, IMPORT_BATCH):
+                uids = [e.uid or content_uid(e) for e in chunk]
+                existing = set(
+                    s.scalars(
+                        select(m.Episode.uid).where(
+                            m.Episode.user_id == user.id, m.Episode.uid.in_(uids)
+                        )
+                    )
+                )
+                rows = []
+                for entry, uid in zip(chunk, uids, strict=True):
+                    if uid in existing or uid in seen:
+                        skipped += 1
+                        continue
+                    seen.add(uid)
+                    rows.append(_episode_row(user.id, entry, uid))
+                if rows:
+                    s.add_all(rows)
+                    s.flush()
+                    _apply_stats(s, user.id, rows, +1)
+                    added += len(rows)
+                if progress:
+                    progress(len(chunk))
+            self._audit(s, user, "episode.import", f"episodes:{added}")
+        return ds.ImportReport(rows=len(entries), added=added, skipped_duplicates=skipped)
+
+    # -- check-ins -------------------------------------------------------------------------
+
+    def check_checkin(self, entry: ds.CheckInIn, where: str = "") -> None:
+        problems = []
+        for fid in entry.answers:
+            if fid not in self.checkin_ids:
+                hint = suggest(fid, self.checkin_ids)
+                extra = f" (did you mean {', '.join(hint)}?)" if hint else ""
+                problems.append((f"{where}answers.{fid}", f"unknown finding '{fid}'{extra}"))
+        if not entry.answers and entry.caffeine_cups is None and entry.sleep_hours is None and (
+            entry.stress is None
+        ):
+            problems.append((f"{where}answers", "a check-in needs at least one answer or value"))
+        if problems:
+            raise RecordError(problems)
+
+    def add_checkin(self, user: UserRef, entry: ds.CheckInIn) -> ds.CheckInPublic:
+        self.check_checkin(entry)
+        with self._sessions.begin() as s:
+            row = m.CheckIn(
+                uid=entry.uid or str(uuid.uuid4()),
+                user_id=user.id,
+                on_date=entry.on_date,
+                answers=dict(entry.answers),
+                caffeine_cups=entry.caffeine_cups,
+                sleep_hours=entry.sleep_hours,
+                stress=entry.stress,
+                note=entry.note,
+            )
+            s.add(row)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise RecordError([("uid", f"a check-in with uid '{entry.uid}' exists")]) from None
+            self._audit(s, user, "checkin.create", f"checkin:{row.id}")
+            return _checkin_public(row)
+
+    def get_checkin(self, user: UserRef, checkin_id: int) -> ds.CheckInPublic:
+        with self._sessions.begin() as s:
+            row = self._own(s, m.CheckIn, user, checkin_id)
+            if row is None:
+                raise self._refuse(user, "checkin", checkin_id)
+            self._audit(s, user, "checkin.read", f"checkin:{checkin_id}")
+            return _checkin_public(row)
+
+    def delete_checkin(self, user: UserRef, checkin_id: int) -> None:
+        with self._sessions.begin() as s:
+            row = self._own(s, m.CheckIn, user, checkin_id)
+            if row is None:
+                raise self._refuse(user, "checkin", checkin_id)
+            s.delete(row)
+            self._audit(s, user, "checkin.delete", f"checkin:{checkin_id}")
+
+    def list_checkins(
+        self, user: UserRef, since: dt.date | None = None, limit: int = 1000
+    ) -> list[ds.CheckInPublic]:
+        """Oldest first (progression reads them in time order)."""
+        q = select(m.CheckIn).where(m.CheckIn.user_id == user.id)
+        if since:
+            q = q.where(m.CheckIn.on_date >= since)
+        q = q.order_by(m.CheckIn.on_date, m.CheckIn.id).limit(limit)
+        with self._sessions.begin() as s:
+            rows = [_checkin_public(r) for r in s.scalars(q)]
+            self._audit(s, user, "checkin.list", None)
+            return rows
+
+    # -- assessments -----------------------------------------------------------------------
+
+    def record_assessment(
+        self,
+        user: UserRef,
+        evidence: dict[str, Any],
+        result: dict[str, Any],
+        origin: str = "manual",
+    ) -> ds.AssessmentRecordPublic:
+        """Keep an assessment's evidence and result (``result`` is ``Assessment.model_dump``)."""
+        ranked = result.get("causes") or []
+        top = ranked[0]["id"] if ranked else ""
+        triage = result.get("triage", {}).get("level", "")
+        with self._sessions.begin() as s:
+            row = m.AssessmentRecord(
+                uid=str(uuid.uuid4()),
+                user_id=user.id,
+                origin=origin,
+                evidence=evidence,
+                result=result,
+                top_cause=top,
+                triage=triage,
+            )
+            s.add(row)
+            s.flush()
+            self._audit(s, user, "assessment.create", f"assessment:{row.id}")
+            return _assessment_public(row)
+
+    def get_assessment(self, user: UserRef, record_id: int) -> ds.AssessmentRecordPublic:
+        with self._sessions.begin() as s:
+            row = self._own(s, m.AssessmentRecord, user, record_id)
+            if row is None:
+                raise self._refuse(user, "assessment", record_id)
+            self._audit(s, user, "assessment.read", f"assessment:{record_id}")
+            return _assessment_public(row)
+
+    def delete_assessment(self, user: UserRef, record_id: int) -> None:
+        with self._sessions.begin() as s:
+            row = self._own(s, m.AssessmentRecord, user, record_id)
+            if row is None:
+                raise self._refuse(user, "assessment", record_id)
+            s.delete(row)
+            self._audit(s, user, "assessment.delete", f"assessment:{record_id}")
+
+    def list_assessments(self, user: UserRef, limit: int = 100) -> list[ds.AssessmentRecordPublic]:
+        q = (
+            select(m.AssessmentRecord)
+            .where(m.AssessmentRecord.user_id == user.id)
+            .order_by(m.AssessmentRecord.created_at.desc(), m.AssessmentRecord.id.desc())
+            .limit(limit)
+        )
+        with self._sessions.begin() as s:
+            rows = [_assessment_public(r) for r in s.scalars(q)]
+            self._audit(s, user, "assessment.list", None)
+            return rows
+
+    # -- aggregates (the trend and trigger views read these) ------------------------------
+
+    def day_rows(
+        self, user: UserRef, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[ds.DayRow]:
+        q = select(m.DayStats).where(m.DayStats.user_id == user.id, m.DayStats.episodes > 0)
+        if since:
+            q = q.where(m.DayStats.day >= since)
+        if until:
+            q = q.where(m.DayStats.day <= until)
+        with self._sessions.begin() as s:
+            out = [_day_row(r) for r in s.scalars(q.order_by(m.DayStats.day))]
+            self._audit(s, user, "diary.trends", None)
+            return out
+
+    def location_first_seen(self, user: UserRef) -> dict[str, dt.date]:
+        """Each location's first day in the diary (for "new locations" and spreading)."""
+        q = (
+            select(m.LocationDay.location, func.min(m.LocationDay.day))
+            .where(m.LocationDay.user_id == user.id, m.LocationDay.episodes > 0)
+            .group_by(m.LocationDay.location)
+        )
+        with self._sessions() as s:
+            return {loc: day for loc, day in s.execute(q)}
+
+    def location_days(
+        self, user: UserRef, since: dt.date | None = None
+    ) -> list[tuple[dt.date, str, int]]:
+        q = select(m.LocationDay.day, m.LocationDay.location, m.LocationDay.episodes).where(
+            m.LocationDay.user_id == user.id, m.LocationDay.episodes > 0
+        )
+        if since:
+            q = q.where(m.LocationDay.day >= since)
+        with self._sessions() as s:
+            return [(d, loc, n) for d, loc, n in s.execute(q.order_by(m.LocationDay.day))]
+
+    # -- everything at once ----------------------------------------------------------------
+
+    def delete_all(self, user: UserRef) -> ds.DeleteReport:
+        """Delete every entry of ``user`` (the account itself is kept; see the auth module)."""
+        with self._sessions.begin() as s:
+            counts = {}
+            for name, model in (
+                ("episodes", m.Episode),
+                ("checkins", m.CheckIn),
+                ("assessments", m.AssessmentRecord),
+            ):
+                counts[name] = s.execute(
+                    delete(model).where(model.user_id == user.id)
+                ).rowcount  # type: ignore[attr-defined]
+            s.execute(delete(m.DayStats).where(m.DayStats.user_id == user.id))
+            s.execute(delete(m.LocationDay).where(m.LocationDay.user_id == user.id))
+            self._audit(s, user, "diary.delete_all", None)
+        return ds.DeleteReport(**counts)
+
+    def _own(self, s: Session, model: type[T], user: UserRef, ident: int) -> T | None:
+        row = s.get(model, ident)
+        if row is None or getattr(row, "user_id", None) != user.id:
+            return None
+        return row
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def content_uid(entry: ds.EpisodeIn) -> str:
+    """A uid from an entry's content: the same episode imported twice gets the same uid."""
+    key = "|".join(
+        [
+            entry.occurred_at.isoformat(),
+            ",".join(sorted(entry.locations)),
+            entry.side,
+            repr(entry.duration_seconds),
+        ]
+    )
+    return "c-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _episode_row(user_id: int, entry: ds.EpisodeIn, uid: str | None = None) -> m.Episode:
+    data = entry.model_dump(exclude={"uid"})
+    return m.Episode(
+        uid=uid or entry.uid or str(uuid.uuid4()),
+        user_id=user_id,
+        day=entry.occurred_at.date(),
+        created_at=m.utcnow(),
+        **data,
+    )
+
+
+def _episode_public(row: m.Episode) -> ds.EpisodePublic:
+    return ds.EpisodePublic.model_validate(row, from_attributes=True)
+
+
+def _checkin_public(row: m.CheckIn) -> ds.CheckInPublic:
+    return ds.CheckInPublic.model_validate(row, from_attributes=True)
+
+
+def _assessment_public(row: m.AssessmentRecord) -> ds.AssessmentRecordPublic:
+    return ds.AssessmentRecordPublic.model_validate(row, from_attributes=True)
+
+
+def _day_row(r: m.DayStats) -> ds.DayRow:
+    def mean(total: float, n: int) -> float | None:
+        return total / n if n else None
+
+    return ds.DayRow(
+        day=r.day,
+        episodes=r.episodes,
+        duration_seconds=r.duration_sum,
+        mean_intensity=mean(r.intensity_sum, r.intensity_n),
+        caffeine_cups=mean(r.caffeine_sum, r.caffeine_n),
+        sleep_hours=mean(r.sleep_sum, r.sleep_n),
+        stress=mean(r.stress_sum, r.stress_n),
+    )
+
+
+_STAT_COLUMNS = (
+    "episodes",
+    "duration_sum",
+    "intensity_sum",
+    "intensity_n",
+    "caffeine_sum",
+    "caffeine_n",
+    "sleep_sum",
+    "sleep_n",
+    "stress_sum",
+    "stress_n",
+)
+
+
+def _apply_stats(s: Session, user_id: int, rows: Sequence[m.Episode], sign: int) -> None:
+    """Add (sign=+1) or remove (-1) ``rows`` from the per-day and per-location aggregates."""
+    days: dict[dt.date, dict[str, float]] = defaultdict(lambda: dict.fromkeys(_STAT_COLUMNS, 0.0))
+    places: dict[tuple[dt.date, str], int] = defaultdict(int)
+    for row in rows:
+        d = days[row.day]
+        d["episodes"] += sign
+        d["duration_sum"] += sign * row.duration_seconds
+        for value, total, n in (
+            (row.intensity, "intensity_sum", "intensity_n"),
+            (row.caffeine_cups, "caffeine_sum", "caffeine_n"),
+            (row.sleep_hours, "sleep_sum", "sleep_n"),
+            (row.stress, "stress_sum", "stress_n"),
+        ):
+            if value is not None:
+                d[total] += sign * value
+                d[n] += sign
+        for loc in row.locations:
+            places[(row.day, loc)] += sign
+    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+    if days:
+        stmt = insert(m.DayStats)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["user_id", "day"],
+            set_={c: getattr(m.DayStats, c) + getattr(stmt.excluded, c) for c in _STAT_COLUMNS},
+        )
+        s.execute(
+            stmt,
+            [
+                {"user_id": user_id, "day": day, **{k: _num(k, v) for k, v in vals.items()}}
+                for day, vals in sorted(days.items())
+            ],
+        )
+    if places:
+        lstmt = insert(m.LocationDay)
+        lstmt = lstmt.on_conflict_do_update(
+            index_elements=["user_id", "day", "location"],
+            set_={"episodes": m.LocationDay.episodes + lstmt.excluded.episodes},
+        )
+        s.execute(
+            lstmt,
+            [
+                {"user_id": user_id, "day": day, "location": loc, "episodes": n}
+                for (day, loc), n in sorted(places.items())
+            ],
+        )
+
+
+def _num(column: str, value: float) -> float | int:
+    return int(value) if column in ("episodes",) or column.endswith("_n") else value

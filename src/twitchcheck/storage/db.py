@@ -1,0 +1,111 @@
+"""Database engines for the diary.
+
+SQLite in the user's data folder is the default (WAL journal, ``synchronous=FULL`` so that a
+commit that returned is on disk, foreign keys on); ``TWITCHCHECK_DATABASE_URL`` selects another
+database, e.g. ``postgresql://user:pass@host/dbname``. The schema is created and upgraded by the
+Alembic migrations shipped in :mod:`twitchcheck.storage.migrations`, never by ``create_all``, so a
+database made by an older release is upgraded in place.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from twitchcheck.errors import StorageError
+
+ENV_URL = "TWITCHCHECK_DATABASE_URL"
+ENV_DATA_DIR = "TWITCHCHECK_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """Where the diary lives by default: ``$TWITCHCHECK_DATA_DIR``, else the XDG data folder."""
+    explicit = os.environ.get(ENV_DATA_DIR)
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "twitchcheck"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL in force: the argument, else ``$TWITCHCHECK_DATABASE_URL``, else SQLite."""
+    chosen = url or os.environ.get(ENV_URL)
+    if chosen:
+        return _normalise(chosen)
+    return f"sqlite:///{data_dir() / 'diary.sqlite3'}"
+
+
+def _normalise(url: str) -> str:
+    # "postgresql://" is what people (and libpq) write; we ship psycopg 3, not psycopg2.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: a committed transaction survives a crash of the process and of the machine.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
+    """An engine for ``url`` (see :func:`database_url`); creates the SQLite folder if needed."""
+    resolved = database_url(url)
+    try:
+        parsed = make_url(resolved)
+    except ArgumentError as exc:
+        raise StorageError(f"The database URL is not valid: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(resolved, echo=echo)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise StorageError(
+            f"Unsupported database '{parsed.get_backend_name()}': use SQLite or PostgreSQL."
+        )
+    return create_engine(resolved, echo=echo, pool_pre_ping=True)
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    script_dir = resources.files("twitchcheck.storage") / "migrations"
+    cfg.set_main_option("script_location", str(script_dir))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to the newest migration (idempotent)."""
+    from alembic import command
+
+    try:
+        with engine.begin() as connection:
+            cfg = _alembic_config(engine)
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+    except OperationalError as exc:
+        raise StorageError(f"Cannot open the diary database: {exc.orig}") from None
+
+
+def schema_tables(engine: Engine) -> list[str]:
+    return sorted(inspect(engine).get_table_names())
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
