@@ -167,6 +167,21 @@ class DayRow(BaseModel):
     stress: float | None
 
 
+class ProfileIn(_In):
+    """Birth year and sex: what the diary's re-triage passes to the engine."""
+
+    birth_year: int = Field(ge=1900, le=dt.date.today().year)
+    sex: Literal["female", "male"]
+
+
+class ProfilePublic(BaseModel):
+    birth_year: int | None
+    sex: Literal["female", "male"] | None
+
+    def age_on(self, day: dt.date) -> int | None:
+        return None if self.birth_year is None else max(0, day.year - self.birth_year)
+
+
 class ImportReport(BaseModel):
     rows: int
     added: int

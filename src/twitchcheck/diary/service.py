@@ -68,6 +68,24 @@ class DiaryStore:
                     return self.local_user()
             return UserRef(row.id, row.username)
 
+    def profile(self, user: UserRef) -> ds.ProfilePublic:
+        with self._sessions.begin() as s:
+            row = s.get(m.User, user.id)
+            self._audit(s, user, "profile.read", None)
+            if row is None:
+                return ds.ProfilePublic(birth_year=None, sex=None)
+            return ds.ProfilePublic.model_validate(row, from_attributes=True)
+
+    def set_profile(self, user: UserRef, profile: ds.ProfileIn) -> ds.ProfilePublic:
+        with self._sessions.begin() as s:
+            row = s.get(m.User, user.id)
+            if row is None:
+                raise NotFoundError("user", user.username, ())
+            row.birth_year = profile.birth_year
+            row.sex = profile.sex
+            self._audit(s, user, "profile.update", None)
+            return ds.ProfilePublic.model_validate(row, from_attributes=True)
+
     def audit(self, actor: str, action: str, target: str | None, outcome: str = "ok") -> None:
         with self._sessions.begin() as s:
             s.add(m.AuditEvent(actor=actor, action=action, target=target, outcome=outcome))

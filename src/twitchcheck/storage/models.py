@@ -42,6 +42,9 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     #: None for the built-in local user of single-user mode (no password, no sign-in).
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    #: The profile the diary's re-triage needs (the engine's priors depend on age and sex).
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sex: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -1,8 +1,8 @@
 """initial diary schema
 
 Revision ID: 0001
-Revises:
-Create Date: 2026-11-22 20:45:24.855126
+Revises: (none)
+Create Date: 2026-11-22 20:48:22.511609
 """
 
 import sqlalchemy as sa
@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
+        sa.Column("birth_year", sa.Integer(), nullable=True),
+        sa.Column("sex", sa.String(length=8), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("username"),
