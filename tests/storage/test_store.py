@@ -191,3 +191,19 @@ def test_delete_all_removes_every_entry_and_aggregate(store: DiaryStore) -> None
     with store._sessions() as s:
         assert s.scalars(select(m.DayStats)).all() == []
         assert s.scalars(select(m.LocationDay)).all() == []
+
+
+def test_a_bad_row_after_earlier_batches_were_flushed_stores_nothing(
+    store: DiaryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import twitchcheck.diary.service as service
+
+    monkeypatch.setattr(service, "IMPORT_BATCH", 2)
+    user = store.local_user()
+    rows: list[object] = [parse_episode(_episode(d, ["twitch_nose"])) for d in range(1, 8)]
+    rows.append(RecordError([("row 8: duration_seconds", "Input should be greater than 0")]))
+    rows.append(parse_episode(_episode(9, ["nope"])))
+    with pytest.raises(RecordError) as info:
+        store.import_episodes(user, rows)  # type: ignore[arg-type]
+    assert [w for w, _ in info.value.problems] == ["row 8: duration_seconds", "row 9: locations"]
+    assert store.count_episodes(user) == 0 and store.list_episodes(user) == []

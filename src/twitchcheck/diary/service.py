@@ -218,28 +218,39 @@ class DiaryStore:
     def import_episodes(
         self,
         user: UserRef,
-        entries: Sequence[ds.EpisodeIn],
+        entries: Iterable[ds.EpisodeIn | RecordError],
         progress: Progress | None = None,
     ) -> ds.ImportReport:
         """Store ``entries`` in one transaction, skipping uids already in the diary.
 
-        Entries without a uid get one derived from their content, so importing the same file
-        twice adds nothing the second time. Every entry is checked first; one bad entry refuses
-        the whole import (and names its row), so nothing is half-imported.
+        ``entries`` is consumed once, in batches, so a million rows never sit in memory at once.
+        A parser may hand in a :class:`RecordError` for a row it could not read: every problem
+        is collected, and if there is any the transaction is rolled back and all of them are
+        raised together, so nothing is half-imported. Entries without a uid get one derived
+        from their content: importing the same file twice adds nothing the second time.
         """
         problems: list[tuple[str, str]] = []
-        for i, entry in enumerate(entries, start=1):
-            try:
-                self.check_episode(entry, where=f"row {i}: ")
-            except RecordError as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise RecordError(problems)
-        added = skipped = 0
+        added = skipped = rows_seen = 0
         seen: set[str] = set()
-        with self._sessions.begin() as s:
-            for chunk in _chunks(entries, IMPORT_BATCH):
-                uids = [e.uid or content_uid(e) for e in chunk]
+        with self._sessions() as s, s.begin():
+            for chunk in _batches(entries, IMPORT_BATCH):
+                good: list[ds.EpisodeIn] = []
+                for offset, entry in enumerate(chunk, start=rows_seen + 1):
+                    if isinstance(entry, RecordError):
+                        problems.extend(entry.problems)
+                        continue
+                    try:
+                        self.check_episode(entry, where=f"row {offset}: ")
+                    except RecordError as exc:
+                        problems.extend(exc.problems)
+                        continue
+                    good.append(entry)
+                rows_seen += len(chunk)
+                if progress:
+                    progress(len(chunk))
+                if problems:  # keep reading to report every bad row, but store nothing more
+                    continue
+                uids = [e.uid or content_uid(e) for e in good]
                 existing = set(
                     s.scalars(
                         select(m.Episode.uid).where(
@@ -248,7 +259,7 @@ class DiaryStore:
                     )
                 )
                 rows = []
-                for entry, uid in zip(chunk, uids, strict=True):
+                for entry, uid in zip(good, uids, strict=True):
                     if uid in existing or uid in seen:
                         skipped += 1
                         continue
@@ -258,11 +269,13 @@ class DiaryStore:
                     s.add_all(rows)
                     s.flush()
                     _apply_stats(s, user.id, rows, +1)
+                    s.expunge_all()  # keep the session small on big imports
                     added += len(rows)
-                if progress:
-                    progress(len(chunk))
+            if problems:
+                s.rollback()
+                raise RecordError(problems)
             self._audit(s, user, "episode.import", f"episodes:{added}")
-        return ds.ImportReport(rows=len(entries), added=added, skipped_duplicates=skipped)
+        return ds.ImportReport(rows=rows_seen, added=added, skipped_duplicates=skipped)
 
     # -- check-ins -------------------------------------------------------------------------
 
@@ -464,9 +477,15 @@ def content_uid(entry: ds.EpisodeIn) -> str:
     return "c-" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _episode_row(user_id: int, entry: ds.EpisodeIn, uid: str | None = None) -> m.Episode:
