@@ -65,6 +65,8 @@ class Episode(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "uid", name="uq_episode_uid"),
         Index("ix_episode_user_day", "user_id", "day"),
+        # The timeline lists newest first: without this index every page sorts the whole diary.
+        Index("ix_episode_user_time", "user_id", "occurred_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -118,9 +120,7 @@ class AssessmentRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     #: "manual" (the person ran it) or "diary" (a re-triage from the diary's progression check).
     origin: Mapped[str] = mapped_column(String(16))
