@@ -460,6 +460,116 @@ class DiaryStore:
             return None
         return row
 
+    # -- export and import of check-ins and assessments (added for diary.exchange) -----------
+
+    def iter_checkins(self, user: UserRef, batch: int = 5_000) -> Iterator[ds.CheckInPublic]:
+        """Every check-in, oldest first, in batches (for export)."""
+        last = 0
+        self.audit(user.username, "checkin.export", None)
+        while True:
+            with self._sessions() as s:
+                rows = list(
+                    s.scalars(
+                        select(m.CheckIn)
+                        .where(m.CheckIn.user_id == user.id, m.CheckIn.id > last)
+                        .order_by(m.CheckIn.id)
+                        .limit(batch)
+                    )
+                )
+            if not rows:
+                return
+            for row in rows:
+                yield _checkin_public(row)
+            last = rows[-1].id
+
+    def iter_assessments(
+        self, user: UserRef, batch: int = 1_000
+    ) -> Iterator[ds.AssessmentRecordPublic]:
+        """Every stored assessment, oldest first, in batches (for export)."""
+        last = 0
+        self.audit(user.username, "assessment.export", None)
+        while True:
+            with self._sessions() as s:
+                rows = list(
+                    s.scalars(
+                        select(m.AssessmentRecord)
+                        .where(m.AssessmentRecord.user_id == user.id, m.AssessmentRecord.id > last)
+                        .order_by(m.AssessmentRecord.id)
+                        .limit(batch)
+                    )
+                )
+            if not rows:
+                return
+            for row in rows:
+                yield _assessment_public(row)
+            last = rows[-1].id
+
+    def import_checkins(
+        self,
+        user: UserRef,
+        entries: Iterable[ds.CheckInIn | RecordError],
+        progress: Progress | None = None,
+    ) -> ds.ImportReport:
+        """Store check-ins in one transaction, skipping uids (or content) already in the diary.
+
+        Like :meth:`import_episodes`: every problem is collected and, if there is any, nothing
+        is stored. A check-in without a uid gets one from its content (:func:`checkin_uid`).
+        """
+        problems: list[tuple[str, str]] = []
+        added = skipped = rows_seen = 0
+        seen: set[str] = set()
+        with self._sessions() as s, s.begin():
+            for chunk in _batches(entries, IMPORT_BATCH):
+                good: list[ds.CheckInIn] = []
+                for offset, entry in enumerate(chunk, start=rows_seen + 1):
+                    if isinstance(entry, RecordError):
+                        problems.extend(entry.problems)
+                        continue
+                    try:
+                        self.check_checkin(entry, where=f"row {offset}: ")
+                    except RecordError as exc:
+                        problems.extend(exc.problems)
+                        continue
+                    good.append(entry)
+                rows_seen += len(chunk)
+                if progress:
+                    progress(len(chunk))
+                if problems:
+                    continue
+                uids = [e.uid or checkin_uid(e) for e in good]
+                existing = set(
+                    s.scalars(
+                        select(m.CheckIn.uid).where(
+                            m.CheckIn.user_id == user.id, m.CheckIn.uid.in_(uids)
+                        )
+                    )
+                )
+                for entry, uid in zip(good, uids, strict=True):
+                    if uid in existing or uid in seen:
+                        skipped += 1
+                        continue
+                    seen.add(uid)
+                    s.add(
+                        m.CheckIn(
+                            uid=uid,
+                            user_id=user.id,
+                            on_date=entry.on_date,
+                            answers=dict(entry.answers),
+                            caffeine_cups=entry.caffeine_cups,
+                            sleep_hours=entry.sleep_hours,
+                            stress=entry.stress,
+                            note=entry.note,
+                        )
+                    )
+                    added += 1
+                s.flush()
+                s.expunge_all()
+            if problems:
+                s.rollback()
+                raise RecordError(problems)
+            self._audit(s, user, "checkin.import", f"checkins:{added}")
+        return ds.ImportReport(rows=rows_seen, added=added, skipped_duplicates=skipped)
+
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -590,3 +700,17 @@ def _apply_stats(s: Session, user_id: int, rows: Sequence[m.Episode], sign: int)
 
 def _num(column: str, value: float) -> float | int:
     return int(value) if column in ("episodes",) or column.endswith("_n") else value
+
+
+def checkin_uid(entry: ds.CheckInIn) -> str:
+    """A uid from a check-in's content: the same check-in imported twice gets the same uid."""
+    key = "|".join(
+        [
+            entry.on_date.isoformat(),
+            ",".join(f"{k}={int(v)}" for k, v in sorted(entry.answers.items())),
+            repr(entry.caffeine_cups),
+            repr(entry.sleep_hours),
+            repr(entry.stress),
+        ]
+    )
+    return "c-" + hashlib.sha256(key.encode()).hexdigest()[:32]
