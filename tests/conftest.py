@@ -79,7 +79,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-def _count(terminalreporter: pytest.TerminalReporter, wanted: Callable[[str], bool]) -> dict[str, int]:
+def _count(
+    terminalreporter: pytest.TerminalReporter, wanted: Callable[[str], bool]
+) -> dict[str, int]:
     outcomes = {"passed": 0, "failed": 0, "skipped": 0}
     for outcome in outcomes:
         for report in terminalreporter.stats.get(outcome, []):
@@ -94,9 +96,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many real-browser and real-database tests ran (contracts §3)."""
     lines = [("browser tests (real Chromium)", lambda n: n.startswith("tests/web/"))]
     for kind in ("sqlite", "postgresql"):
-        lines.append(
-            (f"database tests ({kind})", lambda n, k=kind: DATABASE_TESTS.get(n) == k)
-        )
+        lines.append((f"database tests ({kind})", lambda n, k=kind: DATABASE_TESTS.get(n) == k))
     for label, wanted in lines:
         c = _count(terminalreporter, wanted)
         terminalreporter.write_line(

@@ -15,6 +15,8 @@ status-code conformance, ``Allow`` on 405, ...) are pinned in ``test_rest_fuzz_f
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +32,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 MAX_EXAMPLES = 150  # per operation, fuzzing phase; examples and coverage phases add their own
 
-APP = create_app(Settings(rate_limit_per_minute=1_000_000))
+# The diary routes are in the document too: their database is a temporary SQLite file.
+_DIARY_DB = Path(tempfile.mkdtemp(prefix="twitchcheck-schemathesis-")) / "diary.sqlite3"
+APP = create_app(Settings(rate_limit_per_minute=1_000_000, database_url=f"sqlite:///{_DIARY_DB}"))
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 PROBLEM_FIELDS = {"type": "str", "title": "str", "status": "int", "detail": "str", "code": "str"}

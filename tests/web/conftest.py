@@ -61,12 +61,35 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
-    """uvicorn serving ``create_app()`` in a thread; the rate limit is raised for the tests."""
-    import uvicorn
-
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """uvicorn serving ``create_app()`` in a thread; the rate limit is raised for the tests, and
+    the diary lives in a temporary SQLite file (never the user's own data folder)."""
     from twitchcheck.interfaces.rest.app import create_app
     from twitchcheck.interfaces.rest.settings import Settings
+
+    db = tmp_path_factory.mktemp("diary") / "diary.sqlite3"
+    app = create_app(Settings(rate_limit_per_minute=100_000, database_url=f"sqlite:///{db}"))
+    yield from _serve(app)
+
+
+@pytest.fixture(scope="session")
+def multi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The same in multi-user mode (accounts, sign-in), on its own temporary SQLite file."""
+    from twitchcheck.interfaces.rest.app import create_app
+    from twitchcheck.interfaces.rest.settings import Settings
+
+    db = tmp_path_factory.mktemp("diary-multi") / "diary.sqlite3"
+    settings = Settings(
+        rate_limit_per_minute=100_000,
+        database_url=f"sqlite:///{db}",
+        multi_user=True,
+        login_attempts_per_minute=100,
+    )
+    yield from _serve(create_app(settings))
+
+
+def _serve(app: Any) -> Iterator[Server]:
+    import uvicorn
 
     handler = _ListHandler()
     root = logging.getLogger()
@@ -81,7 +104,6 @@ def server() -> Iterator[Server]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
 
-    app = create_app(Settings(rate_limit_per_minute=100_000))
     config = uvicorn.Config(app, log_config=None, log_level="info", access_log=True, lifespan="off")
     uv = uvicorn.Server(config)
     thread = threading.Thread(

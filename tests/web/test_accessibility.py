@@ -96,14 +96,14 @@ def test_labels_and_focus_order_on_the_start_page(web: Web) -> None:
     page = web.page
     open_app(page, web.url)
     order = []
-    for _ in range(5):
+    for _ in range(6):
         page.keyboard.press("Tab")
         order.append(
             page.evaluate(
                 "() => { const e = document.activeElement; return e.id || e.getAttribute('value') || e.className; }"
             )
         )
-    assert order == ["skip-link", "age", "female", "fear-als", "start-button"]
+    assert order == ["skip-link", "diary-link", "age", "female", "fear-als", "start-button"]
     # The focused control shows a visible focus indicator.
     page.get_by_label("Your age in years").focus()
     page.keyboard.press("Shift+Tab")

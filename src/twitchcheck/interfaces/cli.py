@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from twitchcheck.errors import TwitchcheckError
+from twitchcheck.interfaces.diary_cli import diary_app
 
 app = typer.Typer(
     name="twitchcheck",
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 kb_app = typer.Typer(help="Look at and check the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+app.add_typer(diary_app, name="diary")
 
 INTERNAL_ERROR = 70
 
@@ -219,16 +221,45 @@ def serve_cmd(
         str, typer.Option(help="Address to listen on (default: this machine only).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    multi_user: Annotated[
+        bool,
+        typer.Option(
+            "--multi-user",
+            help="Accounts with sign-in, each with a private diary (default: one local user).",
+        ),
+    ] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="The diary database (default: $TWITCHCHECK_DATABASE_URL, else SQLite in your "
+            "data folder).",
+        ),
+    ] = None,
 ) -> None:
     """Start the web app and REST API (http://127.0.0.1:8000 by default)."""
     import uvicorn
+    from pydantic import ValidationError
 
+    from twitchcheck.api import default_checker
+    from twitchcheck.errors import ValueRangeError
     from twitchcheck.interfaces.rest.app import create_app
+    from twitchcheck.interfaces.rest.auth import open_store
     from twitchcheck.interfaces.rest.settings import Settings
 
-    settings = Settings(host=host, port=port)
-    _out().print(f"twitchcheck is running at http://{host}:{port}  (Ctrl+C stops it)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    try:
+        settings = Settings(host=host, port=port, multi_user=multi_user, database_url=database_url)
+    except ValidationError as exc:
+        raise ValueRangeError(
+            "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        ) from None
+    checker = default_checker()
+    # Opened (and migrated) before the server starts, so a bad database fails here, clearly.
+    store = open_store(settings.database_url, checker.kb)
+    mode = "multi-user: sign in at /login" if multi_user else "single user"
+    _out().print(f"twitchcheck is running at http://{host}:{port}  ({mode}; Ctrl+C stops it)")
+    app_ = create_app(settings, checker, store=store)
+    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 
 def _is_click_error(exc: Exception) -> bool:

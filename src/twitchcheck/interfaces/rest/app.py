@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,10 +25,15 @@ from twitchcheck.errors import NotFoundError, TwitchcheckError, UnknownIdError
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.interfaces.web import mount_web
 
+if TYPE_CHECKING:
+    from twitchcheck.diary.service import DiaryStore
+
 log = logging.getLogger("twitchcheck.rest")
 
 PROBLEM = "application/problem+json"
 API = "/api/v1"
+#: Pages that show diary data or sign-in forms: never cached either.
+PERSONAL_PAGES = ("/diary", "/login", "/register", "/logout")
 
 
 # -- schemas: In (requests) are strict; Public (responses) are the results models ------------
@@ -147,7 +152,7 @@ class SecurityHeaders:
                     (k, v) for k, v in message.get("headers", []) if k.lower() not in self.HEADERS
                 ]
                 headers += list(self.HEADERS.items())
-                if path.startswith(API) or path == "/":
+                if path.startswith((API, *PERSONAL_PAGES)) or path == "/":
                     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
@@ -279,16 +284,21 @@ def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
     texts = {
         "400": "The body could not be read (not UTF-8 text)",
         "404": "No such item",
+        "401": "Not signed in, or the session has expired",
+        "403": "Refused: a missing CSRF token, or a request from another website",
         "413": "Request too large",
         "422": "Invalid request (unknown id, contradiction, value out of range)",
         "429": "Too many requests",
     }
+    _wall_clock_times(schemas)
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             codes = ["422"]
             if path.startswith(API):
                 codes.append("429")
+            if path.startswith((f"{API}/diary", f"{API}/auth")):
+                codes += ["401", "403"]
             if method == "post":
                 codes += ["400", "413"]
             if "{" in path:
@@ -302,6 +312,22 @@ def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+#: ISO 8601 date and time; the offset is optional (see _wall_clock_times).
+LOCAL_DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
+
+
+def _wall_clock_times(schemas: dict[str, Any]) -> None:
+    """The diary keeps the person's wall-clock times, sent without an offset; JSON Schema's
+    ``date-time`` format (RFC 3339) requires one, so such fields are declared by a pattern."""
+    for model in schemas.values():
+        for prop in (model.get("properties") or {}).values():
+            for option in [prop, *prop.get("anyOf", [])]:
+                if option.get("format") == "date-time":
+                    del option["format"]
+                    option["pattern"] = LOCAL_DATE_TIME
+                    option.setdefault("description", "ISO 8601 date and time (local time).")
+
+
 # -- the app ----------------------------------------------------------------------------------
 async def get_checker() -> Checker:
     """The shipped KB's checker (built once). Async so that FastAPI does not send this trivial
@@ -312,7 +338,16 @@ async def get_checker() -> Checker:
 CheckerDep = Annotated[Checker, Depends(get_checker)]
 
 
-def create_app(settings: Settings | None = None, checker: Checker | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    checker: Checker | None = None,
+    store: DiaryStore | None = None,
+) -> FastAPI:
+    """The app. ``store``: the diary store to use (tests pass one); by default the database of
+    ``settings.database_url`` is opened and migrated on the first diary request."""
+    from twitchcheck.interfaces.rest import auth, diary
+    from twitchcheck.interfaces.web.diary_routes import mount_diary_pages
+
     settings = settings or Settings()
     app = FastAPI(
         title="twitchcheck",
@@ -330,7 +365,9 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
     async def _domain_error(_: Request, exc: TwitchcheckError) -> JSONResponse:
         suggestions = exc.suggestions if isinstance(exc, UnknownIdError) else []
         status = exc.http_status if exc.http_status < 500 else 500
-        return _problem(status, type(exc).__name__, exc.message, exc.code, suggestions)
+        response = _problem(status, type(exc).__name__, exc.message, exc.code, suggestions)
+        response.headers.update(auth.too_many_headers(exc))  # Retry-After on a 429
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -413,6 +450,14 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
     @app.get(f"{API}/kb/anatomy", tags=["knowledge base"])
     def kb_anatomy(checker: CheckerDep) -> list[dict[str, Any]]:
         return [m.model_dump(mode="json") for m in checker.kb.anatomy]
+
+    # The diary: the store (see auth.DiaryState), accounts, the API and its pages.
+    app.state.diary = auth.DiaryState(
+        settings, lambda: (checker or default_checker()).kb, store=store
+    )
+    app.include_router(auth.router)
+    app.include_router(diary.router)
+    mount_diary_pages(app)
 
     # The last added is the outermost: headers go on every answer, 413 and 429 included.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

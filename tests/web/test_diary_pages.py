@@ -1,0 +1,213 @@
+"""The diary pages in a real Chromium: entry forms, timeline, re-triage, report download, axe,
+and sign-up / sign-in / sign-out in multi-user mode.
+
+The single-user server is shared by the session, so each test starts by deleting all diary data
+through the page's own "delete all my data" form.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import Server, Web
+from tests.web.pages import axe_violations
+from twitchcheck.domain import TriageLevel
+
+
+def open_diary(page: Any, url: str) -> None:
+    page.goto(url + "/diary")
+    page.wait_for_selector("body[data-ready='true']")
+
+
+def start_empty(page: Any, url: str) -> None:
+    open_diary(page, url)
+    page.get_by_label("I understand: delete everything in my diary").check()
+    page.get_by_role("button", name="Delete all my data").click()
+    page.wait_for_selector("#saved-message")
+    assert "deleted" in page.locator("#saved-message").inner_text()
+
+
+def add_episode(page: Any, where: str, seconds: str, strength: str = "") -> None:
+    form = page.locator("#add-episode")
+    form.get_by_label(where, exact=True).check()
+    form.get_by_label("How long did it last, in seconds?").fill(seconds)
+    if strength:
+        form.get_by_label("How strong, from 0 (barely) to 10 (very strong)?").fill(strength)
+    form.get_by_role("button", name="Save the episode").click()
+    page.wait_for_selector("#saved-message")
+
+
+def set_profile(page: Any, year: str, sex: str) -> None:
+    form = page.locator("#profile")
+    form.get_by_label("Year of birth").fill(year)
+    form.get_by_label(sex, exact=True).check()
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#saved-message")
+
+
+def level_shown(page: Any) -> TriageLevel:
+    banner = page.locator("#progression-result")
+    assert banner.is_visible()
+    return TriageLevel(banner.get_attribute("data-level"))
+
+
+def test_an_episode_added_through_the_form_shows_in_the_timeline(web: Web) -> None:
+    page = web.page
+    start_empty(page, web.url)
+    assert "Nothing in your diary yet" in page.locator("#timeline").inner_text()
+    add_episode(page, "Eyelid or around the eye", "37.5", "6")
+    assert "Saved" in page.locator("#saved-message").inner_text()
+    rows = page.locator("#timeline .episode-row")
+    assert rows.count() == 1
+    text = rows.first.inner_text()
+    assert "Eyelid or around the eye" in text and "37.5 s" in text and "6" in text
+    # The trend chart is the SVG endpoint, and it loaded.
+    img = page.locator("#trends img").first
+    assert img.get_attribute("src").endswith(".svg")
+    page.wait_for_function("(el) => el.complete && el.naturalWidth > 0", arg=img.element_handle())
+
+
+def test_errors_are_shown_next_to_the_field_and_nothing_is_stored(web: Web) -> None:
+    page = web.page
+    web.allow.append("status of 422")  # the page with the errors is answered 422 on purpose
+    start_empty(page, web.url)
+    form = page.locator("#add-episode")
+    form.get_by_label("Nose twitch", exact=True).check()
+    form.get_by_label("How long did it last, in seconds?").fill("-3")
+    form.get_by_label("How strong, from 0 (barely) to 10 (very strong)?").fill("14")
+    form.get_by_role("button", name="Save the episode").click()
+    page.wait_for_selector("#form-errors")
+    assert page.locator("#duration_seconds").get_attribute("aria-invalid") == "true"
+    assert "greater than 0" in page.locator("#duration_seconds-error").inner_text()
+    assert "10" in page.locator("#intensity-error").inner_text()
+    assert page.locator("#timeline .episode-row").count() == 0
+    # The values typed are kept so they can be corrected.
+    assert page.locator("#add-episode").get_by_label("Nose twitch", exact=True).is_checked()
+    violations = axe_violations(page)
+    assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
+
+
+def test_a_weakness_check_in_raises_the_level_shown(web: Web) -> None:
+    page = web.page
+    start_empty(page, web.url)
+    set_profile(page, "1970", "Female")
+    add_episode(page, "Nose twitch", "20", "3")
+    before = level_shown(page)
+    checkin = page.locator("#checkin")
+    checkin.get_by_role(
+        "radio", name="Has weakness been getting worse over weeks or months? Yes"
+    ).check()
+    checkin.get_by_role("button", name="Save the check-in").click()
+    page.wait_for_selector("#saved-message")
+    after = level_shown(page)
+    assert after.rank > before.rank, (before, after)
+    reason = page.locator("#progression-reason").inner_text()
+    assert reason.strip()
+    # Shown prominently: first section, a heading-sized title.
+    assert page.locator("main section").first.get_attribute("id") == "progression"
+
+
+def test_the_report_pdf_downloads(web: Web) -> None:
+    page = web.page
+    start_empty(page, web.url)
+    add_episode(page, "Nose twitch", "12")
+    with page.expect_download() as info:
+        page.locator("#download-report").click()
+    download = info.value
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    assert download.suggested_filename.endswith(".pdf")
+
+
+def test_axe_on_the_diary_page(web: Web) -> None:
+    page = web.page
+    start_empty(page, web.url)
+    set_profile(page, "1985", "Male")
+    add_episode(page, "Nose twitch", "15", "2")
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    violations = axe_violations(page)
+    assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
+
+
+def test_the_diary_works_without_javascript(server: Server, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/diary")
+        form = page.locator("#add-episode")
+        form.get_by_label("Tongue twitching", exact=True).check()
+        form.get_by_label("How long did it last, in seconds?").fill("41")
+        form.get_by_role("button", name="Save the episode").click()
+        page.wait_for_selector("#saved-message")
+        assert "Tongue twitching" in page.locator("#timeline").inner_text()
+    finally:
+        context.close()
+
+
+def test_the_checker_links_to_the_diary(web: Web) -> None:
+    page = web.page
+    page.goto(web.url + "/")
+    page.get_by_role("link", name="My twitch diary").click()
+    page.wait_for_url("**/diary")
+    assert page.get_by_role("heading", name="My twitch diary").is_visible()
+
+
+# -- multi-user ----------------------------------------------------------------------------------
+@pytest.fixture
+def multi_page(multi_server: Server, browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_register_sign_in_and_out(multi_page: Any, multi_server: Server) -> None:
+    page = multi_page
+    url = multi_server.url
+    name = f"u{uuid.uuid4().hex[:10]}"
+    page.goto(url + "/diary")
+    page.wait_for_url("**/login")
+    violations = axe_violations(page)
+    assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
+
+    page.get_by_role("link", name="Create an account").first.click()
+    page.wait_for_url("**/register")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("The same password again").fill("short")
+    page.get_by_role("button", name="Create my account").click()
+    assert "10 characters" in page.locator("#password-error").inner_text()
+    page.get_by_label("Password", exact=True).fill("a long enough passphrase")
+    page.get_by_label("The same password again").fill("a long enough passphrase")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url("**/diary?saved=welcome")
+    assert name in page.locator(".signed-in").inner_text()
+    add_episode(page, "Nose twitch", "9")
+    assert page.locator("#timeline .episode-row").count() == 1
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login?done=logout")
+    page.goto(url + "/diary")
+    page.wait_for_url("**/login")
+
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill("a wrong passphrase!")
+    page.get_by_role("button", name="Sign in").click()
+    assert "Wrong user name or password" in page.locator("#form-error").inner_text()
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/diary")
+    assert page.locator("#timeline .episode-row").count() == 1  # the diary is still there
+    violations = axe_violations(page)
+    assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
