@@ -100,6 +100,8 @@ def test_mean_context_per_day(store: DiaryStore) -> None:
         ({"locations": ["twitch_nos"]}, "locations"),
         ({"stress": -1}, "stress"),
         ({"colour": "red"}, "colour"),
+        ({"stress": False}, "stress"),
+        ({"duration_seconds": True}, "duration_seconds"),
     ],
 )
 def test_bad_entries_name_the_field_and_change_nothing(
