@@ -17,6 +17,7 @@ from twitchcheck.domain import MAX_AGE, MIN_AGE, Choice, Sex, TriageLevel
 from twitchcheck.engine import interview
 from twitchcheck.engine.evidence import ClosedEvidence, close_evidence
 from twitchcheck.engine.inference import (
+    EXPLAIN_EXACT_POSITIVES,
     FloatArray,
     NoisyOrNetwork,
     Posterior,
@@ -291,7 +292,7 @@ class Checker:
         present_idx = sorted(index[f] for f in present)
         absent_idx = sorted(index[f] for f in absent)
         post, without_present, without_absent = leave_one_out(
-            self.network, present_idx, absent_idx, priors
+            self.network, present_idx, absent_idx, priors, exact_limit=EXPLAIN_EXACT_POSITIVES
         )
         marginals = post.marginals
         ids = [f.id for f in self.kb.findings]
@@ -345,7 +346,13 @@ class Checker:
             advice=advice,
             als_context=als,
             sources=[self._source(s_id) for s_id in cited],
-            engine=r.EngineInfo(method=post.method, largest_group=post.largest_group),
+            engine=r.EngineInfo(
+                method=post.method,
+                largest_group=post.largest_group,
+                explanations=(
+                    "approximate" if post.largest_group > EXPLAIN_EXACT_POSITIVES else "exact"
+                ),
+            ),
         )
 
     # -- pieces -----------------------------------------------------------------------------

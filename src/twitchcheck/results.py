@@ -118,6 +118,9 @@ class EvidenceEcho(Public):
 class EngineInfo(Public):
     method: Literal["exact", "approximate"]
     largest_group: int
+    #: How the explanations' leave-one-out effects were computed: exactly, or (above
+    #: ``EXPLAIN_EXACT_POSITIVES`` positives in one group) with the chunked approximation.
+    explanations: Literal["exact", "approximate"] = "exact"
 
 
 class Assessment(Public):

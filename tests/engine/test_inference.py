@@ -182,3 +182,61 @@ def test_leave_one_out_equals_one_inference_per_left_out_finding(case: tuple) ->
         np.testing.assert_allclose(
             without_a[row], posteriors(net, present, rest).marginals, atol=1e-12
         )
+
+
+@given(networks_and_evidence(max_causes=7, max_findings=10))
+@settings(max_examples=120, deadline=None)
+def test_leave_one_out_with_a_limit_keeps_small_groups_exact_and_the_full_answer_exact(
+    case: tuple,
+) -> None:
+    """``exact_limit`` only touches the variants of groups above the limit (explanations)."""
+    priors, leaks, links, present, absent = case
+    net = NoisyOrNetwork(np.array(priors), np.array(leaks), links)
+    limit = 2
+    exact = inference.leave_one_out(net, present, absent)
+    rough = inference.leave_one_out(net, present, absent, exact_limit=limit)
+    np.testing.assert_array_equal(rough[0].marginals, exact[0].marginals)
+    sizes = {
+        int(f): fs.size
+        for fs, _causes in inference._components(net, np.array(sorted(present), dtype=np.intp))
+        for f in fs
+    }
+    for row, f in enumerate(sorted(present)):
+        assert np.all((rough[1][row] >= 0) & (rough[1][row] <= 1))
+        if sizes[f] <= limit:
+            np.testing.assert_allclose(rough[1][row], exact[1][row], atol=1e-12)
+    if max(sizes.values(), default=0) <= limit:
+        np.testing.assert_allclose(rough[2], exact[2], atol=1e-12)
+    assert np.all((rough[2] >= 0) & (rough[2] <= 1))
+
+
+def test_many_positives_keep_an_exact_ranking_and_flag_approximate_explanations() -> None:
+    """14 positives in one group on the shipped KB: the posteriors are exact, the explanations
+    are marked approximate, and negatives' effects stay close to the exact ones (measured
+    within 0.02 in log-odds; checked at 0.05)."""
+    from twitchcheck.api import default_checker
+
+    checker = default_checker()
+    kb = checker.kb
+    locations = [f.id for f in kb.findings if f.category == "location"][:11]
+    present = [*locations, "muscle_cramps", "poor_sleep", "high_caffeine_intake"]
+    absent = ["difficulty_swallowing", "slurred_speech", "breathing_difficulty", "facial_droop"]
+    result = checker.assess(age=45, sex="female", present=present, absent=absent)
+    assert result.engine.largest_group > inference.EXPLAIN_EXACT_POSITIVES
+    assert result.engine.method == "exact" and result.engine.explanations == "approximate"
+    req = checker.request(age=45, sex="female", present=present, absent=absent)
+    idx = kb.finding_index
+    pi = sorted(idx[f] for f in req.closed.present)
+    ai = sorted(idx[f] for f in req.closed.absent)
+    priors = checker.priors(45, req.sex)
+    exact = inference.leave_one_out(checker.network, pi, ai, priors)
+    rough = inference.leave_one_out(
+        checker.network, pi, ai, priors, exact_limit=inference.EXPLAIN_EXACT_POSITIVES
+    )
+    by_id = {c.id: c.probability for c in result.causes}
+    for j, cause in enumerate(kb.causes):
+        assert by_id[cause.id] == pytest.approx(exact[0].marginals[j], abs=1e-12)
+    logit = inference._logit
+    effect_exact = logit(exact[0].marginals)[None, :] - logit(exact[2])
+    effect_rough = logit(rough[0].marginals)[None, :] - logit(rough[2])
+    assert np.abs(effect_exact - effect_rough).max() < 0.05
