@@ -105,26 +105,17 @@ def trends(
     days = store.day_rows(user, since, until)
     weeks = weekly(days)
     first_seen = store.location_first_seen(user)
-    first_in: dict[str, dt.date] = {}
-    last_in: dict[str, dt.date] = {}
-    counts: dict[str, int] = defaultdict(int)
-    for day, loc, n in store.location_days(user, since):
-        if until is not None and day > until:
-            continue
-        first_in.setdefault(loc, day)  # rows come in day order
-        last_in[loc] = day
-        counts[loc] += n
     new_from = recent_start(today)
     locations = []
-    for loc, first in first_in.items():
+    for loc, first, last, n in store.location_summary(user, since, until):
         overall_first = first_seen.get(loc, first)
         locations.append(
             LocationSeen(
                 location=loc,
                 label=label_of(store.kb, loc),
                 first_seen=overall_first,
-                last_seen=last_in[loc],
-                episodes=counts[loc],
+                last_seen=last,
+                episodes=n,
                 new=new_from <= overall_first <= today,
             )
         )

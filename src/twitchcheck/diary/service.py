@@ -180,7 +180,11 @@ class DiaryStore:
             q = q.where(m.Episode.day >= since)
         if until:
             q = q.where(m.Episode.day <= until)
-        q = q.order_by(m.Episode.occurred_at.desc(), m.Episode.id.desc()).limit(limit).offset(offset)
+        q = (
+            q.order_by(m.Episode.occurred_at.desc(), m.Episode.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
         with self._sessions.begin() as s:
             rows = [_episode_public(r) for r in s.scalars(q)]
             self._audit(s, user, "episode.list", None)
@@ -286,8 +290,11 @@ class DiaryStore:
                 hint = suggest(fid, self.checkin_ids)
                 extra = f" (did you mean {', '.join(hint)}?)" if hint else ""
                 problems.append((f"{where}answers.{fid}", f"unknown finding '{fid}'{extra}"))
-        if not entry.answers and entry.caffeine_cups is None and entry.sleep_hours is None and (
-            entry.stress is None
+        if (
+            not entry.answers
+            and entry.caffeine_cups is None
+            and entry.sleep_hours is None
+            and (entry.stress is None)
         ):
             problems.append((f"{where}answers", "a check-in needs at least one answer or value"))
         if problems:
@@ -404,15 +411,37 @@ class DiaryStore:
     def day_rows(
         self, user: UserRef, since: dt.date | None = None, until: dt.date | None = None
     ) -> list[ds.DayRow]:
-        q = select(m.DayStats).where(m.DayStats.user_id == user.id, m.DayStats.episodes > 0)
+        q = select(*(getattr(m.DayStats, c) for c in _DAY_COLUMNS)).where(
+            m.DayStats.user_id == user.id, m.DayStats.episodes > 0
+        )
         if since:
             q = q.where(m.DayStats.day >= since)
         if until:
             q = q.where(m.DayStats.day <= until)
         with self._sessions.begin() as s:
-            out = [_day_row(r) for r in s.scalars(q.order_by(m.DayStats.day))]
+            # Plain rows, no ORM objects: this is the hot path of the trend and trigger views
+            # (thousands of days for a long diary; see benchmarks/bench_diary.py).
+            out = [_day_row_fast(*row) for row in s.execute(q.order_by(m.DayStats.day))]
             self._audit(s, user, "diary.trends", None)
             return out
+
+    def location_summary(
+        self, user: UserRef, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[tuple[str, dt.date, dt.date, int]]:
+        """Per location: first day, last day and episodes within the period, grouped in SQL."""
+        q = select(
+            m.LocationDay.location,
+            func.min(m.LocationDay.day),
+            func.max(m.LocationDay.day),
+            func.sum(m.LocationDay.episodes),
+        ).where(m.LocationDay.user_id == user.id, m.LocationDay.episodes > 0)
+        if since:
+            q = q.where(m.LocationDay.day >= since)
+        if until:
+            q = q.where(m.LocationDay.day <= until)
+        q = q.group_by(m.LocationDay.location).order_by(m.LocationDay.location)
+        with self._sessions() as s:
+            return [(loc, lo, hi, int(n)) for loc, lo, hi, n in s.execute(q)]
 
     def location_first_seen(self, user: UserRef) -> dict[str, dt.date]:
         """Each location's first day in the diary (for "new locations" and spreading)."""
@@ -446,9 +475,7 @@ class DiaryStore:
                 ("checkins", m.CheckIn),
                 ("assessments", m.AssessmentRecord),
             ):
-                counts[name] = s.execute(
-                    delete(model).where(model.user_id == user.id)
-                ).rowcount  # type: ignore[attr-defined]
+                counts[name] = s.execute(delete(model).where(model.user_id == user.id)).rowcount  # type: ignore[attr-defined]
             s.execute(delete(m.DayStats).where(m.DayStats.user_id == user.id))
             s.execute(delete(m.LocationDay).where(m.LocationDay.user_id == user.id))
             self._audit(s, user, "diary.delete_all", None)
@@ -621,18 +648,43 @@ def _assessment_public(row: m.AssessmentRecord) -> ds.AssessmentRecordPublic:
     return ds.AssessmentRecordPublic.model_validate(row, from_attributes=True)
 
 
-def _day_row(r: m.DayStats) -> ds.DayRow:
-    def mean(total: float, n: int) -> float | None:
-        return total / n if n else None
+_DAY_COLUMNS = (
+    "day",
+    "episodes",
+    "duration_sum",
+    "intensity_sum",
+    "intensity_n",
+    "caffeine_sum",
+    "caffeine_n",
+    "sleep_sum",
+    "sleep_n",
+    "stress_sum",
+    "stress_n",
+)
 
-    return ds.DayRow(
-        day=r.day,
-        episodes=r.episodes,
-        duration_seconds=r.duration_sum,
-        mean_intensity=mean(r.intensity_sum, r.intensity_n),
-        caffeine_cups=mean(r.caffeine_sum, r.caffeine_n),
-        sleep_hours=mean(r.sleep_sum, r.sleep_n),
-        stress=mean(r.stress_sum, r.stress_n),
+
+def _day_row_fast(
+    day: dt.date,
+    episodes: int,
+    duration: float,
+    i_sum: float,
+    i_n: int,
+    c_sum: float,
+    c_n: int,
+    s_sum: float,
+    s_n: int,
+    t_sum: float,
+    t_n: int,
+) -> ds.DayRow:
+    # model_construct skips validation: every value comes from our own aggregate columns.
+    return ds.DayRow.model_construct(
+        day=day,
+        episodes=int(episodes),
+        duration_seconds=float(duration),
+        mean_intensity=i_sum / i_n if i_n else None,
+        caffeine_cups=c_sum / c_n if c_n else None,
+        sleep_hours=s_sum / s_n if s_n else None,
+        stress=t_sum / t_n if t_n else None,
     )
 
 

@@ -532,7 +532,8 @@ def status_cmd(
         for loc in trend.locations:
             new = " [bold yellow](new)[/bold yellow]" if loc.new else ""
             out.print(
-                f"  {escape(loc.label)}: {loc.episodes} episodes, first {loc.first_seen}, "
+                f"  {escape(loc.label)}: {loc.episodes} episode{'' if loc.episodes == 1 else 's'}, "
+                f"first {loc.first_seen}, "
                 f"last {loc.last_seen}{new}"
             )
     else:
