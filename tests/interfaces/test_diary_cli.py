@@ -494,3 +494,28 @@ def test_database_url_from_the_environment(
     monkeypatch.delenv("TWITCHCHECK_DATABASE_URL")
     assert main(["diary", "add", "--where", "twitch_nose", "--seconds", "3"]) == 0
     assert (tmp_path / "data" / "diary.sqlite3").exists()
+
+
+def test_assess_save_keeps_the_assessment_and_its_evidence_in_the_diary(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWITCHCHECK_DATABASE_URL", sqlite_url)
+    argv = ["assess", "--age", "34", "--sex", "female", "--yes", "twitch_nose", "--no"]
+    code = main([*argv, "muscle_weakness", "--json", "--save"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    printed = json.loads(out)  # the JSON on stdout is unchanged by --save
+    assert "Saved to your diary as assessment" in err
+    diary = Diary(sqlite_url, capsys)
+    (record,) = diary.store().list_assessments(diary.store().local_user())
+    assert record.origin == "manual"
+    assert record.result == printed
+    assert record.triage == printed["triage"]["level"]
+    assert record.top_cause == printed["causes"][0]["id"]
+    assert record.evidence["evidence"] == [
+        {"id": "twitch_nose", "choice": "present", "initial": False},
+        {"id": "muscle_weakness", "choice": "absent", "initial": False},
+    ]
+    # Without --save nothing is kept.
+    assert main([*argv, "muscle_weakness"]) == 0
+    assert len(diary.store().list_assessments(diary.store().local_user())) == 1

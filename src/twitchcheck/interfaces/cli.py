@@ -134,6 +134,14 @@ def assess_cmd(
         list[str] | None, typer.Option(help="A worry to address, e.g. 'als'.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Assessment as JSON.")] = False,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Keep this assessment, with its evidence, in your diary "
+            "(TWITCHCHECK_DATABASE_URL or the SQLite file in your data folder).",
+        ),
+    ] = False,
 ) -> None:
     """Rank the likely causes and give triage advice for the reported findings."""
     from twitchcheck.api import default_checker
@@ -151,6 +159,23 @@ def assess_cmd(
         _print_json(result.model_dump(mode="json"))
     else:
         render_assessment(_out(), result)
+    if save:
+        from twitchcheck.interfaces.diary_cli import DiaryContext
+
+        store, user = DiaryContext(None).open()
+        first = set(_split(initial))
+        # The same evidence shape as POST /api/v1/diary/assessments stores (the REST AssessIn).
+        evidence = {
+            "age": age,
+            "sex": sex,
+            "evidence": [{"id": f, "choice": "present", "initial": f in first} for f in _split(yes)]
+            + [{"id": f, "choice": "absent", "initial": False} for f in _split(no)],
+            "concerns": _split(concern),
+        }
+        record = store.record_assessment(
+            user, evidence, result.model_dump(mode="json"), origin="manual"
+        )
+        Console(stderr=True).print(f"Saved to your diary as assessment {record.id}.")
 
 
 # -- evaluate ---------------------------------------------------------------------------------
