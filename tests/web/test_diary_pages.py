@@ -211,3 +211,47 @@ def test_register_sign_in_and_out(multi_page: Any, multi_server: Server) -> None
     assert page.locator("#timeline .episode-row").count() == 1  # the diary is still there
     violations = axe_violations(page)
     assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
+
+
+def test_save_to_my_diary_when_signed_in_sends_the_csrf_token(
+    multi_page: Any, multi_server: Server
+) -> None:
+    """Multi-user: the checker's "Save to my diary" asks to sign in first, then stores the
+    assessment under the signed-in user (a cookie write, so it must carry the CSRF token)."""
+    from tests.web.pages import click_region, open_app, run_interview_by_clicks, start_by_clicks
+
+    page = multi_page
+    url = multi_server.url
+
+    def reach_result() -> None:
+        open_app(page, url)
+        start_by_clicks(page, age=52, sex="Male")
+        click_region(page, "depressor_septi_nasi")
+        page.get_by_role("button", name="Continue to the questions").click()
+        run_interview_by_clicks(page)
+
+    reach_result()
+    page.get_by_role("button", name="Save to my diary").click()
+    page.get_by_role("status").filter(has_text="Please sign in").wait_for()
+
+    name = f"s{uuid.uuid4().hex[:10]}"
+    page.goto(url + "/register")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password", exact=True).fill("a long enough passphrase")
+    page.get_by_label("The same password again").fill("a long enough passphrase")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url("**/diary?saved=welcome")
+
+    reach_result()
+    page.get_by_role("button", name="Save to my diary").click()
+    page.get_by_role("status").filter(has_text="Saved to your diary").wait_for()
+    mine = page.request.get(f"{url}/api/v1/diary/assessments").json()
+    assert len(mine) == 1 and mine[0]["origin"] == "manual"
+    # Without the token the same cookie write is refused.
+    refused = page.request.post(
+        f"{url}/api/v1/diary/assessments",
+        data={"age": 52, "sex": "male", "evidence": []},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert refused.status == 403
+    assert len(page.request.get(f"{url}/api/v1/diary/assessments").json()) == 1

@@ -290,3 +290,24 @@ def test_a_yes_no_question_offers_yes_no_dont_know_and_back(web: Web) -> None:
     item = [e for e in sent.value.post_data_json["evidence"] if e["id"] == before["id"]]
     assert item and item[0]["choice"] == "unknown"
     wait_for_screen(page, old)
+
+
+def test_save_to_my_diary_keeps_the_result_in_the_diary(web: Web) -> None:
+    """The result's "Save to my diary" stores the assessment (single-user server)."""
+    page = web.page
+    open_app(page, web.url)
+    start_by_clicks(page, age=41, sex="Female")
+    click_region(page, "depressor_septi_nasi")
+    page.get_by_role("button", name="Continue to the questions").click()
+    run_interview_by_clicks(page)
+    level = page.locator("#triage-banner").get_attribute("data-level")
+    before = page.request.get(f"{web.url}/api/v1/diary/assessments").json()
+    page.get_by_role("button", name="Save to my diary").click()
+    page.get_by_role("status").filter(has_text="Saved to your diary").wait_for()
+    after = page.request.get(f"{web.url}/api/v1/diary/assessments").json()
+    assert len(after) == len(before) + 1
+    newest = after[0]
+    assert newest["origin"] == "manual" and newest["triage"] == level
+    present = [i["id"] for i in newest["evidence"]["evidence"] if i["choice"] == "present"]
+    assert present, newest["evidence"]
+    assert newest["result"]["triage"]["level"] == level

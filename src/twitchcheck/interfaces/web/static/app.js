@@ -740,13 +740,44 @@
     change.addEventListener('click', goBack);
     var again = el('button', { type: 'button', class: 'button', id: 'start-again', text: 'Start again' });
     again.addEventListener('click', startAgain);
-    view.append(el('div', { class: 'actions result-actions' }, print, state.history.length ? change : null, again));
+    var save = el('button', { type: 'button', class: 'button', id: 'save-to-diary', text: 'Save to my diary' });
+    var saved = el('p', { id: 'save-status', role: 'status', class: 'hint' });
+    save.addEventListener('click', function () { saveToDiary(save, saved); });
+    view.append(el('div', { class: 'actions result-actions' }, print, save, state.history.length ? change : null, again), saved);
     view.append(el('p', { class: 'meta', text: 'Knowledge base ' + a.kb_version + '; ' +
       (a.engine.method === 'exact' ? 'exact' : 'approximate') + ' calculation.' }));
 
     showView('result');
     say('Your result is ready: ' + a.triage.name + '.');
     focusEl($('result-title'));
+  }
+
+  // Keep this assessment, with the answers it used, in the person's diary (POST
+  // /api/v1/diary/assessments runs it again on the server and stores evidence and result).
+  // Signed-in writes need the session's CSRF token, which /auth/me hands to same-origin pages.
+  function saveToDiary(button, status) {
+    button.disabled = true;
+    status.textContent = 'Saving…';
+    api('/auth/me').then(function (me) {
+      var headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+      if (me.csrf_token) { headers['X-CSRF-Token'] = me.csrf_token; }
+      return fetch(API + '/diary/assessments', {
+        method: 'POST', credentials: 'same-origin', cache: 'no-store', headers: headers,
+        body: JSON.stringify(requestBody())
+      }).then(function (res) {
+        if (res.ok) { return res.json(); }
+        throw new ApiError(res.status, res.statusText);
+      });
+    }).then(function () {
+      status.replaceChildren('Saved to your diary. ', el('a', { href: '/diary', text: 'Open my diary' }));
+    }, function (err) {
+      button.disabled = false;
+      if (err instanceof ApiError && err.status === 401) {
+        status.replaceChildren('Please sign in to save it: ', el('a', { href: '/login', text: 'sign in' }), '.');
+      } else {
+        status.textContent = 'It was not saved. ' + explain(err);
+      }
+    });
   }
 
   function startAgain() {
