@@ -31,6 +31,10 @@ LOCAL_USERNAME = "local"
 IMPORT_BATCH = 5_000
 
 T = TypeVar("T")
+P = TypeVar("P")
+#: The tables whose rows belong to one user and carry a stable uid.
+Owned = TypeVar("Owned", m.Episode, m.CheckIn, m.AssessmentRecord)
+Entry = TypeVar("Entry", ds.EpisodeIn, ds.CheckInIn)
 Progress = Callable[[int], None]
 
 
@@ -201,22 +205,27 @@ class DiaryStore:
 
     def iter_episodes(self, user: UserRef, batch: int = 10_000) -> Iterator[ds.EpisodePublic]:
         """Every episode, oldest first, in batches (for export): keyset paging, low memory."""
+        return self._iter_rows(user, m.Episode, _episode_public, "episode", batch)
+
+    def _iter_rows(
+        self,
+        user: UserRef,
+        model: type[Owned],
+        public: Callable[[Owned], P],
+        kind: str,
+        batch: int,
+    ) -> Iterator[P]:
+        """Keyset paging by id over one user's rows (never OFFSET; never all rows at once)."""
+        self.audit(user.username, f"{kind}.export", None)
         last = 0
-        self.audit(user.username, "episode.export", None)
         while True:
             with self._sessions() as s:
-                rows = list(
-                    s.scalars(
-                        select(m.Episode)
-                        .where(m.Episode.user_id == user.id, m.Episode.id > last)
-                        .order_by(m.Episode.id)
-                        .limit(batch)
-                    )
-                )
+                q = select(model).where(model.user_id == user.id, model.id > last)
+                rows = list(s.scalars(q.order_by(model.id).limit(batch)))
             if not rows:
                 return
             for row in rows:
-                yield _episode_public(row)
+                yield public(row)
             last = rows[-1].id
 
     def import_episodes(
@@ -233,18 +242,44 @@ class DiaryStore:
         raised together, so nothing is half-imported. Entries without a uid get one derived
         from their content: importing the same file twice adds nothing the second time.
         """
+        return self._import_rows(
+            user,
+            entries,
+            progress,
+            kind="episode",
+            model=m.Episode,
+            check=self.check_episode,
+            uid_of=content_uid,
+            make_row=_episode_row,
+            after_flush=lambda s, rows: _apply_stats(s, user.id, rows, +1),
+        )
+
+    def _import_rows(
+        self,
+        user: UserRef,
+        entries: Iterable[Entry | RecordError],
+        progress: Progress | None,
+        *,
+        kind: str,
+        model: type[Owned],
+        check: Callable[[Entry, str], None],
+        uid_of: Callable[[Entry], str],
+        make_row: Callable[[int, Entry, str], Owned],
+        after_flush: Callable[[Session, list[Owned]], None] | None = None,
+    ) -> ds.ImportReport:
+        """The import loop shared by episodes and check-ins (see :meth:`import_episodes`)."""
         problems: list[tuple[str, str]] = []
         added = skipped = rows_seen = 0
         seen: set[str] = set()
         with self._sessions() as s, s.begin():
             for chunk in _batches(entries, IMPORT_BATCH):
-                good: list[ds.EpisodeIn] = []
+                good: list[Entry] = []
                 for offset, entry in enumerate(chunk, start=rows_seen + 1):
                     if isinstance(entry, RecordError):
                         problems.extend(entry.problems)
                         continue
                     try:
-                        self.check_episode(entry, where=f"row {offset}: ")
+                        check(entry, f"row {offset}: ")
                     except RecordError as exc:
                         problems.extend(exc.problems)
                         continue
@@ -254,31 +289,30 @@ class DiaryStore:
                     progress(len(chunk))
                 if problems:  # keep reading to report every bad row, but store nothing more
                     continue
-                uids = [e.uid or content_uid(e) for e in good]
+                uids = [e.uid or uid_of(e) for e in good]
                 existing = set(
                     s.scalars(
-                        select(m.Episode.uid).where(
-                            m.Episode.user_id == user.id, m.Episode.uid.in_(uids)
-                        )
+                        select(model.uid).where(model.user_id == user.id, model.uid.in_(uids))
                     )
                 )
-                rows = []
+                rows: list[Owned] = []
                 for entry, uid in zip(good, uids, strict=True):
                     if uid in existing or uid in seen:
                         skipped += 1
                         continue
                     seen.add(uid)
-                    rows.append(_episode_row(user.id, entry, uid))
+                    rows.append(make_row(user.id, entry, uid))
                 if rows:
                     s.add_all(rows)
                     s.flush()
-                    _apply_stats(s, user.id, rows, +1)
+                    if after_flush:
+                        after_flush(s, rows)
                     s.expunge_all()  # keep the session small on big imports
                     added += len(rows)
             if problems:
                 s.rollback()
                 raise RecordError(problems)
-            self._audit(s, user, "episode.import", f"episodes:{added}")
+            self._audit(s, user, f"{kind}.import", f"{kind}s:{added}")
         return ds.ImportReport(rows=rows_seen, added=added, skipped_duplicates=skipped)
 
     # -- check-ins -------------------------------------------------------------------------
@@ -303,16 +337,7 @@ class DiaryStore:
     def add_checkin(self, user: UserRef, entry: ds.CheckInIn) -> ds.CheckInPublic:
         self.check_checkin(entry)
         with self._sessions.begin() as s:
-            row = m.CheckIn(
-                uid=entry.uid or str(uuid.uuid4()),
-                user_id=user.id,
-                on_date=entry.on_date,
-                answers=dict(entry.answers),
-                caffeine_cups=entry.caffeine_cups,
-                sleep_hours=entry.sleep_hours,
-                stress=entry.stress,
-                note=entry.note,
-            )
+            row = _checkin_row(user.id, entry, entry.uid or str(uuid.uuid4()))
             s.add(row)
             try:
                 s.flush()
@@ -491,45 +516,13 @@ class DiaryStore:
 
     def iter_checkins(self, user: UserRef, batch: int = 5_000) -> Iterator[ds.CheckInPublic]:
         """Every check-in, oldest first, in batches (for export)."""
-        last = 0
-        self.audit(user.username, "checkin.export", None)
-        while True:
-            with self._sessions() as s:
-                rows = list(
-                    s.scalars(
-                        select(m.CheckIn)
-                        .where(m.CheckIn.user_id == user.id, m.CheckIn.id > last)
-                        .order_by(m.CheckIn.id)
-                        .limit(batch)
-                    )
-                )
-            if not rows:
-                return
-            for row in rows:
-                yield _checkin_public(row)
-            last = rows[-1].id
+        return self._iter_rows(user, m.CheckIn, _checkin_public, "checkin", batch)
 
     def iter_assessments(
         self, user: UserRef, batch: int = 1_000
     ) -> Iterator[ds.AssessmentRecordPublic]:
         """Every stored assessment, oldest first, in batches (for export)."""
-        last = 0
-        self.audit(user.username, "assessment.export", None)
-        while True:
-            with self._sessions() as s:
-                rows = list(
-                    s.scalars(
-                        select(m.AssessmentRecord)
-                        .where(m.AssessmentRecord.user_id == user.id, m.AssessmentRecord.id > last)
-                        .order_by(m.AssessmentRecord.id)
-                        .limit(batch)
-                    )
-                )
-            if not rows:
-                return
-            for row in rows:
-                yield _assessment_public(row)
-            last = rows[-1].id
+        return self._iter_rows(user, m.AssessmentRecord, _assessment_public, "assessment", batch)
 
     def import_checkins(
         self,
@@ -542,60 +535,16 @@ class DiaryStore:
         Like :meth:`import_episodes`: every problem is collected and, if there is any, nothing
         is stored. A check-in without a uid gets one from its content (:func:`checkin_uid`).
         """
-        problems: list[tuple[str, str]] = []
-        added = skipped = rows_seen = 0
-        seen: set[str] = set()
-        with self._sessions() as s, s.begin():
-            for chunk in _batches(entries, IMPORT_BATCH):
-                good: list[ds.CheckInIn] = []
-                for offset, entry in enumerate(chunk, start=rows_seen + 1):
-                    if isinstance(entry, RecordError):
-                        problems.extend(entry.problems)
-                        continue
-                    try:
-                        self.check_checkin(entry, where=f"row {offset}: ")
-                    except RecordError as exc:
-                        problems.extend(exc.problems)
-                        continue
-                    good.append(entry)
-                rows_seen += len(chunk)
-                if progress:
-                    progress(len(chunk))
-                if problems:
-                    continue
-                uids = [e.uid or checkin_uid(e) for e in good]
-                existing = set(
-                    s.scalars(
-                        select(m.CheckIn.uid).where(
-                            m.CheckIn.user_id == user.id, m.CheckIn.uid.in_(uids)
-                        )
-                    )
-                )
-                for entry, uid in zip(good, uids, strict=True):
-                    if uid in existing or uid in seen:
-                        skipped += 1
-                        continue
-                    seen.add(uid)
-                    s.add(
-                        m.CheckIn(
-                            uid=uid,
-                            user_id=user.id,
-                            on_date=entry.on_date,
-                            answers=dict(entry.answers),
-                            caffeine_cups=entry.caffeine_cups,
-                            sleep_hours=entry.sleep_hours,
-                            stress=entry.stress,
-                            note=entry.note,
-                        )
-                    )
-                    added += 1
-                s.flush()
-                s.expunge_all()
-            if problems:
-                s.rollback()
-                raise RecordError(problems)
-            self._audit(s, user, "checkin.import", f"checkins:{added}")
-        return ds.ImportReport(rows=rows_seen, added=added, skipped_duplicates=skipped)
+        return self._import_rows(
+            user,
+            entries,
+            progress,
+            kind="checkin",
+            model=m.CheckIn,
+            check=self.check_checkin,
+            uid_of=checkin_uid,
+            make_row=_checkin_row,
+        )
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -633,6 +582,20 @@ def _episode_row(user_id: int, entry: ds.EpisodeIn, uid: str | None = None) -> m
         day=entry.occurred_at.date(),
         created_at=m.utcnow(),
         **data,
+    )
+
+
+def _checkin_row(user_id: int, entry: ds.CheckInIn, uid: str) -> m.CheckIn:
+    return m.CheckIn(
+        uid=uid,
+        user_id=user_id,
+        on_date=entry.on_date,
+        answers=dict(entry.answers),
+        caffeine_cups=entry.caffeine_cups,
+        sleep_hours=entry.sleep_hours,
+        stress=entry.stress,
+        note=entry.note,
+        created_at=m.utcnow(),
     )
 
 
