@@ -134,12 +134,7 @@ class DiaryStore:
             return _episode_public(row)
 
     def get_episode(self, user: UserRef, episode_id: int) -> ds.EpisodePublic:
-        with self._sessions.begin() as s:
-            row = self._own(s, m.Episode, user, episode_id)
-            if row is None:
-                raise self._refuse(user, "episode", episode_id)
-            self._audit(s, user, "episode.read", f"episode:{episode_id}")
-            return _episode_public(row)
+        return self._read(user, m.Episode, "episode", episode_id, _episode_public)
 
     def update_episode(
         self, user: UserRef, episode_id: int, change: ds.EpisodeUpdate
@@ -162,13 +157,10 @@ class DiaryStore:
             return _episode_public(row)
 
     def delete_episode(self, user: UserRef, episode_id: int) -> None:
-        with self._sessions.begin() as s:
-            row = self._own(s, m.Episode, user, episode_id)
-            if row is None:
-                raise self._refuse(user, "episode", episode_id)
+        def uncount(s: Session, row: m.Episode) -> None:
             _apply_stats(s, user.id, [row], -1)
-            s.delete(row)
-            self._audit(s, user, "episode.delete", f"episode:{episode_id}")
+
+        self._remove(user, m.Episode, "episode", episode_id, before=uncount)
 
     def list_episodes(
         self,
@@ -347,20 +339,10 @@ class DiaryStore:
             return _checkin_public(row)
 
     def get_checkin(self, user: UserRef, checkin_id: int) -> ds.CheckInPublic:
-        with self._sessions.begin() as s:
-            row = self._own(s, m.CheckIn, user, checkin_id)
-            if row is None:
-                raise self._refuse(user, "checkin", checkin_id)
-            self._audit(s, user, "checkin.read", f"checkin:{checkin_id}")
-            return _checkin_public(row)
+        return self._read(user, m.CheckIn, "checkin", checkin_id, _checkin_public)
 
     def delete_checkin(self, user: UserRef, checkin_id: int) -> None:
-        with self._sessions.begin() as s:
-            row = self._own(s, m.CheckIn, user, checkin_id)
-            if row is None:
-                raise self._refuse(user, "checkin", checkin_id)
-            s.delete(row)
-            self._audit(s, user, "checkin.delete", f"checkin:{checkin_id}")
+        self._remove(user, m.CheckIn, "checkin", checkin_id)
 
     def list_checkins(
         self, user: UserRef, since: dt.date | None = None, limit: int = 1000
@@ -404,20 +386,10 @@ class DiaryStore:
             return _assessment_public(row)
 
     def get_assessment(self, user: UserRef, record_id: int) -> ds.AssessmentRecordPublic:
-        with self._sessions.begin() as s:
-            row = self._own(s, m.AssessmentRecord, user, record_id)
-            if row is None:
-                raise self._refuse(user, "assessment", record_id)
-            self._audit(s, user, "assessment.read", f"assessment:{record_id}")
-            return _assessment_public(row)
+        return self._read(user, m.AssessmentRecord, "assessment", record_id, _assessment_public)
 
     def delete_assessment(self, user: UserRef, record_id: int) -> None:
-        with self._sessions.begin() as s:
-            row = self._own(s, m.AssessmentRecord, user, record_id)
-            if row is None:
-                raise self._refuse(user, "assessment", record_id)
-            s.delete(row)
-            self._audit(s, user, "assessment.delete", f"assessment:{record_id}")
+        self._remove(user, m.AssessmentRecord, "assessment", record_id)
 
     def list_assessments(self, user: UserRef, limit: int = 100) -> list[ds.AssessmentRecordPublic]:
         q = (
@@ -505,6 +477,38 @@ class DiaryStore:
             s.execute(delete(m.LocationDay).where(m.LocationDay.user_id == user.id))
             self._audit(s, user, "diary.delete_all", None)
         return ds.DeleteReport(**counts)
+
+    def _read(
+        self,
+        user: UserRef,
+        model: type[Owned],
+        kind: str,
+        ident: int,
+        public: Callable[[Owned], P],
+    ) -> P:
+        with self._sessions.begin() as s:
+            row = self._own(s, model, user, ident)
+            if row is None:
+                raise self._refuse(user, kind, ident)
+            self._audit(s, user, f"{kind}.read", f"{kind}:{ident}")
+            return public(row)
+
+    def _remove(
+        self,
+        user: UserRef,
+        model: type[Owned],
+        kind: str,
+        ident: int,
+        before: Callable[[Session, Owned], None] | None = None,
+    ) -> None:
+        with self._sessions.begin() as s:
+            row = self._own(s, model, user, ident)
+            if row is None:
+                raise self._refuse(user, kind, ident)
+            if before:
+                before(s, row)
+            s.delete(row)
+            self._audit(s, user, f"{kind}.delete", f"{kind}:{ident}")
 
     def _own(self, s: Session, model: type[T], user: UserRef, ident: int) -> T | None:
         row = s.get(model, ident)
