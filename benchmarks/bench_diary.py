@@ -398,7 +398,7 @@ def markdown(data: dict[str, Any]) -> str:
     if rows:
         lines += [
             "",
-            "Where the time goes (medians, ms; the changes are measured, not applied):",
+            "Where the time goes (medians, ms; each part of the views timed alone):",
             "",
             "| database | day_rows as ORM rows | day_rows as plain columns "
             "| locations grouped in SQL | first list page with an (user_id, occurred_at) index |",
