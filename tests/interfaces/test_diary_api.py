@@ -371,3 +371,23 @@ def test_every_diary_read_and_write_is_audited_without_health_content(
     assert {"episode.create", "episode.read", "episode.list"} <= set(actions)
     for e in store.audit_events():
         assert "secret-note-xyz" not in f"{e.actor}{e.action}{e.target}{e.outcome}"
+
+
+def test_an_import_larger_than_the_api_body_limit_is_accepted(store: DiaryStore) -> None:
+    """Requests are limited to 64 KiB by default; the CSV import has its own, larger limit."""
+    client = TestClient(
+        create_app(Settings(rate_limit_per_minute=100_000, max_body_bytes=4096), store=store)
+    )
+    header = "uid,occurred_at,locations,duration_seconds,note\n"
+    day = dt.date.today() - dt.timedelta(days=3)
+    rows = [
+        f"big-{i},{day.isoformat()}T08:{i % 60:02d},twitch_nose,{5 + i % 7},{'x' * 40}\n"
+        for i in range(400)
+    ]
+    data = (header + "".join(rows)).encode()
+    assert len(data) > 4096 * 5
+    res = client.post(f"{D}/import", files={"file": ("episodes.csv", data)})
+    assert res.status_code == 200, res.text
+    assert res.json()["added"] == 400
+    # Everywhere else the small limit still holds.
+    is_problem(client.post(f"{D}/episodes", json=episode(1, note="y" * 5000)), 413)

@@ -162,15 +162,23 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Refuse bodies over ``limit`` bytes with a 413 problem, declared or streamed."""
+    """Refuse bodies over ``limit`` bytes with a 413 problem, declared or streamed.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    ``uploads`` names paths that take files (the diary's CSV import) with their own, larger limit.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, uploads: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        limit = self.uploads.get(scope.get("path", ""), self.limit)
+        if limit != self.limit:
+            await BodyLimit(self.app, limit)(scope, receive, send)
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
@@ -460,7 +468,14 @@ def create_app(
     mount_diary_pages(app)
 
     # The last added is the outermost: headers go on every answer, 413 and 429 included.
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        # The import takes whole CSV files; its route checks the file's own size too.
+        uploads={
+            f"{API}/diary/import": max(settings.max_body_bytes, diary.MAX_IMPORT_BYTES + (1 << 20))
+        },
+    )
     app.add_middleware(
         RateLimit,
         per_minute=settings.rate_limit_per_minute,
