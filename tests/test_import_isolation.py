@@ -15,6 +15,11 @@ INTERFACE_PACKAGES = {
     "rich",
     "sqlalchemy",
     "jinja2",
+    "matplotlib",
+    "fhir",
+    "argon2",
+    "psycopg",
+    "alembic",
 }
 
 
@@ -34,3 +39,9 @@ def test_engine_and_api_import_no_interface_stack() -> None:
 def test_importing_the_package_is_cheap_and_side_effect_free() -> None:
     loaded = _imported_after("import twitchcheck")
     assert "numpy" not in loaded and "twitchcheck.kb" not in loaded
+
+
+def test_the_diary_analysis_needs_its_database_layer_but_no_web_or_chart_stack() -> None:
+    loaded = _imported_after("import twitchcheck.diary.analysis, twitchcheck.diary.service")
+    assert "sqlalchemy" in loaded  # the store it reads
+    assert not (loaded & (INTERFACE_PACKAGES - {"sqlalchemy"})), loaded & INTERFACE_PACKAGES
