@@ -73,6 +73,18 @@ class AssessIn(BaseModel):
     evidence: list[r.EvidenceItem] = Field(default_factory=list, max_length=300)
     concerns: list[str] = Field(default_factory=list, max_length=5, description="e.g. ['als']")
 
+    def run(self, checker: Checker) -> r.Assessment:
+        """The assessment this body asks for (POST /assess and the diary's stored assessments)."""
+        present, absent, _unknown, initial = evidence_sets(self.evidence)
+        return checker.assess(
+            age=self.age,
+            sex=self.sex,
+            present=present,
+            absent=absent,
+            initial=initial,
+            concerns=self.concerns,
+        )
+
 
 class InterviewIn(AssessIn):
     max_questions: WholeNumber = Field(default=15, ge=1, le=60)
@@ -415,16 +427,7 @@ def create_app(
     @app.post(f"{API}/assess", response_model=r.Assessment, tags=["assess"])
     def assess(body: AssessIn, checker: CheckerDep) -> Response:
         """Rank every cause and triage the evidence. Stateless and deterministic."""
-        present, absent, _unknown, initial = evidence_sets(body.evidence)
-        result = checker.assess(
-            age=body.age,
-            sex=body.sex,
-            present=present,
-            absent=absent,
-            initial=initial,
-            concerns=body.concerns,
-        )
-        return Response(result.model_dump_json(), media_type="application/json")
+        return Response(body.run(checker).model_dump_json(), media_type="application/json")
 
     @app.post(f"{API}/interview/next", response_model=r.InterviewStep, tags=["interview"])
     def interview_next(body: InterviewIn, checker: CheckerDep) -> Response:

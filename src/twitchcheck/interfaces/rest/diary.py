@@ -21,7 +21,6 @@ from typing import Annotated, Literal, get_args
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from twitchcheck.api import evidence_sets
 from twitchcheck.diary import analysis
 from twitchcheck.diary import schemas as ds
 from twitchcheck.errors import RecordError
@@ -130,15 +129,7 @@ def add_assessment(
     body: AssessIn, user: UserDep, store: StoreDep, checker: CheckerDep
 ) -> ds.AssessmentRecordPublic:
     """Run an assessment (the body of POST /api/v1/assess) and keep it with its evidence."""
-    present, absent, _unknown, initial = evidence_sets(body.evidence)
-    result = checker.assess(
-        age=body.age,
-        sex=body.sex,
-        present=present,
-        absent=absent,
-        initial=initial,
-        concerns=body.concerns,
-    )
+    result = body.run(checker)
     evidence = body.model_dump(mode="json")
     return store.record_assessment(user, evidence, result.model_dump(mode="json"), "manual")
 
