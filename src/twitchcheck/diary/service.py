@@ -615,8 +615,7 @@ def _assessment_public(row: m.AssessmentRecord) -> ds.AssessmentRecordPublic:
     return ds.AssessmentRecordPublic.model_validate(row, from_attributes=True)
 
 
-_DAY_COLUMNS = (
-    "day",
+_STAT_COLUMNS = (
     "episodes",
     "duration_sum",
     "intensity_sum",
@@ -628,6 +627,8 @@ _DAY_COLUMNS = (
     "stress_sum",
     "stress_n",
 )
+#: What the trend view reads per day: the day and its sums, in this order (see _day_row_fast).
+_DAY_COLUMNS = ("day", *_STAT_COLUMNS)
 
 
 def _day_row_fast(
@@ -653,20 +654,6 @@ def _day_row_fast(
         sleep_hours=s_sum / s_n if s_n else None,
         stress=t_sum / t_n if t_n else None,
     )
-
-
-_STAT_COLUMNS = (
-    "episodes",
-    "duration_sum",
-    "intensity_sum",
-    "intensity_n",
-    "caffeine_sum",
-    "caffeine_n",
-    "sleep_sum",
-    "sleep_n",
-    "stress_sum",
-    "stress_n",
-)
 
 
 def _apply_stats(s: Session, user_id: int, rows: Sequence[m.Episode], sign: int) -> None:
