@@ -82,6 +82,15 @@ def run_interview_by_clicks(page: Any, limit: int = 40, **answers: Any) -> list[
     return seen
 
 
+def result_for_region(page: Any, url: str, region: str, *, age: int, sex: str) -> None:
+    """Open the app, start, pick one nose region and answer "no" until the result shows."""
+    open_app(page, url)
+    start_by_clicks(page, age=age, sex=sex)
+    click_region(page, region)
+    page.get_by_role("button", name="Continue to the questions").click()
+    run_interview_by_clicks(page)
+
+
 # -- keyboard only -------------------------------------------------------------------------------
 ACTIVE_MATCHES = (
     "(selector) => !!document.activeElement && document.activeElement.matches(selector)"

@@ -218,17 +218,13 @@ def test_save_to_my_diary_when_signed_in_sends_the_csrf_token(
 ) -> None:
     """Multi-user: the checker's "Save to my diary" asks to sign in first, then stores the
     assessment under the signed-in user (a cookie write, so it must carry the CSRF token)."""
-    from tests.web.pages import click_region, open_app, run_interview_by_clicks, start_by_clicks
+    from tests.web.pages import result_for_region
 
     page = multi_page
     url = multi_server.url
 
     def reach_result() -> None:
-        open_app(page, url)
-        start_by_clicks(page, age=52, sex="Male")
-        click_region(page, "depressor_septi_nasi")
-        page.get_by_role("button", name="Continue to the questions").click()
-        run_interview_by_clicks(page)
+        result_for_region(page, url, "depressor_septi_nasi", age=52, sex="Male")
 
     reach_result()
     page.get_by_role("button", name="Save to my diary").click()

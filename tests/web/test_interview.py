@@ -15,6 +15,7 @@ from tests.web.pages import (
     click_region,
     open_app,
     question,
+    result_for_region,
     run_interview_by_clicks,
     start_by_clicks,
     tab_to,
@@ -295,11 +296,7 @@ def test_a_yes_no_question_offers_yes_no_dont_know_and_back(web: Web) -> None:
 def test_save_to_my_diary_keeps_the_result_in_the_diary(web: Web) -> None:
     """The result's "Save to my diary" stores the assessment (single-user server)."""
     page = web.page
-    open_app(page, web.url)
-    start_by_clicks(page, age=41, sex="Female")
-    click_region(page, "depressor_septi_nasi")
-    page.get_by_role("button", name="Continue to the questions").click()
-    run_interview_by_clicks(page)
+    result_for_region(page, web.url, "depressor_septi_nasi", age=41, sex="Female")
     level = page.locator("#triage-banner").get_attribute("data-level")
     before = page.request.get(f"{web.url}/api/v1/diary/assessments").json()
     page.get_by_role("button", name="Save to my diary").click()

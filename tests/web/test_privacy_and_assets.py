@@ -10,7 +10,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from tests.web.conftest import Server, Web
-from tests.web.pages import click_region, open_app, run_interview_by_clicks, start_by_clicks
+from tests.web.pages import (
+    click_region,
+    open_app,
+    result_for_region,
+    run_interview_by_clicks,
+    start_by_clicks,
+)
 
 SECRET_FINDINGS = ["twitch_nose_side", "high_caffeine_intake", "poor_sleep"]
 
@@ -69,11 +75,7 @@ def test_answers_travel_in_post_bodies_only(web: Web, server: Server) -> None:
 
 def test_start_again_forgets_everything(web: Web) -> None:
     page = web.page
-    open_app(page, web.url)
-    start_by_clicks(page, age=50, sex="Male")
-    click_region(page, "procerus")
-    page.get_by_role("button", name="Continue to the questions").click()
-    run_interview_by_clicks(page)
+    result_for_region(page, web.url, "procerus", age=50, sex="Male")
     page.get_by_role("button", name="Start again").click()
     assert page.get_by_role("heading", name="My nose keeps twitching. Why?").is_visible()
     assert page.get_by_label("Your age in years").input_value() == ""
