@@ -6,9 +6,13 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from twitchcheck.diary.service import DiaryStore
 
 settings.register_profile(
     "ci",
@@ -77,6 +81,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         pytest.skip(problem)
     assert url is not None
     return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[DiaryStore]:
+    """A migrated diary store on the ``db_url`` database (SQLite and PostgreSQL)."""
+    from twitchcheck.interfaces.rest.auth import open_store
+    from twitchcheck.kb.loader import load_kb
+
+    opened = open_store(db_url, load_kb())
+    yield opened
+    opened.engine.dispose()
 
 
 def _count(

@@ -9,13 +9,12 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
+from tests.helpers import add_user
 from twitchcheck.api import Checker, default_checker
 from twitchcheck.diary import analysis as an
 from twitchcheck.diary.schemas import CheckInIn, ProfileIn, parse_episode
 from twitchcheck.diary.service import DiaryStore, UserRef
 from twitchcheck.domain import TriageLevel
-from twitchcheck.kb.loader import load_kb
-from twitchcheck.storage.db import make_engine, migrate
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -23,13 +22,6 @@ TODAY = dt.date(2026, 6, 30)
 @pytest.fixture(scope="module")
 def checker() -> Checker:
     return default_checker()
-
-
-@pytest.fixture
-def store(db_url: str) -> DiaryStore:
-    engine = make_engine(db_url)
-    migrate(engine)
-    return DiaryStore(engine, load_kb())
 
 
 def _ep(day: dt.date, locations: list[str], hour: int = 9, **extra: object) -> dict[str, object]:
@@ -303,14 +295,8 @@ def test_a_factor_that_never_varies_is_not_estimated() -> None:
 
 
 def test_views_see_only_the_users_own_entries(store: DiaryStore, checker: Checker) -> None:
-    from twitchcheck.storage import models as m
-
     me = store.local_user()
-    with store._sessions.begin() as s:
-        row = m.User(username="someone", password_hash="x")
-        s.add(row)
-        s.flush()
-        other = UserRef(row.id, row.username)
+    other = add_user(store, "someone")
     _benign_diary(store, me)
     assert an.trends(store, other, today=TODAY).total_episodes == 0
     assert all(e.days == 0 for e in an.triggers(store, other).effects)

@@ -10,28 +10,11 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 
+from tests.helpers import add_user
 from twitchcheck.diary.exchange import check_bundle, export_csv, export_fhir, import_csv
 from twitchcheck.diary.schemas import CheckInIn, ProfileIn, parse_episode
 from twitchcheck.diary.service import DiaryStore, UserRef
 from twitchcheck.errors import RecordError
-from twitchcheck.kb.loader import load_kb
-from twitchcheck.storage import models as m
-from twitchcheck.storage.db import make_engine, migrate
-
-
-@pytest.fixture
-def store(db_url: str) -> DiaryStore:
-    engine = make_engine(db_url)
-    migrate(engine)
-    return DiaryStore(engine, load_kb())
-
-
-def _other_user(store: DiaryStore, name: str) -> UserRef:
-    with store._sessions.begin() as s:
-        row = m.User(username=name, password_hash="x")
-        s.add(row)
-        s.flush()
-        return UserRef(row.id, row.username)
 
 
 def _fill(store: DiaryStore, user: UserRef) -> None:
@@ -147,7 +130,7 @@ def test_round_trip_into_another_diary_and_back_adds_nothing_twice(
     again = import_csv(store, user, tmp_path / "out")
     assert (again.rows, again.added, again.skipped_duplicates) == (13, 0, 13)
     # Into an empty diary: the entries come back equal, field by field.
-    other = _other_user(store, "other")
+    other = add_user(store, "other")
     rep = import_csv(store, other, tmp_path / "out")
     assert rep.episodes.added == 11 and rep.checkins is not None and rep.checkins.added == 2
     assert _entries(store, other) == _entries(store, user)

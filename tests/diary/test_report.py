@@ -17,8 +17,6 @@ from twitchcheck.diary.charts import episodes_figure, save_charts, triggers_figu
 from twitchcheck.diary.report import write_report
 from twitchcheck.diary.schemas import CheckInIn, ProfileIn, parse_episode
 from twitchcheck.diary.service import DiaryStore, UserRef
-from twitchcheck.kb.loader import load_kb
-from twitchcheck.storage.db import make_engine, migrate
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -26,13 +24,6 @@ TODAY = dt.date(2026, 6, 30)
 @pytest.fixture(scope="module")
 def checker() -> Checker:
     return default_checker()
-
-
-@pytest.fixture
-def store(db_url: str) -> DiaryStore:
-    engine = make_engine(db_url)
-    migrate(engine)
-    return DiaryStore(engine, load_kb())
 
 
 def _long_diary(store: DiaryStore, user: UserRef, days: int) -> None:

@@ -16,21 +16,13 @@ from sqlalchemy import func, select, update
 
 from twitchcheck.diary.service import DiaryStore, UserRef
 from twitchcheck.interfaces.rest.app import create_app
-from twitchcheck.interfaces.rest.auth import COOKIE, WRONG_LOGIN, open_store
+from twitchcheck.interfaces.rest.auth import COOKIE, WRONG_LOGIN
 from twitchcheck.interfaces.rest.settings import Settings
-from twitchcheck.kb.loader import load_kb
 from twitchcheck.storage import models as m
 
 D = "/api/v1/diary"
 A = "/api/v1/auth"
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[DiaryStore]:
-    store = open_store(db_url, load_kb())
-    yield store
-    store.engine.dispose()
 
 
 def make_app(store: DiaryStore, **settings: Any) -> FastAPI:

@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,19 +17,10 @@ from fastapi.testclient import TestClient
 
 from twitchcheck.diary.service import DiaryStore
 from twitchcheck.interfaces.rest.app import create_app
-from twitchcheck.interfaces.rest.auth import open_store
 from twitchcheck.interfaces.rest.settings import Settings
-from twitchcheck.kb.loader import load_kb
 
 D = "/api/v1/diary"
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[DiaryStore]:
-    store = open_store(db_url, load_kb())
-    yield store
-    store.engine.dispose()
 
 
 @pytest.fixture

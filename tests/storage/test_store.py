@@ -8,27 +8,12 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
+from tests.helpers import add_user
 from twitchcheck.diary.schemas import CheckInIn, EpisodeUpdate, parse_episode
 from twitchcheck.diary.service import DiaryStore, UserRef
 from twitchcheck.errors import NotFoundError, RecordError
-from twitchcheck.kb.loader import load_kb
 from twitchcheck.storage import models as m
 from twitchcheck.storage.db import make_engine, migrate, schema_tables
-
-
-@pytest.fixture
-def store(db_url: str) -> DiaryStore:
-    engine = make_engine(db_url)
-    migrate(engine)
-    return DiaryStore(engine, load_kb())
-
-
-def _user(store: DiaryStore, name: str) -> UserRef:
-    with store._sessions.begin() as s:
-        row = m.User(username=name, password_hash="x")
-        s.add(row)
-        s.flush()
-        return UserRef(row.id, row.username)
 
 
 def _episode(day: int, locations: list[str], **extra: object) -> dict[str, object]:
@@ -139,7 +124,7 @@ def test_import_skips_duplicates_and_refuses_a_bad_batch_whole(store: DiaryStore
 
 
 def test_users_never_see_each_others_entries(store: DiaryStore) -> None:
-    alice, bob = _user(store, "alice"), _user(store, "bob")
+    alice, bob = add_user(store, "alice"), add_user(store, "bob")
     ep = store.add_episode(alice, parse_episode(_episode(1, ["twitch_nose"])))
     ci = store.add_checkin(
         alice, CheckInIn(on_date=dt.date(2026, 10, 1), answers={"muscle_weakness": False})
