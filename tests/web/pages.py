@@ -91,6 +91,20 @@ def result_for_region(page: Any, url: str, region: str, *, age: int, sex: str) -
     run_interview_by_clicks(page)
 
 
+def emergency_by_chest_pain(page: Any, url: str, region: str, *, age: int, sex: str) -> None:
+    """Open the app, pick ``region``, tick "Chest pain" on the safety screen: the emergency result."""
+    open_app(page, url)
+    start_by_clicks(page, age=age, sex=sex)
+    click_region(page, region)
+    page.get_by_role("button", name="Continue to the questions").click()
+    wait_for_screen(page)
+    area = page.locator("#question-area")
+    area.get_by_label("Chest pain").check()
+    area.get_by_role("button", name="Continue").click()
+    assert wait_for_screen(page) == "result"
+    assert page.locator("#triage-banner").get_attribute("data-level") == "emergency"
+
+
 # -- keyboard only -------------------------------------------------------------------------------
 ACTIVE_MATCHES = (
     "(selector) => !!document.activeElement && document.activeElement.matches(selector)"

@@ -13,6 +13,7 @@ from tests.web.pages import (
     answer_by_clicks,
     axe_violations,
     click_region,
+    emergency_by_chest_pain,
     open_app,
     question,
     run_interview_by_clicks,
@@ -74,16 +75,7 @@ def test_axe_finds_no_wcag21_aa_violations(web: Web) -> None:
 
 def test_axe_on_the_emergency_result(web: Web) -> None:
     page = web.page
-    open_app(page, web.url)
-    start_by_clicks(page, age=70, sex="Female")
-    click_region(page, "cheek_mouth")
-    page.get_by_role("button", name="Continue to the questions").click()
-    wait_for_screen(page)
-    area = page.locator("#question-area")
-    area.get_by_label("Chest pain").check()
-    area.get_by_role("button", name="Continue").click()
-    assert wait_for_screen(page) == "result"
-    assert page.locator("#triage-banner").get_attribute("data-level") == "emergency"
+    emergency_by_chest_pain(page, web.url, "cheek_mouth", age=70, sex="Female")
     page.evaluate(
         "() => document.querySelectorAll('#view-result details').forEach(d => { d.open = true; })"
     )
