@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -46,29 +47,20 @@ NUMBER_FIELDS = (
 )
 
 
-def _not_a_bool(value: Any) -> Any:
-    # Pydantic's lax mode reads true/false as 1/0; a yes/no in a number field is a mistake.
-    if isinstance(value, bool):
-        raise ValueError("must be a number, not true/false")
-    return value
-
-
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_not_bools(cls, value: Any, info: ValidationInfo) -> Any:
+        # Pydantic's lax mode reads true/false as 1/0; a yes/no in a number field is a mistake.
+        if info.field_name in NUMBER_FIELDS and isinstance(value, bool):
+            raise ValueError("must be a number, not true/false")
+        return value
 
 
 class EpisodeIn(_In):
     """One twitching episode as the person recorded it."""
-
-    _numbers_not_bools = field_validator(
-        "duration_seconds",
-        "intensity",
-        "caffeine_cups",
-        "sleep_hours",
-        "stress",
-        "alcohol_units",
-        mode="before",
-    )(_not_a_bool)
 
     occurred_at: dt.datetime = Field(description="When it started (the person's local time).")
     locations: list[str] = Field(min_length=1, max_length=12, description="Location finding ids.")
@@ -104,16 +96,6 @@ class EpisodeIn(_In):
 
 class EpisodeUpdate(_In):
     """A partial change to an episode: only the fields given change."""
-
-    _numbers_not_bools = field_validator(
-        "duration_seconds",
-        "intensity",
-        "caffeine_cups",
-        "sleep_hours",
-        "stress",
-        "alcohol_units",
-        mode="before",
-    )(_not_a_bool)
 
     occurred_at: dt.datetime | None = None
     locations: list[str] | None = Field(default=None, min_length=1, max_length=12)
@@ -151,10 +133,6 @@ class EpisodePublic(BaseModel):
 
 class CheckInIn(_In):
     """Findings answered yes/no on one date, with that day's context (all optional)."""
-
-    _numbers_not_bools = field_validator("caffeine_cups", "sleep_hours", "stress", mode="before")(
-        _not_a_bool
-    )
 
     on_date: dt.date
     answers: dict[str, bool] = Field(default_factory=dict, max_length=120)
@@ -211,8 +189,6 @@ class DayRow(BaseModel):
 
 class ProfileIn(_In):
     """Birth year and sex: what the diary's re-triage passes to the engine."""
-
-    _numbers_not_bools = field_validator("birth_year", mode="before")(_not_a_bool)
 
     birth_year: int = Field(ge=1900, le=dt.date.today().year)
     sex: Literal["female", "male"]
