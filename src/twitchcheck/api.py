@@ -349,9 +349,7 @@ class Checker:
             engine=r.EngineInfo(
                 method=post.method,
                 largest_group=post.largest_group,
-                explanations=(
-                    "approximate" if post.largest_group > EXPLAIN_EXACT_POSITIVES else "exact"
-                ),
+                explanations=post.variants,
             ),
         )
 

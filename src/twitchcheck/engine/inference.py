@@ -28,7 +28,7 @@ Everything here is pure and deterministic: no I/O, no randomness, no global stat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -36,6 +36,11 @@ import numpy as np
 import numpy.typing as npt
 
 from twitchcheck.errors import NetworkError
+
+try:  # the compiled inner loop (setup.py builds it; optional: NumPy answers without it)
+    from twitchcheck.engine import _kernel
+except ImportError:  # pragma: no cover - exercised only where no C compiler was available
+    _kernel = None  # type: ignore[assignment]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -75,6 +80,8 @@ class NoisyOrNetwork:
     _link_causes: IntArray = field(init=False, repr=False, compare=False)
     _link_findings: IntArray = field(init=False, repr=False, compare=False)
     _link_q: FloatArray = field(init=False, repr=False, compare=False)
+    # The same links in the compiled kernel's own form (None without the kernel).
+    _compiled: object | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         priors = np.ascontiguousarray(self.priors, dtype=np.float64)
@@ -101,6 +108,7 @@ class NoisyOrNetwork:
         object.__setattr__(self, "_link_causes", link_causes.astype(np.intp))
         object.__setattr__(self, "_link_findings", link_findings.astype(np.intp))
         object.__setattr__(self, "_link_q", links[link_causes, link_findings])
+        object.__setattr__(self, "_compiled", _compile(links, leaks))
 
     @property
     def n_causes(self) -> int:
@@ -112,6 +120,55 @@ class NoisyOrNetwork:
 
     def parents_of(self, finding: int) -> IntArray:
         return self._parents[finding]
+
+
+def _compile(links: FloatArray, leaks: FloatArray) -> object | None:
+    """The links per finding (CSR) handed to the compiled kernel, or None without it."""
+    if _kernel is None:
+        return None
+    findings, causes = np.nonzero(links.T)  # sorted by finding, then cause
+    ptr = np.searchsorted(findings, np.arange(leaks.size + 1)).astype(np.int64)
+    return _kernel.network(
+        links.shape[0],
+        ptr,
+        causes.astype(np.int64),
+        np.ascontiguousarray(links.T[findings, causes]),
+        leaks,
+    )
+
+
+#: Which method the kernel uses for a group's shared causes: chosen by cost (auto), or forced
+#: (tests compare each method with brute force).
+KERNEL_AUTO, KERNEL_FORWARD_BACKWARD, KERNEL_JUNCTION_TREE = 0, 1, 2
+
+
+def _kernel_posterior(
+    net: NoisyOrNetwork,
+    base: FloatArray,
+    present_idx: IntArray,
+    absent_idx: IntArray,
+    method: int = KERNEL_AUTO,
+) -> Posterior | None:
+    """The exact posterior from the compiled kernel; None without it or when a group is too
+    large for its memory budget (then the NumPy path answers). The kernel sorts and checks the
+    evidence itself (the same checks and messages as :func:`_validate_evidence`)."""
+    if net._compiled is None:
+        return None
+    out = np.empty(net.n_causes)
+    try:
+        answer = _kernel.solve(
+            net._compiled,
+            base,
+            present_idx.astype(np.int64, copy=False),
+            absent_idx.astype(np.int64, copy=False),
+            out,
+            method,
+        )
+    except ValueError as exc:
+        raise NetworkError(str(exc)) from None
+    if answer is None:
+        return None
+    return Posterior(out, answer[0], "exact", answer[1])
 
 
 def _check_open_unit(name: str, values: FloatArray) -> None:
@@ -127,6 +184,8 @@ class Posterior:
     log_evidence: float
     method: Literal["exact", "approximate"]
     largest_group: int
+    #: For :func:`leave_one_out`: whether its left-out variants are exact too.
+    variants: Literal["exact", "approximate"] = "exact"
 
 
 def _validate_evidence(net: NoisyOrNetwork, present: IntArray, absent: IntArray) -> None:
@@ -590,26 +649,35 @@ def posteriors(
     present: npt.ArrayLike = (),
     absent: npt.ArrayLike = (),
     priors: FloatArray | None = None,
+    *,
+    compiled: bool = True,
 ) -> Posterior:
     """Posterior marginal of every cause given present and absent findings (indices).
 
     Findings in neither list are unknown and carry no evidence. ``priors`` overrides the
-    network's priors (e.g. adjusted for the person's age and sex).
+    network's priors (e.g. adjusted for the person's age and sex). The compiled kernel answers
+    where it is built and the groups fit its budget; ``compiled=False`` asks the NumPy
+    implementation alone (the kernel's reference in tests and benchmarks).
     """
     present_idx = np.asarray(present, dtype=np.intp).reshape(-1)
     absent_idx = np.asarray(absent, dtype=np.intp).reshape(-1)
+    base = _checked_priors(net, priors)
+    answer = _kernel_posterior(net, base, present_idx, absent_idx) if compiled else None
+    if answer is not None:
+        return answer
     _validate_evidence(net, present_idx, absent_idx)
     # Sorted, so that the rounding of every sum is the same whatever order the evidence came in.
-    return _solve_all(net, _checked_priors(net, priors), np.sort(present_idx), np.sort(absent_idx))[
-        0
-    ]
+    return _solve_all(net, base, np.sort(present_idx), np.sort(absent_idx))[0]
 
 
 def _checked_priors(net: NoisyOrNetwork, priors: FloatArray | None) -> FloatArray:
-    base = net.priors if priors is None else np.asarray(priors, dtype=np.float64)
+    if priors is None:
+        return net.priors  # checked when the network was built
+    base = np.ascontiguousarray(priors, dtype=np.float64)
     if base.shape != net.priors.shape:
         raise NetworkError(f"priors must have {net.n_causes} entries")
-    _check_open_unit("priors", base)
+    if not ((base > 0.0) & (base < 1.0)).all():  # also refuses NaN and infinities
+        _check_open_unit("priors", base)  # says which rule failed
     return base
 
 
@@ -681,6 +749,9 @@ def lookahead(
     if np.intersect1d(cand, np.concatenate([present_idx, absent_idx])).size:
         raise NetworkError("a candidate finding is already observed")
     base = _checked_priors(net, priors)
+    compiled = _kernel_lookahead(net, base, present_idx, absent_idx, cand)
+    if compiled is not None:
+        return compiled
     current, solved, adjusted, log_z_neg = _solve_all(net, base, present_idx, absent_idx)
     n, k_all = cand.size, net.n_causes
     if n == 0:
@@ -758,6 +829,55 @@ def lookahead(
     return Lookahead(cand, np.clip(p_present, 0.0, 1.0), if_present, if_absent, current)
 
 
+def _kernel_lookahead(
+    net: NoisyOrNetwork,
+    base: FloatArray,
+    present_idx: IntArray,
+    absent_idx: IntArray,
+    cand: IntArray,
+) -> Lookahead | None:
+    """:func:`lookahead` as two kernel calls per candidate (None if any call declines)."""
+    current = _kernel_posterior(net, base, present_idx, absent_idx)
+    if current is None:
+        return None
+    n = cand.size
+    if_present = np.empty((n, net.n_causes))
+    if_absent = np.empty((n, net.n_causes))
+    log_z_present = np.empty(n)
+    for row, f in enumerate(cand.tolist()):
+        with_f = _kernel_posterior(net, base, np.append(present_idx, f), absent_idx)
+        without_f = _kernel_posterior(net, base, present_idx, np.append(absent_idx, f))
+        if with_f is None or without_f is None:
+            return None
+        if_present[row], log_z_present[row] = with_f.marginals, with_f.log_evidence
+        if_absent[row] = without_f.marginals
+    p_present = np.exp(log_z_present - current.log_evidence)
+    return Lookahead(cand, np.clip(p_present, 0.0, 1.0), if_present, if_absent, current)
+
+
+def _kernel_leave_one_out(
+    net: NoisyOrNetwork, base: FloatArray, present_idx: IntArray, absent_idx: IntArray
+) -> tuple[Posterior, FloatArray, FloatArray] | None:
+    """:func:`leave_one_out` as one kernel call per variant (None if any call declines)."""
+    full = _kernel_posterior(net, base, present_idx, absent_idx)
+    if full is None:
+        return None
+    variants = []
+    for shown, hidden in ((present_idx, absent_idx), (absent_idx, present_idx)):
+        rows = np.empty((shown.size, net.n_causes))
+        keep = np.ones(shown.size, dtype=bool)
+        for i in range(shown.size):
+            keep[i] = False
+            pres, abs_ = (shown[keep], hidden) if shown is present_idx else (hidden, shown[keep])
+            variant = _kernel_posterior(net, base, pres, abs_)
+            keep[i] = True
+            if variant is None:
+                return None
+            rows[i] = variant.marginals
+        variants.append(rows)
+    return full, variants[0], variants[1]
+
+
 def leave_one_out(
     net: NoisyOrNetwork,
     present: npt.ArrayLike,
@@ -781,6 +901,9 @@ def leave_one_out(
     absent_idx = np.sort(np.asarray(absent, dtype=np.intp).reshape(-1))
     _validate_evidence(net, present_idx, absent_idx)
     base = _checked_priors(net, priors)
+    compiled = _kernel_leave_one_out(net, base, present_idx, absent_idx)
+    if compiled is not None:
+        return compiled  # exact, whatever exact_limit says
     full, solved, adjusted, _ = _solve_all(net, base, present_idx, absent_idx)
     groups = [(done.group, done.findings, done.causes) for done in solved]
     if any(g.size > MAX_EXACT_POSITIVES for g, _, _ in groups):
@@ -793,7 +916,7 @@ def leave_one_out(
             for i in range(absent_idx.size)
         ]
         return (
-            full,
+            replace(full, variants="approximate"),
             np.array(rows_p).reshape(-1, net.n_causes),
             np.array(rows_a).reshape(-1, net.n_causes),
         )
@@ -845,4 +968,6 @@ def leave_one_out(
         for bit, f in enumerate(fs):
             without_present[row_of[int(f)], causes] = post[bit]
             # The other groups never saw this positive: they keep their full-evidence marginals.
+    if approx_full:
+        full = replace(full, variants="approximate")
     return full, without_present, without_absent

@@ -1,0 +1,18 @@
+"""Type stub for the compiled inner loop (``_kernel.c``)."""
+
+from typing import Any
+
+from numpy.typing import NDArray
+
+def network(
+    n_causes: int, ptr: NDArray[Any], cause: NDArray[Any], q: NDArray[Any], leaks: NDArray[Any]
+) -> object: ...
+def solve(
+    network: object,
+    priors: NDArray[Any],
+    present: NDArray[Any],
+    absent: NDArray[Any],
+    out: NDArray[Any],
+    method: int = 0,
+    budget: int = 8388608,
+) -> tuple[float, int] | None: ...

@@ -1,0 +1,193 @@
+"""The compiled kernel: each of its two methods against brute force, against an independent
+chain algorithm far beyond brute force's reach, its fallback to NumPy, and its thread safety."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import twitchcheck.engine.inference as inference
+from tests.engine.brute_force import brute_force
+from tests.engine.test_inference import TOLERANCE, networks_and_evidence
+from twitchcheck.engine.inference import (
+    KERNEL_AUTO,
+    KERNEL_FORWARD_BACKWARD,
+    KERNEL_JUNCTION_TREE,
+    NoisyOrNetwork,
+    posteriors,
+)
+
+pytestmark = pytest.mark.skipif(inference._kernel is None, reason="the kernel was not built")
+# (Under CI the engine_path fixture in conftest.py fails the run when the kernel is missing.)
+
+METHODS = {
+    "auto": KERNEL_AUTO,
+    "forward-backward": KERNEL_FORWARD_BACKWARD,
+    "junction tree": KERNEL_JUNCTION_TREE,
+}
+
+
+def _kernel(net: NoisyOrNetwork, present: list[int], absent: list[int], method: int):  # type: ignore[no-untyped-def]
+    return inference._kernel_posterior(
+        net, net.priors, np.array(present, dtype=np.intp), np.array(absent, dtype=np.intp), method
+    )
+
+
+@pytest.mark.parametrize("method", METHODS.values(), ids=METHODS.keys())
+@given(case=networks_and_evidence(max_causes=8, max_findings=12))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.differing_executors])
+def test_each_method_matches_brute_force(method: int, case: tuple) -> None:
+    priors, leaks, links, present, absent = case
+    net = NoisyOrNetwork(np.array(priors), np.array(leaks), links)
+    post = _kernel(net, present, absent, method)
+    assert post is not None  # small networks always fit either method
+    expected, evidence = brute_force(priors, leaks, links, present, absent)
+    np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
+    assert post.log_evidence == pytest.approx(np.log(evidence), abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_methods_agree_with_numpy_on_medium_networks(seed: int) -> None:
+    """20 causes, up to 16 positives in one group: beyond brute force in a test's time, so the
+    two kernel methods are checked against each other and against the NumPy implementation
+    (itself checked against brute force on small networks)."""
+    rng = np.random.default_rng(seed)
+    n_causes, n_findings = 20, 40
+    priors = rng.uniform(1e-4, 0.2, n_causes)
+    leaks = rng.uniform(1e-5, 0.05, n_findings)
+    links = rng.uniform(0.05, 0.95, (n_causes, n_findings)) * (
+        rng.random((n_causes, n_findings)) < 0.12
+    )
+    net = NoisyOrNetwork(priors, leaks, links)
+    order = rng.permutation(n_findings)
+    present, absent = sorted(order[: 10 + seed]), sorted(order[20:35])
+    reference = posteriors(net, present, absent, compiled=False)
+    for method in METHODS.values():
+        post = _kernel(net, present, absent, method)
+        assert post is not None
+        np.testing.assert_allclose(post.marginals, reference.marginals, rtol=0, atol=TOLERANCE)
+        assert post.log_evidence == pytest.approx(reference.log_evidence, abs=1e-9)
+
+
+def _chain_reference(
+    priors: np.ndarray, leaks: np.ndarray, q_left: np.ndarray, q_right: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Causes 0..n in a row; positive i is linked to causes i and i+1. Exact marginals and
+    log P(all positive) by a forward-backward pass along the row (an algorithm of its own)."""
+    n = priors.size
+
+    def on(i: int, a: int, b: int) -> float:
+        return 1.0 - (1.0 - leaks[i]) * (1.0 - q_left[i]) ** a * (1.0 - q_right[i]) ** b
+
+    prior = np.stack([1.0 - priors, priors], axis=1)
+    forward = np.zeros((n, 2))
+    forward[0] = prior[0]
+    log_scale = 0.0
+    for i in range(1, n):
+        for b in (0, 1):
+            forward[i, b] = prior[i, b] * sum(forward[i - 1, a] * on(i - 1, a, b) for a in (0, 1))
+        total = forward[i].sum()
+        forward[i] /= total
+        log_scale += np.log(total)
+    backward = np.ones((n, 2))
+    for i in range(n - 2, -1, -1):
+        for a in (0, 1):
+            backward[i, a] = sum(on(i, a, b) * prior[i + 1, b] * backward[i + 1, b] for b in (0, 1))
+        backward[i] /= backward[i].sum()
+    joint = forward * backward
+    marginals = joint[:, 1] / joint.sum(axis=1)
+    return marginals, float(log_scale + np.log(forward[-1].sum()))
+
+
+@pytest.mark.parametrize("n_positive", [30, 60])
+def test_junction_tree_is_exact_far_beyond_the_state_methods(n_positive: int) -> None:
+    """A thin network with 30-60 positives in one group: 2^m states are out of reach, but the
+    junction tree's cliques have two causes; it must match the chain algorithm above."""
+    rng = np.random.default_rng(n_positive)
+    n_causes = n_positive + 1
+    priors = rng.uniform(1e-3, 0.3, n_causes)
+    leaks = rng.uniform(1e-4, 0.05, n_positive)
+    q_left, q_right = rng.uniform(0.05, 0.95, (2, n_positive))
+    links = np.zeros((n_causes, n_positive))
+    links[np.arange(n_positive), np.arange(n_positive)] = q_left
+    links[np.arange(n_positive) + 1, np.arange(n_positive)] = q_right
+    net = NoisyOrNetwork(priors, leaks, links)
+    post = posteriors(net, list(range(n_positive)), [])
+    expected, log_z = _chain_reference(priors, leaks, q_left, q_right)
+    assert post.method == "exact" and post.largest_group == n_positive
+    np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
+    assert post.log_evidence == pytest.approx(log_z, abs=1e-9)
+
+
+_REAL_KERNEL = inference._kernel
+
+
+class _TightKernel:
+    """The real kernel with a one-entry table budget: it declines every shared group."""
+
+    network = staticmethod(_REAL_KERNEL.network) if _REAL_KERNEL else None
+
+    @staticmethod
+    def solve(*args: object) -> object:
+        return _REAL_KERNEL.solve(*args, 1)  # type: ignore[arg-type, union-attr]
+
+
+def test_numpy_answers_when_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(11)
+    priors = rng.uniform(0.01, 0.3, 6)
+    leaks = rng.uniform(0.001, 0.05, 8)
+    links = rng.uniform(0.1, 0.9, (6, 8))
+    net = NoisyOrNetwork(priors, leaks, links)
+    present, absent = [0, 1, 2, 3], [4, 5]
+    assert inference._kernel.solve(net._compiled, priors, np.array(present), np.array(absent),
+                                   np.empty(6), 0, 1) is None  # fmt: skip
+    monkeypatch.setattr(inference, "_kernel", _TightKernel)
+    post = posteriors(net, present, absent)
+    expected, _ = brute_force(list(priors), list(leaks), links, present, absent)
+    np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
+    full, without_p, _ = inference.leave_one_out(net, present, absent)
+    np.testing.assert_allclose(full.marginals, expected, rtol=0, atol=TOLERANCE)
+    rest, _ = brute_force(list(priors), list(leaks), links, present[1:], absent)
+    np.testing.assert_allclose(without_p[0], rest, rtol=0, atol=TOLERANCE)
+
+
+def test_kernel_checks_what_it_is_given() -> None:
+    net = NoisyOrNetwork(np.array([0.1, 0.2]), np.array([0.1, 0.2]), np.array([[0.5, 0], [0, 0.4]]))
+    kernel = inference._kernel
+    with pytest.raises(ValueError, match="bytes"):
+        kernel.solve(net._compiled, np.array([0.1]), np.array([0]), np.array([1]), np.empty(2))
+    with pytest.raises(ValueError, match="ascending"):
+        kernel.network(2, np.array([0, 2, 1], dtype=np.int64), np.array([0], dtype=np.int64),
+                       np.array([0.5]), np.array([0.1, 0.1]))  # fmt: skip
+    with pytest.raises(ValueError, match="out of range"):
+        kernel.network(2, np.array([0, 1, 1], dtype=np.int64), np.array([7], dtype=np.int64),
+                       np.array([0.5]), np.array([0.1, 0.1]))  # fmt: skip
+
+
+def test_threads_get_the_same_answers() -> None:
+    """The kernel releases the GIL while it solves: concurrent calls must not interfere."""
+    rng = np.random.default_rng(5)
+    priors = rng.uniform(0.01, 0.3, 12)
+    leaks = rng.uniform(0.001, 0.05, 30)
+    links = rng.uniform(0.1, 0.9, (12, 30)) * (rng.random((12, 30)) < 0.3)
+    net = NoisyOrNetwork(priors, leaks, links)
+    queries = [(sorted(rng.permutation(30)[:8]), [int(f) for f in rng.permutation(30)[8:12]])
+               for _ in range(40)]  # fmt: skip
+    queries = [(p, [f for f in a if f not in p]) for p, a in queries]
+    alone = [posteriors(net, p, a).marginals for p, a in queries]
+    results: dict[int, list[np.ndarray]] = {}
+
+    def work(worker: int) -> None:
+        results[worker] = [posteriors(net, p, a).marginals for p, a in queries * 5]
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for worker in range(4):
+        for got, want in zip(results[worker], alone * 5, strict=True):
+            np.testing.assert_array_equal(got, want)
