@@ -122,6 +122,29 @@ def test_junction_tree_is_exact_far_beyond_the_state_methods(n_positive: int) ->
     assert post.log_evidence == pytest.approx(log_z, abs=1e-9)
 
 
+def test_thin_networks_keep_exact_explanations_past_the_limit() -> None:
+    """Leave-one-out past EXPLAIN_EXACT_POSITIVES stays exact where the kernel's work is small
+    (a thin chain of 30 positives), and equals one inference per left-out finding."""
+    rng = np.random.default_rng(30)
+    n_positive = 30
+    priors = rng.uniform(1e-3, 0.3, n_positive + 1)
+    leaks = rng.uniform(1e-4, 0.05, n_positive + 2)
+    links = np.zeros((n_positive + 1, n_positive + 2))
+    links[np.arange(n_positive), np.arange(n_positive)] = rng.uniform(0.05, 0.95, n_positive)
+    links[np.arange(n_positive) + 1, np.arange(n_positive)] = rng.uniform(0.05, 0.95, n_positive)
+    links[:3, -2:] = 0.5
+    net = NoisyOrNetwork(priors, leaks, links)
+    present, absent = list(range(n_positive)), [n_positive, n_positive + 1]
+    full, without_p, without_a = inference.leave_one_out(
+        net, present, absent, exact_limit=inference.EXPLAIN_EXACT_POSITIVES
+    )
+    assert full.largest_group > inference.EXPLAIN_EXACT_POSITIVES and full.variants == "exact"
+    for row in (0, 7, n_positive - 1):
+        rest = [f for f in present if f != row]
+        np.testing.assert_allclose(without_p[row], posteriors(net, rest, absent).marginals)
+    np.testing.assert_allclose(without_a[1], posteriors(net, present, absent[:1]).marginals)
+
+
 _REAL_KERNEL = inference._kernel
 
 

@@ -477,7 +477,7 @@ done:
 }
 
 /* Solve one group's core problem by the cheaper feasible method (or the one forced). */
-static int solve_core(Core *c, int method, size_t budget) {
+static int solve_core(Core *c, int method, size_t budget, double *cost) {
     if (c->k == 0) { /* every cause private: the positives are independent given nothing */
         c->log_z = 0.0;
         for (int b = 0; b < c->m; b++) {
@@ -505,7 +505,11 @@ static int solve_core(Core *c, int method, size_t budget) {
     if (method == METHOD_FB) jt_cost = INFINITY;
     if (method == METHOD_JT) fb_cost = INFINITY;
     if (fb_cost == INFINITY && jt_cost == INFINITY) return TOO_LARGE;
-    if (planned && jt_cost <= fb_cost) return solve_jt(c, &plan);
+    if (planned && jt_cost <= fb_cost) {
+        *cost += jt_cost;
+        return solve_jt(c, &plan);
+    }
+    *cost += fb_cost;
     return solve_fb(c);
 }
 
@@ -515,6 +519,7 @@ typedef struct {
     int rc;
     double log_evidence;
     int largest;
+    double cost; /* the chosen methods' estimated work (table entries touched) */
 } Answer;
 
 static int find(int *uf, int i) {
@@ -528,7 +533,7 @@ static int find(int *uf, int i) {
 static Answer solve_query(const Network *net, const double *prior, const int64_t *present,
                           Py_ssize_t n_present, const int64_t *absent, Py_ssize_t n_absent,
                           double *out, int method, size_t budget) {
-    Answer ans = {OK, 0.0, 0};
+    Answer ans = {OK, 0.0, 0, 0.0};
     const Py_ssize_t K = net->n_causes;
     double *adj = malloc(sizeof(double) * (size_t)(K ? K : 1));
     int *owner = malloc(sizeof(int) * (size_t)(K ? K : 1));
@@ -635,7 +640,7 @@ static Answer solve_query(const Network *net, const double *prior, const int64_t
         }
         lptr[m] = n_links;
         Core core = {m, k, core_p, log_off, lptr, lvar, lq, lkeep, marginal, off_ratio, 0.0};
-        int rc = solve_core(&core, method, budget);
+        int rc = solve_core(&core, method, budget, &ans.cost);
         if (rc != OK) {
             ans.rc = rc;
             goto done;
@@ -803,7 +808,7 @@ static PyObject *py_solve(PyObject *self, PyObject *args) {
         result = Py_None;
         Py_INCREF(result);
     } else {
-        result = Py_BuildValue("(di)", ans.log_evidence, ans.largest);
+        result = Py_BuildValue("(did)", ans.log_evidence, ans.largest, ans.cost);
     }
 done:
     free(pres);
@@ -821,8 +826,8 @@ static PyMethodDef methods[] = {
      "and float64 buffers) and the leaks, copied into the kernel's own form."},
     {"solve", py_solve, METH_VARARGS,
      "solve(network, priors, present, absent, out, method=0, budget=2**23) -> (log_evidence, "
-     "largest_group), or None when a group needs more than `budget` table entries. Writes the "
-     "marginals into out."},
+     "largest_group, work), or None when a group needs more than `budget` table entries. Writes "
+     "the marginals into out; work estimates the table entries touched."},
     {NULL, NULL, 0, NULL},
 };
 

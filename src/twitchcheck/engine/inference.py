@@ -56,6 +56,11 @@ MAX_EXACT_POSITIVES = 20
 #: :data:`EXPLAIN_CHUNK` instead; the full-evidence posterior stays exact.
 EXPLAIN_EXACT_POSITIVES = 12
 EXPLAIN_CHUNK = 8
+#: The compiled kernel computes every variant exactly (one call each) unless a group is above
+#: ``exact_limit`` and the calls together would touch more than this many table entries
+#: (~60 ms here; on the shipped KB that is past 12 positives in one group, whose locations
+#: share many causes, while thin networks stay exact far beyond).
+EXPLAIN_WORK_LIMIT = 3e7
 
 #: How many backward vectors may be kept at once (entries, not bytes): beyond this the
 #: backward pass is recomputed in blocks from checkpoints, trading time for memory.
@@ -168,7 +173,7 @@ def _kernel_posterior(
         raise NetworkError(str(exc)) from None
     if answer is None:
         return None
-    return Posterior(out, answer[0], "exact", answer[1])
+    return Posterior(out, answer[0], "exact", answer[1], work=answer[2])
 
 
 def _check_open_unit(name: str, values: FloatArray) -> None:
@@ -186,6 +191,8 @@ class Posterior:
     largest_group: int
     #: For :func:`leave_one_out`: whether its left-out variants are exact too.
     variants: Literal["exact", "approximate"] = "exact"
+    #: The compiled kernel's estimate of its work (table entries touched); 0 from NumPy.
+    work: float = 0.0
 
 
 def _validate_evidence(net: NoisyOrNetwork, present: IntArray, absent: IntArray) -> None:
@@ -855,13 +862,10 @@ def _kernel_lookahead(
     return Lookahead(cand, np.clip(p_present, 0.0, 1.0), if_present, if_absent, current)
 
 
-def _kernel_leave_one_out(
+def _kernel_variants(
     net: NoisyOrNetwork, base: FloatArray, present_idx: IntArray, absent_idx: IntArray
-) -> tuple[Posterior, FloatArray, FloatArray] | None:
-    """:func:`leave_one_out` as one kernel call per variant (None if any call declines)."""
-    full = _kernel_posterior(net, base, present_idx, absent_idx)
-    if full is None:
-        return None
+) -> tuple[FloatArray, FloatArray] | None:
+    """:func:`leave_one_out`'s variants as one kernel call each (None if any call declines)."""
     variants = []
     for shown, hidden in ((present_idx, absent_idx), (absent_idx, present_idx)):
         rows = np.empty((shown.size, net.n_causes))
@@ -875,7 +879,7 @@ def _kernel_leave_one_out(
                 return None
             rows[i] = variant.marginals
         variants.append(rows)
-    return full, variants[0], variants[1]
+    return variants[0], variants[1]
 
 
 def leave_one_out(
@@ -901,11 +905,25 @@ def leave_one_out(
     absent_idx = np.sort(np.asarray(absent, dtype=np.intp).reshape(-1))
     _validate_evidence(net, present_idx, absent_idx)
     base = _checked_priors(net, priors)
-    compiled = _kernel_leave_one_out(net, base, present_idx, absent_idx)
-    if compiled is not None:
-        return compiled  # exact, whatever exact_limit says
-    full, solved, adjusted, _ = _solve_all(net, base, present_idx, absent_idx)
-    groups = [(done.group, done.findings, done.causes) for done in solved]
+    kernel_full = _kernel_posterior(net, base, present_idx, absent_idx)
+    n_variants = present_idx.size + absent_idx.size
+    # The kernel computes every variant exactly, unless a group is above exact_limit and that
+    # would cost more than EXPLAIN_WORK_LIMIT: then the NumPy path's rough variants are used.
+    if kernel_full is not None and not (
+        exact_limit is not None
+        and kernel_full.largest_group > exact_limit
+        and kernel_full.work * n_variants > EXPLAIN_WORK_LIMIT
+    ):
+        exact_variants = _kernel_variants(net, base, present_idx, absent_idx)
+        if exact_variants is not None:
+            return kernel_full, exact_variants[0], exact_variants[1]
+    if kernel_full is None:
+        full, solved, adjusted, _ = _solve_all(net, base, present_idx, absent_idx)
+        groups = [(done.group, done.findings, done.causes) for done in solved]
+    else:  # the kernel's exact posterior, and the structure the NumPy variants need
+        full = kernel_full
+        adjusted, _ = absorb_negatives(net, base, absent_idx)
+        groups = [(_prepare(net, fs, cs), fs, cs) for fs, cs in _components(net, present_idx)]
     if any(g.size > MAX_EXACT_POSITIVES for g, _, _ in groups):
         rows_p = [
             posteriors(net, np.delete(present_idx, i), absent_idx, base).marginals
