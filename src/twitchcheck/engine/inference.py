@@ -21,7 +21,12 @@ positives there are (measured within 1e-12 of brute-force enumeration in the tes
 Cost: ``O(L * 2^m)`` per connected group of positives, with ``L`` the number of links between
 the positives and their causes. Positives that share no cause are solved independently, so
 ``m`` is the size of the largest group. Above :data:`MAX_EXACT_POSITIVES` positives in one group
-the engine switches to a documented approximation (:func:`_approximate_component`).
+this NumPy implementation switches to a documented approximation (:func:`_approximate_component`).
+
+**The compiled kernel** (``_kernel.c``) does the same per query in one call, and adds a junction
+tree over the shared causes, whose cost depends on the widest clique rather than on ``m``: it
+answers first wherever it was built and the group fits its budget; this module's NumPy code is
+the reference (``posteriors(..., compiled=False)``) and the fallback. See docs/engine.md.
 
 Everything here is pure and deterministic: no I/O, no randomness, no global state.
 """
