@@ -120,7 +120,8 @@ def test_approximation_is_used_above_the_exact_limit(monkeypatch: pytest.MonkeyP
     assert post.method == "approximate"
     assert np.all((post.marginals >= 0) & (post.marginals <= 1))
     # A loose bound, to catch a broken approximation; its measured error is in BENCHMARKS.md.
-    assert np.max(np.abs(post.marginals - expected)) < 0.25
+    # (And not exact: the chunks must really have been solved apart.)
+    assert 1e-6 < np.max(np.abs(post.marginals - expected)) < 0.25
 
 
 @pytest.mark.parametrize(

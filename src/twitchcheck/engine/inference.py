@@ -631,7 +631,7 @@ def _without_bit(group: _Group, bit: int) -> _Group:
 
 
 def _approximate_component(
-    group: _Group, p_on: FloatArray, chunk_size: int = MAX_EXACT_POSITIVES
+    group: _Group, p_on: FloatArray, chunk_size: int | None = None
 ) -> tuple[FloatArray, FloatArray]:
     """Approximation for groups above :data:`MAX_EXACT_POSITIVES` positives.
 
@@ -641,6 +641,8 @@ def _approximate_component(
     correlations exactly and drops those between chunks. Its error against the exact answer is
     measured in ``benchmarks/`` (see BENCHMARKS.md).
     """
+    # Read at call time, not bound at definition: the benchmark lowers the limit in-process.
+    chunk_size = chunk_size or MAX_EXACT_POSITIVES
     group = _with_bits(group)
     batch = p_on.shape[0]
     current = p_on
