@@ -109,7 +109,7 @@ FULL = Settings(
     dense_sizes=(15, 20, 25, 30),
     dense_queries=3,
     sweep_causes=30,
-    sweep_positives=(4, 8, 12, 16, 20),
+    sweep_positives=(4, 8, 12, 16, 20, 24, 30),
     sweep_negatives=20,
     sweep_queries=3,
     qmr_positives=(5, 10, 12, 14, 16),
@@ -989,7 +989,10 @@ def exact_limit(value: int) -> Iterator[None]:
 
 
 def section_approximation(settings: Settings) -> dict[str, Any]:
-    print("\n== 4. the approximation above MAX_EXACT_POSITIVES (limit lowered in-process) ==")
+    print(
+        "\n== 4. the approximation above MAX_EXACT_POSITIVES (NumPy path; limit lowered "
+        "in-process) =="
+    )
     networks = {
         "30 causes / 80 findings": random_network(APPROX_SPEC, seed=3080),
         "QMR-scale (534 / 4,040)": random_network(QMR_SPEC, seed=534),
@@ -1006,7 +1009,7 @@ def section_approximation(settings: Settings) -> dict[str, Any]:
             exact = [posteriors(net, *q) for q in queries]
             for limit in settings.approx_limits:
                 with exact_limit(limit):
-                    approx = [posteriors(net, *q) for q in queries]
+                    approx = [posteriors(net, *q, compiled=False) for q in queries]
                 errs, means, top_same, used = [], [], 0, 0
                 for (present, _), ex, ap in zip(queries, exact, approx, strict=True):
                     if ap.method != "approximate":
@@ -1076,7 +1079,7 @@ def section_approximation(settings: Settings) -> dict[str, Any]:
         rng = np.random.default_rng(seed)
         present, absent = random_evidence(links, 12, 8, rng, n_true=3)
         with exact_limit(limit):
-            filtered = posteriors(net, present, absent)
+            filtered = posteriors(net, present, absent, compiled=False)
         if filtered.method != "approximate" or len(inference._components(net, present)) != 1:
             continue
         current, _ = inference.absorb_negatives(net, priors, absent)
@@ -1332,6 +1335,10 @@ def machine_info() -> dict[str, Any]:
         "inference_py_uncommitted_changes": engine_dirty,
         "inference_py_sha256": hashlib.sha256(engine_file.read_bytes()).hexdigest()[:16],
         "max_exact_positives": inference.MAX_EXACT_POSITIVES,
+        "compiled_kernel": inference._kernel is not None,
+        "kernel_c_sha256": hashlib.sha256(
+            (engine_file.parent / "_kernel.c").read_bytes()
+        ).hexdigest()[:16],
         "load_average_at_start": os.getloadavg(),
     }
     with contextlib.suppress(Exception):
