@@ -214,3 +214,17 @@ def test_threads_get_the_same_answers() -> None:
     for worker in range(4):
         for got, want in zip(results[worker], alone * 5, strict=True):
             np.testing.assert_array_equal(got, want)
+
+
+def test_strided_evidence_arrays_are_accepted() -> None:
+    """The kernel reads raw buffers: views with a stride must be copied, not refused."""
+    net = NoisyOrNetwork(
+        np.array([0.1, 0.2]),
+        np.array([0.1, 0.2, 0.3, 0.1]),
+        np.array([[0.5, 0, 0.3, 0], [0, 0.4, 0.2, 0.1]]),
+    )
+    strided = np.array([0, 9, 1, 9, 2, 9, 3, 9])[::2]
+    assert not strided.flags["C_CONTIGUOUS"]
+    got = posteriors(net, strided[:2], strided[2:])
+    want = posteriors(net, [0, 1], [2, 3], compiled=False)
+    np.testing.assert_allclose(got.marginals, want.marginals, rtol=0, atol=1e-15)

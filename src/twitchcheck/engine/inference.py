@@ -169,8 +169,8 @@ def _kernel_posterior(
         answer = _kernel.solve(
             net._compiled,
             base,
-            present_idx.astype(np.int64, copy=False),
-            absent_idx.astype(np.int64, copy=False),
+            np.ascontiguousarray(present_idx, dtype=np.int64),  # the kernel reads raw buffers
+            np.ascontiguousarray(absent_idx, dtype=np.int64),
             out,
             method,
         )
