@@ -228,3 +228,59 @@ def test_strided_evidence_arrays_are_accepted() -> None:
     got = posteriors(net, strided[:2], strided[2:])
     want = posteriors(net, [0, 1], [2, 3], compiled=False)
     np.testing.assert_allclose(got.marginals, want.marginals, rtol=0, atol=1e-15)
+
+
+class _BudgetKernel:
+    """The real kernel with a 200-entry table budget: a dense group of 12 positives over 10
+    causes is declined, a chunk of 4 fits."""
+
+    network = staticmethod(_REAL_KERNEL.network) if _REAL_KERNEL else None
+
+    @staticmethod
+    def solve(*args: object) -> object:
+        return _REAL_KERNEL.solve(*args, 200)  # type: ignore[arg-type, union-attr]
+
+
+def test_chunked_approximation_where_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_EXACT_POSITIVES, a group the kernel declines is filtered chunk by chunk, each
+    chunk solved exactly by the kernel: equal to the same filtering done by hand with brute
+    force (chunk 1's posteriors are chunk 2's priors, ...)."""
+    rng = np.random.default_rng(12)
+    priors = rng.uniform(0.01, 0.3, 10)
+    leaks = rng.uniform(0.001, 0.05, 14)
+    links = rng.uniform(0.1, 0.9, (10, 14))
+    net = NoisyOrNetwork(priors, leaks, links)
+    present, absent = list(range(12)), [12, 13]
+    monkeypatch.setattr(inference, "_kernel", _BudgetKernel)
+    monkeypatch.setattr(inference, "MAX_EXACT_POSITIVES", 6)
+    monkeypatch.setattr(inference, "KERNEL_CHUNK", 4)
+    post = posteriors(net, present, absent)
+    current, negatives, log_z = list(priors), absent, 0.0
+    for start in (0, 4, 8):
+        current, evidence = brute_force(
+            current, list(leaks), links, present[start : start + 4], negatives
+        )
+        current = [min(max(p, 1e-300), 1 - 1e-16) for p in current]
+        negatives, log_z = [], log_z + np.log(evidence)
+    assert post.method == "approximate" and post.largest_group == 12
+    np.testing.assert_allclose(post.marginals, current, rtol=0, atol=TOLERANCE)
+    assert post.log_evidence == pytest.approx(log_z, abs=1e-9)
+    exact, _ = brute_force(list(priors), list(leaks), links, present, absent)
+    assert np.max(np.abs(post.marginals - exact)) > 1e-6  # really filtered, not solved whole
+
+
+def test_everything_present_on_the_shipped_kb_gets_an_answer() -> None:
+    """The worst request the REST API accepts (every finding present, one group of ~100
+    positives): the kernel declines the whole group, so the posterior and the explanations come
+    from the chunked approximation, marked as such (it once took minutes via NumPy alone)."""
+    from twitchcheck.api import default_checker
+
+    checker = default_checker()
+    kb = checker.kb
+    later = {m for g in kb.structure.exclusive_groups for m in g.members[1:]}
+    everything = [f.id for f in kb.findings if f.id not in later]
+    result = checker.assess(age=50, sex="female", present=everything)
+    assert result.engine.method == "approximate" and result.engine.explanations == "approximate"
+    assert result.engine.largest_group > inference.MAX_EXACT_POSITIVES
+    assert all(0.0 <= c.probability <= 1.0 for c in result.causes)
+    assert result.triage.level == "emergency"  # red flags present: never under-triaged
