@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -31,8 +31,9 @@ def logit(p: FloatArray) -> FloatArray:
     return result
 
 
-@dataclass(frozen=True)
-class Effect:
+class Effect(NamedTuple):
+    """One answer's effect on one cause (a named tuple: there are about a hundred per request)."""
+
     finding: str
     answer: str  # "present" or "absent"
     log_odds_change: float
@@ -48,25 +49,46 @@ def answer_effects(
     ``answers[i]`` is ``(finding, "present" | "absent")`` and ``without[i]`` the posterior
     marginals with that answer left out.
     """
-    full = logit(marginals)
-    per_cause: list[list[Effect]] = [[] for _ in range(marginals.size)]
-    for (finding, answer), rest in zip(answers, without, strict=True):
-        delta = full - logit(rest)
-        for j in np.flatnonzero(np.abs(delta) >= MIN_EFFECT):
-            per_cause[int(j)].append(Effect(finding, answer, float(delta[j])))
-    for effects in per_cause:
-        effects.sort(key=lambda e: (-abs(e.log_odds_change), e.finding))
-        del effects[MAX_ITEMS:]
+    n_causes = marginals.size
+    rows = without.reshape(len(answers), n_causes)  # raises when the shapes do not match
+    # delta[j, i]: the effect of answer i on cause j, all pairs at once (elementwise, so the
+    # same numbers as one answer at a time).
+    delta = (logit(marginals) - logit(rows)).T
+    causes, moved_by = np.nonzero(np.abs(delta) >= MIN_EFFECT)
+    changes = delta[causes, moved_by]
+    # Rank the pairs by cause, then largest effect, then finding id (a stable sort, as the
+    # per-cause sort it replaces), and keep the first MAX_ITEMS of each cause.
+    by_id = sorted(range(len(answers)), key=lambda i: answers[i][0])
+    id_rank = np.empty(len(answers), dtype=np.intp)
+    id_rank[by_id] = np.arange(len(answers))
+    order = np.lexsort((id_rank[moved_by], -np.abs(changes), causes))
+    causes, moved_by, changes = causes[order], moved_by[order], changes[order]
+    position = np.arange(causes.size) - np.searchsorted(causes, causes)  # within its cause
+    kept = position < MAX_ITEMS
+    per_cause: list[list[Effect]] = [[] for _ in range(n_causes)]
+    for j, i, change in zip(
+        causes[kept].tolist(), moved_by[kept].tolist(), changes[kept].tolist(), strict=True
+    ):
+        finding, answer = answers[i]
+        per_cause[j].append(Effect(finding, answer, change))
     return per_cause
+
+
+def answer_phrase(label: str, answer: str, derived: bool = False) -> str:
+    """How an answer is quoted in :func:`effect_sentence` (the same for every cause it moved)."""
+    if derived:
+        return f"Your answers mean “{label}” is {'true' if answer == 'present' else 'not the case'}"
+    return f"You said yes to “{label}”" if answer == "present" else f"You said no to “{label}”"
 
 
 def effect_sentence(label: str, answer: str, change: float, derived: bool = False) -> str:
     """A plain sentence: which answer, which direction, and by how much (as an odds factor)."""
+    return phrased_effect_sentence(answer_phrase(label, answer, derived), change)
+
+
+def phrased_effect_sentence(said: str, change: float) -> str:
+    """:func:`effect_sentence` for an answer already quoted by :func:`answer_phrase`."""
     factor = math.exp(abs(change))
-    if derived:
-        said = f"Your answers mean “{label}” is {'true' if answer == 'present' else 'not the case'}"
-    else:
-        said = f"You said yes to “{label}”" if answer == "present" else f"You said no to “{label}”"
     if factor >= 100:
         size = "more than 100 times"
     elif factor >= 10:

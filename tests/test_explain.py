@@ -1,0 +1,67 @@
+"""answer_effects ranks all answer-cause pairs at once; checked against the plain per-answer loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from twitchcheck.explain import (
+    MAX_ITEMS,
+    MIN_EFFECT,
+    Effect,
+    answer_effects,
+    effect_sentence,
+    logit,
+)
+
+
+def reference_effects(
+    marginals: np.ndarray, answers: list[tuple[str, str]], without: np.ndarray
+) -> list[list[Effect]]:
+    """One answer at a time, then a sort per cause: the definition answer_effects must meet."""
+    full = logit(marginals)
+    per_cause: list[list[Effect]] = [[] for _ in range(marginals.size)]
+    for (finding, answer), rest in zip(answers, without, strict=True):
+        delta = full - logit(rest)
+        for j in np.flatnonzero(np.abs(delta) >= MIN_EFFECT):
+            per_cause[int(j)].append(Effect(finding, answer, float(delta[j])))
+    for effects in per_cause:
+        effects.sort(key=lambda e: (-abs(e.log_odds_change), e.finding))
+        del effects[MAX_ITEMS:]
+    return per_cause
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_answer_effects_match_the_per_answer_definition(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_answers, n_causes = int(rng.integers(0, 12)), int(rng.integers(1, 35))
+    marginals = rng.random(n_causes) ** int(rng.integers(1, 6))
+    marginals[rng.integers(0, n_causes)] = (0.0, 1.0, 0.5)[seed % 3]  # clipped by logit
+    noise = rng.normal(0.0, 0.05, (n_answers, n_causes)) * rng.integers(0, 2, (n_answers, n_causes))
+    without = np.clip(marginals + noise, 0.0, 1.0)
+    if n_answers > 1:
+        without[-1] = without[0]  # equal effects: the finding id breaks the tie
+    ids = [f"f{k:02d}" for k in rng.permutation(40)[:n_answers]]
+    answers = [(f, "present" if rng.random() < 0.5 else "absent") for f in ids]
+    assert answer_effects(marginals, answers, without) == reference_effects(
+        marginals, answers, without
+    )
+
+
+def test_answer_effects_without_answers() -> None:
+    marginals = np.array([0.2, 0.7])
+    assert answer_effects(marginals, [], np.empty((0, 2))) == [[], []]
+
+
+def test_answer_effects_refuses_mismatched_shapes() -> None:
+    with pytest.raises(ValueError):
+        answer_effects(np.array([0.2, 0.7]), [("a", "present")], np.empty((2, 2)))
+
+
+@pytest.mark.parametrize("change", [0.07, -0.4, 2.5, -3.1, 4.7, -9.0])
+@pytest.mark.parametrize("derived", [False, True])
+def test_effect_sentence(change: float, derived: bool) -> None:
+    text = effect_sentence("Poor sleep", "present", change, derived)
+    assert "“Poor sleep”" in text
+    assert ("more likely" if change > 0 else "less likely") in text
+    assert text.endswith("(in odds).")
