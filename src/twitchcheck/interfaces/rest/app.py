@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -349,6 +349,10 @@ def _wall_clock_times(schemas: dict[str, Any]) -> None:
 
 
 # -- the app ----------------------------------------------------------------------------------
+_ASSESSMENT = TypeAdapter(r.Assessment)
+_INTERVIEW_STEP = TypeAdapter(r.InterviewStep)
+
+
 async def get_checker() -> Checker:
     """The shipped KB's checker (built once). Async so that FastAPI does not send this trivial
     look-up to a worker thread on every request."""
@@ -421,13 +425,14 @@ def create_app(
         return {"hello": "world"}
 
     # The results are pydantic models built by the engine's own code: they are serialised
-    # directly (model_dump_json) instead of being validated again against response_model, which
-    # cost about three times the whole assessment. response_model still documents the shape, and
-    # schemathesis checks every answer against it.
+    # directly instead of being validated again against response_model, which cost about three
+    # times the whole assessment. response_model still documents the shape, and schemathesis
+    # checks every answer against it. dump_json gives the bytes to send (model_dump_json the
+    # same JSON as a str, which Response would encode again: 64 kB twice for an assessment).
     @app.post(f"{API}/assess", response_model=r.Assessment, tags=["assess"])
     def assess(body: AssessIn, checker: CheckerDep) -> Response:
         """Rank every cause and triage the evidence. Stateless and deterministic."""
-        return Response(body.run(checker).model_dump_json(), media_type="application/json")
+        return Response(_ASSESSMENT.dump_json(body.run(checker)), media_type="application/json")
 
     @app.post(f"{API}/interview/next", response_model=r.InterviewStep, tags=["interview"])
     def interview_next(body: InterviewIn, checker: CheckerDep) -> Response:
@@ -435,7 +440,7 @@ def create_app(
         step = checker.next_question(
             age=body.age, sex=body.sex, evidence=body.evidence, max_questions=body.max_questions
         )
-        return Response(step.model_dump_json(), media_type="application/json")
+        return Response(_INTERVIEW_STEP.dump_json(step), media_type="application/json")
 
     @app.get(f"{API}/kb/causes", response_model=list[KbCause], tags=["knowledge base"])
     def kb_causes(checker: CheckerDep) -> list[dict[str, Any]]:
