@@ -138,3 +138,40 @@ def test_settings_refuse_unsafe_values() -> None:
         Settings(rate_limit_per_minute=0)
     with pytest.raises(ValidationError):
         Settings(max_body_bytes=100 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("route", ["/api/v1/assess", "/api/v1/interview/next"])
+def test_quick_bodies_stay_on_the_event_loop_and_large_ones_go_to_threads(
+    route: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Up to INLINE_MAX_YES "yes" answers the route answers inline (with the kernel built);
+    more go to the thread pool. Both give what the Python API gives."""
+    import twitchcheck.interfaces.rest.app as app_module
+
+    handed_off: list[object] = []
+    real = app_module.run_in_threadpool
+
+    async def spy(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        handed_off.append(func)
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(app_module, "run_in_threadpool", spy)
+    client = TestClient(create_app(Settings(rate_limit_per_minute=100_000)))
+    locations = ["twitch_nose", "twitch_eyelid", "twitch_upper_lip", "twitch_limbs_or_trunk"]
+    extra = ["high_caffeine_intake", "poor_sleep", "high_stress", "muscle_cramps"]
+    yes = [{"id": f, "choice": "present"} for f in [*locations, *extra]]
+    small = {"age": 40, "sex": "male", "evidence": yes[: app_module.INLINE_MAX_YES]}
+    large = {"age": 40, "sex": "male", "evidence": yes[: app_module.INLINE_MAX_YES + 1]}
+    answers = {}
+    for name, body in (("small", small), ("large", large)):
+        res = client.post(route, json=body)
+        assert res.status_code == 200
+        answers[name] = res.json()
+    assert len(handed_off) == (1 if app_module.has_kernel() else 2)
+    if route.endswith("assess"):
+        import twitchcheck
+
+        for name, body in (("small", small), ("large", large)):
+            present = [e["id"] for e in body["evidence"]]
+            same = twitchcheck.assess(age=40, sex="male", present=present)
+            assert answers[name] == same.model_dump(mode="json")

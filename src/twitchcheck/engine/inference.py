@@ -48,6 +48,11 @@ try:  # the compiled inner loop (setup.py builds it; optional: NumPy answers wit
 except ImportError:  # pragma: no cover - exercised only where no C compiler was available
     _kernel = None  # type: ignore[assignment]
 
+
+def has_kernel() -> bool:
+    """Whether the compiled kernel was built (without it NumPy answers: same, slower)."""
+    return _kernel is not None
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 

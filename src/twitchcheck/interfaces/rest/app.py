@@ -15,12 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from twitchcheck import results as r
 from twitchcheck.api import Checker, default_checker, evidence_sets
 from twitchcheck.domain import Sex
+from twitchcheck.engine.inference import has_kernel
 from twitchcheck.errors import NotFoundError, TwitchcheckError, UnknownIdError
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.interfaces.web import mount_web
@@ -49,6 +51,13 @@ def _whole_number(value: object) -> object:
 
 
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
+#: Bodies with at most this many "yes" answers are answered on the event loop: with the compiled
+#: engine that takes about a millisecond (shipped KB: ~1-2 ms up to 6 present findings). More
+#: can take up to a second (19-20 present findings that share most causes), so those bodies go
+#: to the thread pool, where they never stall other requests.
+INLINE_MAX_YES = 6
 
 
 class AssessIn(BaseModel):
@@ -84,6 +93,12 @@ class AssessIn(BaseModel):
             initial=initial,
             concerns=self.concerns,
         )
+
+    def answers_quickly(self) -> bool:
+        """Whether this body is cheap enough to answer on the event loop (see INLINE_MAX_YES)."""
+        if not has_kernel():
+            return False
+        return sum(1 for item in self.evidence if item.choice == "present") <= INLINE_MAX_YES
 
 
 class InterviewIn(AssessIn):
@@ -429,18 +444,28 @@ def create_app(
     # times the whole assessment. response_model still documents the shape, and schemathesis
     # checks every answer against it. dump_json gives the bytes to send (model_dump_json the
     # same JSON as a str, which Response would encode again: 64 kB twice for an assessment).
+    # Async routes: a quick body is answered right on the event loop (a hand-off to the thread
+    # pool cost more than the whole assessment), a larger one in the thread pool.
     @app.post(f"{API}/assess", response_model=r.Assessment, tags=["assess"])
-    def assess(body: AssessIn, checker: CheckerDep) -> Response:
+    async def assess(body: AssessIn, checker: CheckerDep) -> Response:
         """Rank every cause and triage the evidence. Stateless and deterministic."""
-        return Response(_ASSESSMENT.dump_json(body.run(checker)), media_type="application/json")
+        if body.answers_quickly():
+            result = body.run(checker)
+        else:
+            result = await run_in_threadpool(body.run, checker)
+        return Response(_ASSESSMENT.dump_json(result), media_type="application/json")
 
     @app.post(f"{API}/interview/next", response_model=r.InterviewStep, tags=["interview"])
-    def interview_next(body: InterviewIn, checker: CheckerDep) -> Response:
+    async def interview_next(body: InterviewIn, checker: CheckerDep) -> Response:
         """The next most useful question (with its rationale), or whether to stop."""
-        step = checker.next_question(
-            age=body.age, sex=body.sex, evidence=body.evidence, max_questions=body.max_questions
-        )
-        return Response(_INTERVIEW_STEP.dump_json(step), media_type="application/json")
+
+        def step() -> r.InterviewStep:
+            return checker.next_question(
+                age=body.age, sex=body.sex, evidence=body.evidence, max_questions=body.max_questions
+            )
+
+        result = step() if body.answers_quickly() else await run_in_threadpool(step)
+        return Response(_INTERVIEW_STEP.dump_json(result), media_type="application/json")
 
     @app.get(f"{API}/kb/causes", response_model=list[KbCause], tags=["knowledge base"])
     def kb_causes(checker: CheckerDep) -> list[dict[str, Any]]:
