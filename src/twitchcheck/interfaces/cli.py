@@ -6,6 +6,7 @@ usage); 3 invalid knowledge base. No traceback is printed for any of these.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -284,6 +285,11 @@ def serve_cmd(
     mode = "multi-user: sign in at /login" if multi_user else "single user"
     _out().print(f"twitchcheck is running at http://{host}:{port}  ({mode}; Ctrl+C stops it)")
     app_ = create_app(settings, checker, store=store)
+    # What exists now (the KB, the network, the app) lives as long as the server: moved out of
+    # the garbage collector's sight, so that its full collections stay short (measured: they
+    # had put 70 ms pauses into /assess's p99 at one connection).
+    gc.collect()
+    gc.freeze()
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 
