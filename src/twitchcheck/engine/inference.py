@@ -53,6 +53,7 @@ def has_kernel() -> bool:
     """Whether the compiled kernel was built (without it NumPy answers: same, slower)."""
     return _kernel is not None
 
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
@@ -209,12 +210,15 @@ def _kernel_chunked(
     absent_idx: IntArray,
     chunk: int,
     whole: int,
+    groups: list[IntArray] | None = None,
 ) -> Posterior | None:
     """The chunked approximation (assumed-density filtering) with each chunk solved exactly by
     the kernel: the posteriors after one chunk are the priors of the next. Groups of at most
     ``whole`` positives are one chunk each and stay exact (independent groups lose nothing to
-    the filtering). None without the kernel or if it declines a chunk."""
-    groups = [fs for fs, _ in _components(net, np.sort(present_idx))]
+    the filtering). ``groups``: the positives' groups if the caller has them already. None
+    without the kernel or if it declines a chunk."""
+    if groups is None:
+        groups = [fs for fs, _ in _components(net, np.sort(present_idx))]
     if not groups:
         return _kernel_posterior(net, base, present_idx, absent_idx)
     current = base
@@ -244,12 +248,12 @@ def _fast_posterior(
     if answer is not None or net._compiled is None:
         return answer
     _validate_evidence(net, present_idx, absent_idx)  # (the kernel checks only what it solves)
-    groups = _components(net, np.sort(present_idx))
-    if max((fs.size for fs, _ in groups), default=0) <= MAX_EXACT_POSITIVES:
+    groups = [fs for fs, _ in _components(net, np.sort(present_idx))]
+    if max((fs.size for fs in groups), default=0) <= MAX_EXACT_POSITIVES:
         return None
     # Read at call time: the benchmark lowers MAX_EXACT_POSITIVES in-process.
     size = min(KERNEL_CHUNK, MAX_EXACT_POSITIVES)
-    return _kernel_chunked(net, base, present_idx, absent_idx, size, size)
+    return _kernel_chunked(net, base, present_idx, absent_idx, size, size, groups)
 
 
 def _check_open_unit(name: str, values: FloatArray) -> None:
