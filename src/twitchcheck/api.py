@@ -249,11 +249,7 @@ class Checker:
             stop_reason=decision.reason if decision.should_stop else None,
             causes=causes,
             triage=self.triage_for(req, priors, {}, post.marginals),
-            red_flags=[
-                r.RedFlag(id=f, label=self.finding_labels[f])
-                for f in sorted(req.closed.present)
-                if f in self.red_flags
-            ],
+            red_flags=self._red_flags(req),
             progress=r.Progress(answered=decision.answered, max_questions=max_questions),
         )
 
@@ -343,9 +339,7 @@ class Checker:
         )
         cited: dict[str, None] = {}
         triage = self._triage(decision.level, decision.reasons, req.closed.present, cited)
-        red_flags = [
-            r.RedFlag(id=f, label=self.finding_labels[f]) for f in present if f in self.red_flags
-        ]
+        red_flags = self._red_flags(req)
         shown = [c for c in causes if c.probability >= ADVICE_MIN_PROBABILITY] or causes[:3]
         if len(shown) < 3:
             shown = causes[:3]
@@ -380,6 +374,14 @@ class Checker:
         )
 
     # -- pieces -----------------------------------------------------------------------------
+    def _red_flags(self, req: Request) -> list[r.RedFlag]:
+        """The red-flag findings among the (closed) present answers, in id order."""
+        return [
+            r.RedFlag(id=f, label=self.finding_labels[f])
+            for f in sorted(req.closed.present)
+            if f in self.red_flags
+        ]
+
     def _ranked_cause(
         self,
         j: int,
