@@ -191,3 +191,46 @@ def test_each_red_flag_alone_is_never_self_care(flag: str) -> None:
     a = CHECKER.assess(age=40, sex="unknown", present=[flag])
     assert a.triage.level.value != "self_care"
     assert flag in {r.id for r in a.red_flags}
+
+
+@st.composite
+def any_case(draw: st.DrawFn) -> dict:
+    """Any consistent request on the shipped KB, red flags included, with or without concerns."""
+    ids = sorted(KB.finding_index)
+    chosen = draw(st.lists(st.sampled_from(ids), unique=True, max_size=10))
+    cut = draw(st.integers(0, len(chosen)))
+    present, absent = _safe(chosen[:cut], chosen[cut:])
+    group_seen: set[str] = set()
+    kept = []
+    for f in present:  # at most one member of each exclusive group present
+        group = next((g.id for g in KB.structure.exclusive_groups if f in g.members), None)
+        if group in group_seen:
+            continue
+        if group:
+            group_seen.add(group)
+        kept.append(f)
+    present, absent = _safe(kept, absent)
+    return {
+        "age": draw(st.integers(0, 120)),
+        "sex": draw(st.sampled_from(["female", "male", "other", "unknown"])),
+        "present": present,
+        "absent": absent,
+        "initial": present[:1],
+        "concerns": draw(st.sampled_from([[], ["als"]])),
+    }
+
+
+@given(any_case())
+@settings(max_examples=150, deadline=None)
+def test_assessment_data_is_exactly_the_models_json(case: dict) -> None:
+    """The REST API sends ``assessment_data`` as it is, the Python API validates it into a model:
+    both faces must give the same JSON, key order included, and orjson must read it back whole."""
+    import orjson
+
+    from twitchcheck import results
+
+    data = CHECKER.assessment_data(CHECKER.request(**case))
+    model = results.Assessment.model_validate(data)
+    assert json.dumps(model.model_dump(mode="json")) == json.dumps(data)
+    assert model == CHECKER.assess(**case)
+    assert orjson.loads(orjson.dumps(data)) == json.loads(model.model_dump_json())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from pydantic import TypeAdapter
@@ -50,6 +51,9 @@ ADVICE_MIN_PROBABILITY = 0.10
 
 _CAUSE_PROBABILITIES = TypeAdapter(list[r.CauseProbability])
 
+#: Plain JSON data (str, int, float, bool, None, lists and dicts) in the shape of a results model.
+Data = dict[str, Any]
+
 
 @dataclass(frozen=True)
 class Request:
@@ -80,14 +84,19 @@ class Checker:
         self._priors = lru_cache(maxsize=1024, typed=True)(kb.priors_for)
         self.finding_ids = tuple(f.id for f in kb.findings)
         self.finding_labels = {f.id: f.label for f in kb.findings}
-        #: Every source as results cite it; SourceRef holds only strings, so one is shared.
-        self.source_refs = {
-            src.id: r.SourceRef(
-                id=src.id, title=src.title, publisher=src.publisher, url=src.url, tier=src.tier
-            )
+        #: Every source as results cite it (r.SourceRef's data). Shared by every result: the
+        #: result data is only ever read (validated into models, or serialised).
+        self.source_refs: dict[str, Data] = {
+            src.id: {
+                "id": src.id,
+                "title": src.title,
+                "publisher": src.publisher,
+                "url": src.url,
+                "tier": src.tier,
+            }
             for src in kb.sources.values()
         }
-        self.cause_urgencies = tuple(TriageLevel(c.urgency) for c in kb.causes)
+        self.cause_urgencies = tuple(TriageLevel(c.urgency).value for c in kb.causes)
         #: (finding, lower-case label) of each single-finding emergency red-flag rule, in order.
         self.emergency_signs = tuple(
             (rule.all_of[0], self.finding_labels[rule.all_of[0]].lower())
@@ -173,7 +182,8 @@ class Checker:
         priors: FloatArray,
         cited: dict[str, None],
         full: FloatArray | None = None,
-    ) -> r.Triage:
+    ) -> Data:
+        """The triage of ``req`` as r.Triage's data."""
         decision = decide(
             self.kb.rules,
             self.kb.causes,
@@ -299,6 +309,16 @@ class Checker:
         return self.assess_request(req)
 
     def assess_request(self, req: Request) -> r.Assessment:
+        return r.Assessment.model_validate(self.assessment_data(req))
+
+    def assessment_data(self, req: Request) -> Data:
+        """The assessment of ``req`` as plain JSON data: exactly ``assess_request(req)
+        .model_dump(mode="json")`` (tested), built without a model object per item.
+
+        The Python API validates this data into an r.Assessment; the REST API sends it as it is,
+        which saves validating ~150 objects it would only serialise again (about half the cost of
+        an assessment).
+        """
         kb = self.kb
         priors = self.priors(req.age, req.sex)
         present = sorted(req.closed.present)
@@ -340,44 +360,44 @@ class Checker:
         cited: dict[str, None] = {}
         triage = self._triage(decision.level, decision.reasons, req.closed.present, cited)
         red_flags = self._red_flags(req)
-        shown = [c for c in causes if c.probability >= ADVICE_MIN_PROBABILITY] or causes[:3]
+        shown = [c for c in causes if c["probability"] >= ADVICE_MIN_PROBABILITY] or causes[:3]
         if len(shown) < 3:
             shown = causes[:3]
         advice = self._advice(shown, cited)
         als = self._als_context(req, causes, cited)
         for c in causes:
-            for s_id in c.sources:
+            for s_id in c["sources"]:
                 cited.setdefault(s_id, None)
-        return r.Assessment(
-            kb_version=kb.version,
-            disclaimer=kb.meta.disclaimer,
-            evidence=r.EvidenceEcho(
-                age=req.age,
-                sex=req.sex,
-                present=present,
-                absent=absent,
-                initial=list(req.initial),
-                derived=sorted(req.closed.derived),
-                concerns=list(req.concerns),
-            ),
-            causes=causes,
-            triage=triage,
-            red_flags=red_flags,
-            advice=advice,
-            als_context=als,
-            sources=[self.source_refs[s_id] for s_id in cited],
-            engine=r.EngineInfo(
-                method=post.method,
-                largest_group=post.largest_group,
-                explanations=post.variants,
-            ),
-        )
+        return {
+            "kb_version": kb.version,
+            "disclaimer": kb.meta.disclaimer,
+            "evidence": {
+                "age": req.age,
+                "sex": req.sex.value,
+                "present": present,
+                "absent": absent,
+                "initial": list(req.initial),
+                "derived": sorted(req.closed.derived),
+                "concerns": list(req.concerns),
+            },
+            "causes": causes,
+            "triage": triage,
+            "red_flags": red_flags,
+            "advice": advice,
+            "als_context": als,
+            "sources": [self.source_refs[s_id] for s_id in cited],
+            "engine": {
+                "method": post.method,
+                "largest_group": post.largest_group,
+                "explanations": post.variants,
+            },
+        }
 
     # -- pieces -----------------------------------------------------------------------------
-    def _red_flags(self, req: Request) -> list[r.RedFlag]:
-        """The red-flag findings among the (closed) present answers, in id order."""
+    def _red_flags(self, req: Request) -> list[Data]:
+        """The red-flag findings among the (closed) present answers, in id order (r.RedFlag)."""
         return [
-            r.RedFlag(id=f, label=self.finding_labels[f])
+            {"id": f, "label": self.finding_labels[f]}
             for f in sorted(req.closed.present)
             if f in self.red_flags
         ]
@@ -390,36 +410,31 @@ class Checker:
         effects: Sequence[Effect],
         said: Mapping[str, str],
         derived: frozenset[str],
-    ) -> r.RankedCause:
-        """One cause with its explanation; ``said[f]`` quotes the answer about finding ``f``.
-
-        Validated in one call from plain data, the explanation items nested: about 40% less
-        than constructing each ExplanationItem on its own, and just as checked.
-        """
+    ) -> Data:
+        """One cause with its explanation (r.RankedCause); ``said[f]`` quotes the answer about
+        finding ``f``."""
         cause = self.kb.causes[j]
-        return r.RankedCause.model_validate(
-            {
-                "id": cause.id,
-                "name": cause.name,
-                "probability": p,
-                "prior": prior,
-                "category": cause.category,
-                "urgency": self.cause_urgencies[j],
-                "description": cause.description,
-                "explanation": [
-                    {
-                        "finding": e.finding,
-                        "label": self.finding_labels[e.finding],
-                        "answer": "present" if e.answer == "present" else "absent",
-                        "derived": e.finding in derived,
-                        "log_odds_change": round(e.log_odds_change, 6),
-                        "text": phrased_effect_sentence(said[e.finding], e.log_odds_change),
-                    }
-                    for e in effects
-                ],
-                "sources": cause.sources,
-            }
-        )
+        return {
+            "id": cause.id,
+            "name": cause.name,
+            "probability": p,
+            "prior": prior,
+            "category": cause.category,
+            "urgency": self.cause_urgencies[j],
+            "description": cause.description,
+            "explanation": [
+                {
+                    "finding": e.finding,
+                    "label": self.finding_labels[e.finding],
+                    "answer": "present" if e.answer == "present" else "absent",
+                    "derived": e.finding in derived,
+                    "log_odds_change": round(e.log_odds_change, 6),
+                    "text": phrased_effect_sentence(said[e.finding], e.log_odds_change),
+                }
+                for e in effects
+            ],
+            "sources": list(cause.sources),
+        }
 
     def _triage(
         self,
@@ -427,7 +442,8 @@ class Checker:
         reasons: Sequence[object],
         present: frozenset[str],
         cited: dict[str, None],
-    ) -> r.Triage:
+    ) -> Data:
+        """r.Triage's data."""
         text = self.kb.levels[level.value]
         out = []
         for reason in reasons:
@@ -435,21 +451,21 @@ class Checker:
             for s_id in srcs:
                 cited.setdefault(s_id, None)
             out.append(
-                r.TriageReason(
-                    kind=reason.kind,  # type: ignore[attr-defined]
-                    id=reason.id,  # type: ignore[attr-defined]
-                    level=reason.level,  # type: ignore[attr-defined]
-                    text=reason.text,  # type: ignore[attr-defined]
-                    sources=[self.source_refs[s_id] for s_id in srcs],
-                )
+                {
+                    "kind": reason.kind,  # type: ignore[attr-defined]
+                    "id": reason.id,  # type: ignore[attr-defined]
+                    "level": reason.level.value,  # type: ignore[attr-defined]
+                    "text": reason.text,  # type: ignore[attr-defined]
+                    "sources": [self.source_refs[s_id] for s_id in srcs],
+                }
             )
-        return r.Triage(
-            level=level,
-            name=text.name,
-            advice=text.advice,
-            reasons=out,
-            safety_net=self._safety_net(text.safety_net, present),
-        )
+        return {
+            "level": level.value,
+            "name": text.name,
+            "advice": text.advice,
+            "reasons": out,
+            "safety_net": self._safety_net(text.safety_net, present),
+        }
 
     def _safety_net(self, base: str, present: frozenset[str]) -> str:
         """The level's safety net plus the emergency signs the person has not reported."""
@@ -458,14 +474,15 @@ class Checker:
             return base
         return f"{base} Get emergency help at once if you notice: {'; '.join(signs)}."
 
-    def _advice(self, shown: Sequence[r.RankedCause], cited: dict[str, None]) -> r.Advice:
+    def _advice(self, shown: Sequence[Data], cited: dict[str, None]) -> Data:
+        """r.Advice's data: what the causes worth showing suggest."""
         kb = self.kb
         self_care: list[str] = []
         treatments: dict[str, list[str]] = {}
         workup: list[str] = []
         when: list[str] = []
         for rc in shown:
-            cause = kb.cause(rc.id)
+            cause = kb.cause(rc["id"])
             for step in cause.self_care:
                 if step not in self_care:
                     self_care.append(step)
@@ -481,13 +498,13 @@ class Checker:
             for s_id in treatment.sources:
                 cited.setdefault(s_id, None)
             t_out.append(
-                r.Treatment(
-                    id=treatment.id,
-                    name=treatment.name,
-                    description=treatment.description,
-                    for_causes=for_causes,
-                    sources=list(treatment.sources),
-                )
+                {
+                    "id": treatment.id,
+                    "name": treatment.name,
+                    "description": treatment.description,
+                    "for_causes": for_causes,
+                    "sources": list(treatment.sources),
+                }
             )
         w_out = []
         for w_id in workup:
@@ -495,31 +512,35 @@ class Checker:
             for s_id in step_info.sources:
                 cited.setdefault(s_id, None)
             w_out.append(
-                r.WorkupStep(
-                    id=step_info.id,
-                    name=step_info.name,
-                    description=step_info.description,
-                    sources=list(step_info.sources),
-                )
+                {
+                    "id": step_info.id,
+                    "name": step_info.name,
+                    "description": step_info.description,
+                    "sources": list(step_info.sources),
+                }
             )
-        return r.Advice(
-            self_care=self_care, treatments=t_out, doctor_may=w_out, when_to_seek_care=when
-        )
+        return {
+            "self_care": self_care,
+            "treatments": t_out,
+            "doctor_may": w_out,
+            "when_to_seek_care": when,
+        }
 
     def _als_context(
-        self, req: Request, causes: Sequence[r.RankedCause], cited: dict[str, None]
-    ) -> r.AlsContext | None:
+        self, req: Request, causes: Sequence[Data], cited: dict[str, None]
+    ) -> Data | None:
+        """r.AlsContext's data, or None when the ALS answer in context is not called for."""
         if "als" not in self.kb.cause_index:
             return None
         because = [f for f in ALS_CONTEXT_FINDINGS if f in req.closed.present]
-        rank = next(i for i, c in enumerate(causes) if c.id == "als")
+        rank = next(i for i, c in enumerate(causes) if c["id"] == "als")
         if rank < 5:
             because.append("als_in_top_5")
         if "als" in req.concerns:
             because.append("concern_als")
         if not because:
             return None
-        p = causes[rank].probability
+        p = causes[rank]["probability"]
         signs = [s for s in ALS_SIGNS if s in req.closed.present and s in self.kb.finding_index]
         if signs:
             labels = ", ".join(self.finding_labels[s].lower() for s in signs)
@@ -538,10 +559,13 @@ class Checker:
         for st in self.als_statements:
             for s_id in st.sources:
                 cited.setdefault(s_id, None)
-            statements.append(r.Statement(text=st.text, sources=list(st.sources)))
-        return r.AlsContext(
-            shown_because=because, probability=p, summary=summary, statements=statements
-        )
+            statements.append({"text": st.text, "sources": list(st.sources)})
+        return {
+            "shown_because": because,
+            "probability": p,
+            "summary": summary,
+            "statements": statements,
+        }
 
 
 def _unique(ids: Iterable[str]) -> tuple[str, ...]:
