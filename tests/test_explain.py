@@ -1,4 +1,5 @@
-"""answer_effects ranks all answer-cause pairs at once; checked against the plain per-answer loop."""
+"""answer_effects ranks all answer-cause pairs at once; checked against the plain per-answer loop.
+explanations builds the result items from the same pairs; checked against answer_effects."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import pytest
 from twitchcheck.explain import (
     MAX_ITEMS,
     MIN_EFFECT,
+    Answer,
     Effect,
     answer_effects,
     effect_sentence,
+    explanations,
     logit,
 )
 
@@ -31,8 +34,7 @@ def reference_effects(
     return per_cause
 
 
-@pytest.mark.parametrize("seed", range(200))
-def test_answer_effects_match_the_per_answer_definition(seed: int) -> None:
+def random_case(seed: int) -> tuple[np.ndarray, list[tuple[str, str]], np.ndarray]:
     rng = np.random.default_rng(seed)
     n_answers, n_causes = int(rng.integers(0, 12)), int(rng.integers(1, 35))
     marginals = rng.random(n_causes) ** int(rng.integers(1, 6))
@@ -43,9 +45,42 @@ def test_answer_effects_match_the_per_answer_definition(seed: int) -> None:
         without[-1] = without[0]  # equal effects: the finding id breaks the tie
     ids = [f"f{k:02d}" for k in rng.permutation(40)[:n_answers]]
     answers = [(f, "present" if rng.random() < 0.5 else "absent") for f in ids]
+    return marginals, answers, without
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_answer_effects_match_the_per_answer_definition(seed: int) -> None:
+    marginals, answers, without = random_case(seed)
     assert answer_effects(marginals, answers, without) == reference_effects(
         marginals, answers, without
     )
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_explanations_are_the_effects_in_words(seed: int) -> None:
+    marginals, answers, without = random_case(seed)
+    quoted = [
+        Answer(finding, f"Label of {finding}", answer, derived=k % 3 == 0)
+        for k, (finding, answer) in enumerate(answers)
+    ]
+    derived = {a.finding for a in quoted if a.derived}
+    expected = [
+        [
+            {
+                "finding": e.finding,
+                "label": f"Label of {e.finding}",
+                "answer": e.answer,
+                "derived": e.finding in derived,
+                "log_odds_change": round(e.log_odds_change, 6),
+                "text": effect_sentence(
+                    f"Label of {e.finding}", e.answer, e.log_odds_change, e.finding in derived
+                ),
+            }
+            for e in effects
+        ]
+        for effects in reference_effects(marginals, answers, without)
+    ]
+    assert explanations(marginals, quoted, without) == expected
 
 
 def test_answer_effects_without_answers() -> None:

@@ -6,7 +6,7 @@ attribute ``twitchcheck.assess``, the function.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -28,7 +28,7 @@ from twitchcheck.engine.inference import (
 )
 from twitchcheck.engine.triage import decide
 from twitchcheck.errors import ContradictionError, UnknownIdError, ValueRangeError
-from twitchcheck.explain import Effect, answer_effects, answer_phrase, phrased_effect_sentence
+from twitchcheck.explain import Answer, explanations
 from twitchcheck.kb import KnowledgeBase, load_kb
 
 #: Concerns a request may name (contracts §2: the ALS answer in context).
@@ -330,24 +330,18 @@ class Checker:
             self.network, present_idx, absent_idx, priors, exact_limit=EXPLAIN_EXACT_POSITIVES
         )
         marginals = post.marginals
-        ids = self.finding_ids
-        answers = [(ids[i], "present") for i in present_idx] + [
-            (ids[i], "absent") for i in absent_idx
+        ids, labels, derived = self.finding_ids, self.finding_labels, req.closed.derived
+        answers = [
+            Answer(ids[i], labels[ids[i]], answer, ids[i] in derived)
+            for indices, answer in ((present_idx, "present"), (absent_idx, "absent"))
+            for i in indices
         ]
-        effects = answer_effects(marginals, answers, np.vstack([without_present, without_absent]))
-        # Each answer is quoted the same way for every cause it moved: phrase it once.
-        said = {
-            f: answer_phrase(self.finding_labels[f], answer, f in req.closed.derived)
-            for f, answer in answers
-        }
+        explained = explanations(marginals, answers, np.vstack([without_present, without_absent]))
         probabilities = marginals.tolist()
         prior_list = priors.tolist()
         order = sorted(range(len(kb.causes)), key=lambda j: (-probabilities[j], kb.causes[j].id))
         causes = [
-            self._ranked_cause(
-                j, probabilities[j], prior_list[j], effects[j], said, req.closed.derived
-            )
-            for j in order
+            self._ranked_cause(j, probabilities[j], prior_list[j], explained[j]) for j in order
         ]
 
         decision = decide(
@@ -403,16 +397,9 @@ class Checker:
         ]
 
     def _ranked_cause(
-        self,
-        j: int,
-        p: float,
-        prior: float,
-        effects: Sequence[Effect],
-        said: Mapping[str, str],
-        derived: frozenset[str],
+        self, j: int, p: float, prior: float, explanation: list[dict[str, Any]]
     ) -> Data:
-        """One cause with its explanation (r.RankedCause); ``said[f]`` quotes the answer about
-        finding ``f``."""
+        """Cause ``j`` with its posterior, prior and explanation (r.RankedCause's data)."""
         cause = self.kb.causes[j]
         return {
             "id": cause.id,
@@ -422,17 +409,7 @@ class Checker:
             "category": cause.category,
             "urgency": self.cause_urgencies[j],
             "description": cause.description,
-            "explanation": [
-                {
-                    "finding": e.finding,
-                    "label": self.finding_labels[e.finding],
-                    "answer": "present" if e.answer == "present" else "absent",
-                    "derived": e.finding in derived,
-                    "log_odds_change": round(e.log_odds_change, 6),
-                    "text": phrased_effect_sentence(said[e.finding], e.log_odds_change),
-                }
-                for e in effects
-            ],
+            "explanation": explanation,
             "sources": list(cause.sources),
         }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,31 @@ class Effect(NamedTuple):
     log_odds_change: float
 
 
+def _ranked_pairs(
+    marginals: FloatArray, findings: Sequence[str], without: FloatArray
+) -> tuple[list[int], list[int], list[float]]:
+    """``(cause, answer, change)`` of each answer-cause pair worth a sentence: by cause, then
+    largest effect, then finding id; at most MAX_ITEMS per cause. ``findings[i]`` names answer
+    ``i`` and ``without[i]`` holds the marginals with that answer left out."""
+    n_causes = marginals.size
+    rows = without.reshape(len(findings), n_causes)  # raises when the shapes do not match
+    # delta[j, i]: the effect of answer i on cause j, all pairs at once (elementwise, so the
+    # same numbers as one answer at a time).
+    delta = (logit(marginals) - logit(rows)).T
+    causes, moved_by = np.nonzero(np.abs(delta) >= MIN_EFFECT)
+    changes = delta[causes, moved_by]
+    # Rank the pairs by cause, then largest effect, then finding id (a stable sort, as the
+    # per-cause sort it replaces), and keep the first MAX_ITEMS of each cause.
+    by_id = sorted(range(len(findings)), key=lambda i: findings[i])
+    id_rank = np.empty(len(findings), dtype=np.intp)
+    id_rank[by_id] = np.arange(len(findings))
+    order = np.lexsort((id_rank[moved_by], -np.abs(changes), causes))
+    causes, moved_by, changes = causes[order], moved_by[order], changes[order]
+    position = np.arange(causes.size) - np.searchsorted(causes, causes)  # within its cause
+    kept = position < MAX_ITEMS
+    return causes[kept].tolist(), moved_by[kept].tolist(), changes[kept].tolist()
+
+
 def answer_effects(
     marginals: FloatArray,
     answers: Sequence[tuple[str, str]],
@@ -49,28 +74,47 @@ def answer_effects(
     ``answers[i]`` is ``(finding, "present" | "absent")`` and ``without[i]`` the posterior
     marginals with that answer left out.
     """
-    n_causes = marginals.size
-    rows = without.reshape(len(answers), n_causes)  # raises when the shapes do not match
-    # delta[j, i]: the effect of answer i on cause j, all pairs at once (elementwise, so the
-    # same numbers as one answer at a time).
-    delta = (logit(marginals) - logit(rows)).T
-    causes, moved_by = np.nonzero(np.abs(delta) >= MIN_EFFECT)
-    changes = delta[causes, moved_by]
-    # Rank the pairs by cause, then largest effect, then finding id (a stable sort, as the
-    # per-cause sort it replaces), and keep the first MAX_ITEMS of each cause.
-    by_id = sorted(range(len(answers)), key=lambda i: answers[i][0])
-    id_rank = np.empty(len(answers), dtype=np.intp)
-    id_rank[by_id] = np.arange(len(answers))
-    order = np.lexsort((id_rank[moved_by], -np.abs(changes), causes))
-    causes, moved_by, changes = causes[order], moved_by[order], changes[order]
-    position = np.arange(causes.size) - np.searchsorted(causes, causes)  # within its cause
-    kept = position < MAX_ITEMS
-    per_cause: list[list[Effect]] = [[] for _ in range(n_causes)]
-    for j, i, change in zip(
-        causes[kept].tolist(), moved_by[kept].tolist(), changes[kept].tolist(), strict=True
-    ):
+    per_cause: list[list[Effect]] = [[] for _ in range(marginals.size)]
+    pairs = _ranked_pairs(marginals, [finding for finding, _ in answers], without)
+    for j, i, change in zip(*pairs, strict=True):
         finding, answer = answers[i]
         per_cause[j].append(Effect(finding, answer, change))
+    return per_cause
+
+
+class Answer(NamedTuple):
+    """One answer as the explanations quote it."""
+
+    finding: str
+    label: str
+    answer: str  # "present" or "absent"
+    derived: bool  # it follows from other answers (evidence closure), not said
+
+
+def explanations(
+    marginals: FloatArray, answers: Sequence[Answer], without: FloatArray
+) -> list[list[dict[str, Any]]]:
+    """Every cause's explanation as result data (results.ExplanationItem's fields): the pairs
+    of :func:`answer_effects`, each with its effect rounded and its :func:`effect_sentence`.
+
+    About a hundred items per assessment: the parts that depend only on the answer are built
+    once per answer, not once per item.
+    """
+    heads = [
+        {"finding": a.finding, "label": a.label, "answer": a.answer, "derived": a.derived}
+        for a in answers
+    ]
+    said = [answer_phrase(a.label, a.answer, a.derived) for a in answers]
+    per_cause: list[list[dict[str, Any]]] = [[] for _ in range(marginals.size)]
+    pairs = _ranked_pairs(marginals, [a.finding for a in answers], without)
+    for j, i, change in zip(*pairs, strict=True):
+        per_cause[j].append(
+            {
+                **heads[i],
+                "log_odds_change": round(change, 6),
+                "text": phrased_effect_sentence(said[i], change),
+            }
+        )
     return per_cause
 
 
