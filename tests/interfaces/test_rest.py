@@ -175,3 +175,11 @@ def test_quick_bodies_stay_on_the_event_loop_and_large_ones_go_to_threads(
             present = [e["id"] for e in body["evidence"]]
             same = twitchcheck.assess(age=40, sex="male", present=present)
             assert answers[name] == same.model_dump(mode="json")
+
+
+def test_hello_is_a_plain_route_outside_the_api(client: TestClient) -> None:
+    """The load test's baseline: no body, no health data, not in the OpenAPI document."""
+    res = client.get("/hello")
+    assert res.status_code == 200
+    assert res.json() == {"hello": "world"}
+    assert "/hello" not in client.get("/openapi.json").json()["paths"]
