@@ -157,6 +157,10 @@ class _TightKernel:
     def solve(*args: object) -> object:
         return _REAL_KERNEL.solve(*args, 1)  # type: ignore[arg-type, union-attr]
 
+    @staticmethod
+    def variants(*args: object) -> object:
+        return _REAL_KERNEL.variants(*args, 0, 1)  # type: ignore[arg-type, union-attr]
+
 
 def test_numpy_answers_when_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(11)
@@ -175,6 +179,47 @@ def test_numpy_answers_when_the_kernel_declines(monkeypatch: pytest.MonkeyPatch)
     np.testing.assert_allclose(full.marginals, expected, rtol=0, atol=TOLERANCE)
     rest, _ = brute_force(list(priors), list(leaks), links, present[1:], absent)
     np.testing.assert_allclose(without_p[0], rest, rtol=0, atol=TOLERANCE)
+
+
+@given(case=networks_and_evidence(max_causes=8, max_findings=12))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.differing_executors])
+def test_variants_are_one_solve_per_left_out_answer(case: tuple) -> None:
+    """variants() gives, row by row, exactly what solve() gives with that answer left out
+    (present answers first, each list in sorted order, whatever order they came in)."""
+    priors, leaks, links, present, absent = case
+    net = NoisyOrNetwork(np.array(priors), np.array(leaks), links)
+    kernel = inference._kernel
+    pres, abs_ = sorted(present), sorted(absent)
+    rows = np.empty((len(pres) + len(abs_), net.n_causes))
+    shuffled = (np.array(pres[::-1], dtype=np.int64), np.array(abs_[::-1], dtype=np.int64))
+    assert kernel.variants(net._compiled, net.priors, *shuffled, rows) is not None
+    for row, (p, a) in enumerate(
+        [([f for f in pres if f != g], abs_) for g in pres]
+        + [(pres, [f for f in abs_ if f != g]) for g in abs_]
+    ):
+        one = np.empty(net.n_causes)
+        kernel.solve(net._compiled, net.priors, np.array(p, dtype=np.int64),
+                     np.array(a, dtype=np.int64), one)  # fmt: skip
+        np.testing.assert_array_equal(rows[row], one)
+        expected, _ = brute_force(priors, leaks, links, p, a)
+        np.testing.assert_allclose(rows[row], expected, rtol=0, atol=TOLERANCE)
+
+
+def test_variants_check_what_they_are_given() -> None:
+    net = NoisyOrNetwork(np.array([0.1, 0.2]), np.array([0.1, 0.2]), np.array([[0.5, 0], [0, 0.4]]))
+    kernel = inference._kernel
+    two = np.array([0, 1], dtype=np.int64)
+    with pytest.raises(ValueError, match="bytes"):  # one row per answer: 2 rows, not 1
+        kernel.variants(net._compiled, net.priors, two, two[:0], np.empty(2))
+    with pytest.raises(ValueError, match="both present and absent"):
+        kernel.variants(net._compiled, net.priors, two, two[:1], np.empty(6))
+    with pytest.raises(ValueError, match="twice"):
+        kernel.variants(net._compiled, net.priors, np.array([1, 1]), two[:0], np.empty(4))
+    dense = NoisyOrNetwork(np.full(4, 0.2), np.full(6, 0.01), np.full((4, 6), 0.5))
+    six = np.arange(6, dtype=np.int64)
+    assert (
+        kernel.variants(dense._compiled, dense.priors, six, six[:0], np.empty((6, 4)), 0, 1) is None
+    )
 
 
 def test_kernel_checks_what_it_is_given() -> None:
@@ -239,6 +284,10 @@ class _BudgetKernel:
     @staticmethod
     def solve(*args: object) -> object:
         return _REAL_KERNEL.solve(*args, 200)  # type: ignore[arg-type, union-attr]
+
+    @staticmethod
+    def variants(*args: object) -> object:
+        return _REAL_KERNEL.variants(*args, 0, 200)  # type: ignore[arg-type, union-attr]
 
 
 def test_chunked_approximation_where_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -668,7 +668,7 @@ done:
 
 /* ------------------------------------------------------------------------- Python binding */
 
-static int take(Py_buffer *view, Py_ssize_t items, size_t itemsize, const char *name) {
+static int take(const Py_buffer *view, Py_ssize_t items, size_t itemsize, const char *name) {
     if ((size_t)view->len != (size_t)items * itemsize) {
         PyErr_Format(PyExc_ValueError, "%s has %zd bytes, expected %zd", name, view->len,
                      (Py_ssize_t)(items * (Py_ssize_t)itemsize));
@@ -766,58 +766,116 @@ static int check_evidence(const int64_t *pres, Py_ssize_t n_present, const int64
     return 0;
 }
 
-static PyObject *py_solve(PyObject *self, PyObject *args) {
+/* Sorted copies of the evidence buffers (so that every sum is rounded the same whatever order
+ * the evidence came in), checked as the solver needs, with the messages Python shows. On
+ * failure a Python error is set and -1 returned; the caller frees *pres and *abs_ either way. */
+static int sorted_evidence(const Network *net, const Py_buffer *present, const Py_buffer *absent,
+                           int64_t **pres, Py_ssize_t *n_present, int64_t **abs_,
+                           Py_ssize_t *n_absent) {
+    *n_present = present->len / (Py_ssize_t)sizeof(int64_t);
+    *n_absent = absent->len / (Py_ssize_t)sizeof(int64_t);
+    if (take(present, *n_present, sizeof(int64_t), "present") ||
+        take(absent, *n_absent, sizeof(int64_t), "absent"))
+        return -1;
+    *pres = malloc(sizeof(int64_t) * (size_t)(*n_present ? *n_present : 1));
+    *abs_ = malloc(sizeof(int64_t) * (size_t)(*n_absent ? *n_absent : 1));
+    if (!*pres || !*abs_) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(*pres, present->buf, sizeof(int64_t) * (size_t)*n_present);
+    memcpy(*abs_, absent->buf, sizeof(int64_t) * (size_t)*n_absent);
+    qsort(*pres, (size_t)*n_present, sizeof(int64_t), compare_int64);
+    qsort(*abs_, (size_t)*n_absent, sizeof(int64_t), compare_int64);
+    return check_evidence(*pres, *n_present, *abs_, *n_absent, net->n_findings);
+}
+
+/* Solve every leave-one-out variant: row i of out (n_present + n_absent rows of n_causes) gets
+ * the marginals with the i-th answer left out, present answers first. Stops at the first
+ * variant that does not answer OK. */
+static Answer solve_variants(const Network *net, const double *prior, const int64_t *pres,
+                             Py_ssize_t n_present, const int64_t *abs_, Py_ssize_t n_absent,
+                             int64_t *rest, double *out, int method, size_t budget) {
+    Answer ans = {OK, 0.0, 0, 0.0};
+    double work = 0.0;
+    for (Py_ssize_t row = 0; row < n_present + n_absent && ans.rc == OK; row++) {
+        int dropping_present = row < n_present;
+        const int64_t *from = dropping_present ? pres : abs_;
+        Py_ssize_t size = dropping_present ? n_present : n_absent;
+        Py_ssize_t skip = dropping_present ? row : row - n_present, kept = 0;
+        for (Py_ssize_t i = 0; i < size; i++)
+            if (i != skip) rest[kept++] = from[i];
+        double *target = out + row * net->n_causes;
+        ans = dropping_present
+                  ? solve_query(net, prior, rest, kept, abs_, n_absent, target, method, budget)
+                  : solve_query(net, prior, pres, n_present, rest, kept, target, method, budget);
+        work += ans.cost;
+    }
+    ans.cost = work;
+    return ans;
+}
+
+/* solve() and variants(): the same arguments, checks and answers; `variants` picks one query
+ * or every leave-one-out variant of it. */
+static PyObject *solve_or_variants(PyObject *args, int variants) {
     PyObject *capsule;
     Py_buffer prior, present, absent, out;
     int method = METHOD_AUTO;
     Py_ssize_t budget = TABLE_BUDGET;
-    (void)self;
     if (!PyArg_ParseTuple(args, "Oy*y*y*w*|in", &capsule, &prior, &present, &absent, &out, &method,
                           &budget))
         return NULL;
     if (budget < 0 || budget > TABLE_BUDGET) budget = TABLE_BUDGET;
     PyObject *result = NULL;
-    int64_t *pres = NULL, *abs_ = NULL;
+    int64_t *pres = NULL, *abs_ = NULL, *rest = NULL;
+    Py_ssize_t n_present = 0, n_absent = 0;
     Network *net = PyCapsule_GetPointer(capsule, CAPSULE_NAME);
     if (!net) goto done;
-    Py_ssize_t n_present = present.len / (Py_ssize_t)sizeof(int64_t);
-    Py_ssize_t n_absent = absent.len / (Py_ssize_t)sizeof(int64_t);
     if (take(&prior, net->n_causes, sizeof(double), "prior") ||
-        take(&out, net->n_causes, sizeof(double), "out") ||
-        take(&present, n_present, sizeof(int64_t), "present") ||
-        take(&absent, n_absent, sizeof(int64_t), "absent"))
+        sorted_evidence(net, &present, &absent, &pres, &n_present, &abs_, &n_absent) < 0 ||
+        take(&out, (variants ? n_present + n_absent : 1) * net->n_causes, sizeof(double), "out"))
         goto done;
-    /* Sorted copies, so that every sum is rounded the same whatever order the evidence came
-     * in; then the checks the solver relies on, with the messages Python shows. */
-    pres = malloc(sizeof(int64_t) * (size_t)(n_present ? n_present : 1));
-    abs_ = malloc(sizeof(int64_t) * (size_t)(n_absent ? n_absent : 1));
-    if (!pres || !abs_) { PyErr_NoMemory(); goto done; }
-    memcpy(pres, present.buf, sizeof(int64_t) * (size_t)n_present);
-    memcpy(abs_, absent.buf, sizeof(int64_t) * (size_t)n_absent);
-    qsort(pres, (size_t)n_present, sizeof(int64_t), compare_int64);
-    qsort(abs_, (size_t)n_absent, sizeof(int64_t), compare_int64);
-    if (check_evidence(pres, n_present, abs_, n_absent, net->n_findings) < 0) goto done;
+    Py_ssize_t longest = n_present > n_absent ? n_present : n_absent;
+    rest = malloc(sizeof(int64_t) * (size_t)(longest ? longest : 1));
+    if (!rest) { PyErr_NoMemory(); goto done; }
     Answer ans;
     Py_BEGIN_ALLOW_THREADS
-    ans = solve_query(net, prior.buf, pres, n_present, abs_, n_absent, out.buf, method,
-                      (size_t)budget);
+    if (variants)
+        ans = solve_variants(net, prior.buf, pres, n_present, abs_, n_absent, rest, out.buf,
+                             method, (size_t)budget);
+    else
+        ans = solve_query(net, prior.buf, pres, n_present, abs_, n_absent, out.buf, method,
+                          (size_t)budget);
     Py_END_ALLOW_THREADS
     if (ans.rc == NO_MEMORY) {
         PyErr_NoMemory();
     } else if (ans.rc == TOO_LARGE) {
         result = Py_None;
         Py_INCREF(result);
+    } else if (variants) {
+        result = PyFloat_FromDouble(ans.cost);
     } else {
         result = Py_BuildValue("(did)", ans.log_evidence, ans.largest, ans.cost);
     }
 done:
     free(pres);
     free(abs_);
+    free(rest);
     PyBuffer_Release(&prior);
     PyBuffer_Release(&present);
     PyBuffer_Release(&absent);
     PyBuffer_Release(&out);
     return result;
+}
+
+static PyObject *py_solve(PyObject *self, PyObject *args) {
+    (void)self;
+    return solve_or_variants(args, 0);
+}
+
+static PyObject *py_variants(PyObject *self, PyObject *args) {
+    (void)self;
+    return solve_or_variants(args, 1);
 }
 
 static PyMethodDef methods[] = {
@@ -828,6 +886,10 @@ static PyMethodDef methods[] = {
      "solve(network, priors, present, absent, out, method=0, budget=2**23) -> (log_evidence, "
      "largest_group, work), or None when a group needs more than `budget` table entries. Writes "
      "the marginals into out; work estimates the table entries touched."},
+    {"variants", py_variants, METH_VARARGS,
+     "variants(network, priors, present, absent, out, method=0, budget=2**23) -> work, or None "
+     "when a variant needs more than `budget` table entries. Row i of out (one per answer, "
+     "present first, each list sorted) gets the marginals with answer i left out."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -968,6 +968,28 @@ def _kernel_variants(
     return variants[0], variants[1]
 
 
+def _kernel_exact_variants(
+    net: NoisyOrNetwork, base: FloatArray, present_idx: IntArray, absent_idx: IntArray
+) -> tuple[FloatArray, FloatArray] | None:
+    """:func:`leave_one_out`'s exact variants in one kernel call (None if any declines)."""
+    if net._compiled is None:
+        return None
+    rows = np.empty((present_idx.size + absent_idx.size, net.n_causes))
+    try:
+        work = _kernel.variants(
+            net._compiled,
+            base,
+            np.ascontiguousarray(present_idx, dtype=np.int64),
+            np.ascontiguousarray(absent_idx, dtype=np.int64),
+            rows,
+        )
+    except ValueError as exc:
+        raise NetworkError(str(exc)) from None
+    if work is None:
+        return None
+    return rows[: present_idx.size], rows[present_idx.size :]
+
+
 def _kernel_leave_one_out(
     net: NoisyOrNetwork,
     base: FloatArray,
@@ -992,9 +1014,7 @@ def _kernel_leave_one_out(
         and (full.method == "approximate" or full.work * n_variants > EXPLAIN_WORK_LIMIT)
     )
     if not rough and full.method == "exact":
-        exact = _kernel_variants(
-            net, present_idx, absent_idx, lambda p, a: _kernel_posterior(net, base, p, a)
-        )
+        exact = _kernel_exact_variants(net, base, present_idx, absent_idx)
         return full if exact is None else (full, exact[0], exact[1])
     if not rough:
         return full
