@@ -71,7 +71,7 @@ def test_explanations_are_the_effects_in_words(seed: int) -> None:
                 "label": f"Label of {e.finding}",
                 "answer": e.answer,
                 "derived": e.finding in derived,
-                "log_odds_change": round(e.log_odds_change, 6),
+                "log_odds_change": float(np.round(e.log_odds_change, 6)),
                 "text": effect_sentence(
                     f"Label of {e.finding}", e.answer, e.log_odds_change, e.finding in derived
                 ),

@@ -41,7 +41,7 @@ class Effect(NamedTuple):
 
 def _ranked_pairs(
     marginals: FloatArray, findings: Sequence[str], without: FloatArray
-) -> tuple[list[int], list[int], list[float]]:
+) -> tuple[list[int], list[int], FloatArray]:
     """``(cause, answer, change)`` of each answer-cause pair worth a sentence: by cause, then
     largest effect, then finding id; at most MAX_ITEMS per cause. ``findings[i]`` names answer
     ``i`` and ``without[i]`` holds the marginals with that answer left out."""
@@ -61,7 +61,7 @@ def _ranked_pairs(
     causes, moved_by, changes = causes[order], moved_by[order], changes[order]
     position = np.arange(causes.size) - np.searchsorted(causes, causes)  # within its cause
     kept = position < MAX_ITEMS
-    return causes[kept].tolist(), moved_by[kept].tolist(), changes[kept].tolist()
+    return causes[kept].tolist(), moved_by[kept].tolist(), changes[kept]
 
 
 def answer_effects(
@@ -75,8 +75,8 @@ def answer_effects(
     marginals with that answer left out.
     """
     per_cause: list[list[Effect]] = [[] for _ in range(marginals.size)]
-    pairs = _ranked_pairs(marginals, [finding for finding, _ in answers], without)
-    for j, i, change in zip(*pairs, strict=True):
+    causes, moved_by, changes = _ranked_pairs(marginals, [f for f, _ in answers], without)
+    for j, i, change in zip(causes, moved_by, changes.tolist(), strict=True):
         finding, answer = answers[i]
         per_cause[j].append(Effect(finding, answer, change))
     return per_cause
@@ -95,7 +95,8 @@ def explanations(
     marginals: FloatArray, answers: Sequence[Answer], without: FloatArray
 ) -> list[list[dict[str, Any]]]:
     """Every cause's explanation as result data (results.ExplanationItem's fields): the pairs
-    of :func:`answer_effects`, each with its effect rounded and its :func:`effect_sentence`.
+    of :func:`answer_effects`, each with its effect rounded to 6 decimals (NumPy's rounding,
+    all at once) and its :func:`effect_sentence`.
 
     About a hundred items per assessment: the parts that depend only on the answer are built
     once per answer, not once per item.
@@ -104,17 +105,14 @@ def explanations(
         {"finding": a.finding, "label": a.label, "answer": a.answer, "derived": a.derived}
         for a in answers
     ]
-    said = [answer_phrase(a.label, a.answer, a.derived) for a in answers]
+    openings = [f"{answer_phrase(a.label, a.answer, a.derived)}: this makes it " for a in answers]
     per_cause: list[list[dict[str, Any]]] = [[] for _ in range(marginals.size)]
-    pairs = _ranked_pairs(marginals, [a.finding for a in answers], without)
-    for j, i, change in zip(*pairs, strict=True):
-        per_cause[j].append(
-            {
-                **heads[i],
-                "log_odds_change": round(change, 6),
-                "text": phrased_effect_sentence(said[i], change),
-            }
-        )
+    causes, moved_by, changes = _ranked_pairs(marginals, [a.finding for a in answers], without)
+    for j, i, change, rounded in zip(
+        causes, moved_by, changes.tolist(), np.round(changes, 6).tolist(), strict=True
+    ):
+        text = openings[i] + _times(math.exp(abs(change))) + _TAILS[change > 0]
+        per_cause[j].append({**heads[i], "log_odds_change": rounded, "text": text})
     return per_cause
 
 
@@ -127,17 +125,18 @@ def answer_phrase(label: str, answer: str, derived: bool = False) -> str:
 
 def effect_sentence(label: str, answer: str, change: float, derived: bool = False) -> str:
     """A plain sentence: which answer, which direction, and by how much (as an odds factor)."""
-    return phrased_effect_sentence(answer_phrase(label, answer, derived), change)
+    said = answer_phrase(label, answer, derived)
+    return f"{said}: this makes it {_times(math.exp(abs(change)))}{_TAILS[change > 0]}"
 
 
-def phrased_effect_sentence(said: str, change: float) -> str:
-    """:func:`effect_sentence` for an answer already quoted by :func:`answer_phrase`."""
-    factor = math.exp(abs(change))
+#: How a sentence ends, by direction: [less likely, more likely].
+_TAILS = (" less likely (in odds).", " more likely (in odds).")
+
+
+def _times(factor: float) -> str:
+    """An odds factor in words: one decimal below 10, whole numbers to 100, then a floor."""
     if factor >= 100:
-        size = "more than 100 times"
-    elif factor >= 10:
-        size = f"about {factor:.0f} times"
-    else:
-        size = f"about {factor:.1f} times"
-    direction = "more likely" if change > 0 else "less likely"
-    return f"{said}: this makes it {size} {direction} (in odds)."
+        return "more than 100 times"
+    if factor >= 10:
+        return f"about {factor:.0f} times"
+    return f"about {factor:.1f} times"

@@ -7,6 +7,7 @@ from numpy.typing import NDArray
 def network(
     n_causes: int, ptr: NDArray[Any], cause: NDArray[Any], q: NDArray[Any], leaks: NDArray[Any]
 ) -> object: ...
+
 # Both answer None when the kernel declines (a group past its table budget).
 def solve(
     network: object,
@@ -17,7 +18,6 @@ def solve(
     method: int = 0,
     budget: int = 8388608,
 ) -> tuple[float, int, float] | None: ...
-
 def variants(  # row i of out: the marginals with answer i left out; returns the summed work
     network: object,
     priors: NDArray[Any],
