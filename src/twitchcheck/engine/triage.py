@@ -47,9 +47,9 @@ def rule_fires(rule: s.Rule, present: Collection[str], age: int) -> bool:
         return False
     if rule.age_max is not None and age >= rule.age_max:
         return False
-    if any(f not in present for f in rule.all_of):
-        return False
-    return not rule.any_of or any(f in present for f in rule.any_of)
+    given = present if isinstance(present, frozenset | set) else frozenset(present)
+    # Set operations in C: every rule is checked on every assessment.
+    return given.issuperset(rule.all_of) and (not rule.any_of or not given.isdisjoint(rule.any_of))
 
 
 def decide(
@@ -65,6 +65,7 @@ def decide(
     (see the module docstring), in the order of ``causes``.
     """
     reasons: list[Reason] = []
+    present = frozenset(present)  # once, not once per rule
     for rule in rules:
         if rule_fires(rule, present, age):
             kind: ReasonKind = "time_course" if rule.kind == "time_course" else "rule"
