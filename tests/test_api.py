@@ -234,3 +234,25 @@ def test_assessment_data_is_exactly_the_models_json(case: dict) -> None:
     assert json.dumps(model.model_dump(mode="json")) == json.dumps(data)
     assert model == CHECKER.assess(**case)
     assert orjson.loads(orjson.dumps(data)) == json.loads(model.model_dump_json())
+
+
+@given(any_case(), st.sampled_from(RED_FLAGS), st.booleans())
+@settings(max_examples=100, deadline=None)
+def test_one_red_flag_answer_triages_as_the_general_path(
+    case: dict, flag: str, present: bool
+) -> None:
+    """With exactly one red-flag answer, the assessment reuses that answer's leave-one-out
+    variant as the evidence without red flags: the triage must equal the general path's."""
+    ordinary = [f for f in case["present"] if f not in CHECKER.red_flags]
+    absent = [f for f in case["absent"] if f not in CHECKER.red_flags]
+    present_ids, absent_ids = _safe(
+        [*ordinary, flag] if present else ordinary, absent if present else [*absent, flag]
+    )
+    try:
+        req = CHECKER.request(age=case["age"], sex=case["sex"], present=present_ids,
+                              absent=absent_ids)  # fmt: skip
+    except ContradictionError:
+        return
+    data = CHECKER.assessment_data(req)
+    general = CHECKER.triage_for(req, CHECKER.priors(req.age, req.sex), {})
+    assert data["triage"] == general

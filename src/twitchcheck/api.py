@@ -336,7 +336,8 @@ class Checker:
             for indices, answer in ((present_idx, "present"), (absent_idx, "absent"))
             for i in indices
         ]
-        explained = explanations(marginals, answers, np.vstack([without_present, without_absent]))
+        without = np.vstack([without_present, without_absent])
+        explained = explanations(marginals, answers, without)
         probabilities = marginals.tolist()
         prior_list = priors.tolist()
         order = sorted(range(len(kb.causes)), key=lambda j: (-probabilities[j], kb.causes[j].id))
@@ -344,13 +345,13 @@ class Checker:
             self._ranked_cause(j, probabilities[j], prior_list[j], explained[j]) for j in order
         ]
 
-        decision = decide(
-            kb.rules,
-            kb.causes,
-            req.closed.present,
-            req.age,
-            self.triage_probabilities(priors, req.closed, marginals),
-        )
+        flagged = [k for k, a in enumerate(answers) if a.finding in self.red_flags]
+        if len(flagged) == 1 and post.variants == "exact":
+            # The evidence without its one red-flag answer is that answer's exact variant.
+            triage_basis = without[flagged[0]]
+        else:
+            triage_basis = self.triage_probabilities(priors, req.closed, marginals)
+        decision = decide(kb.rules, kb.causes, req.closed.present, req.age, triage_basis)
         cited: dict[str, None] = {}
         triage = self._triage(decision.level, decision.reasons, req.closed.present, cited)
         red_flags = self._red_flags(req)
