@@ -39,6 +39,9 @@
 #define MAX_CLIQUE 22
 /* Largest forward-backward state, in positives. */
 #define MAX_FB_BITS 22
+/* At most this many positives in a group, the forward-backward pass (2^m <= 64 states) costs
+ * about what planning a junction tree would: the automatic choice takes it without planning. */
+#define FB_WITHOUT_PLANNING_BITS 6
 
 enum { METHOD_AUTO = 0, METHOD_FB = 1, METHOD_JT = 2 };
 enum { OK = 0, TOO_LARGE = 1, NO_MEMORY = -1 };
@@ -492,7 +495,8 @@ static int solve_core(Core *c, int method, size_t budget, double *cost) {
         fb_cost = (double)((size_t)1 << c->m) * (2.0 * c->lptr[c->m] + 6.0 * c->k + 2.0 * c->m);
     Plan plan;
     int planned = 0;
-    if (c->k <= 64 && method != METHOD_FB) {
+    int small = method == METHOD_AUTO && c->m <= FB_WITHOUT_PLANNING_BITS && fb_cost < INFINITY;
+    if (c->k <= 64 && method != METHOD_FB && !small) {
         int lmax = 0;
         for (int b = 0; b < c->m; b++)
             if (c->lptr[b + 1] - c->lptr[b] > lmax) lmax = c->lptr[b + 1] - c->lptr[b];
