@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
 
 import orjson
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -109,6 +109,27 @@ class AssessIn(BaseModel):
 
 class InterviewIn(AssessIn):
     max_questions: WholeNumber = Field(default=15, ge=1, le=60)
+
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+async def read_body(request: Request, model: type[Body]) -> Body:
+    """The request body as ``model``, parsed and validated from the bytes in one pass by
+    pydantic (FastAPI decodes the JSON first, then validates: ~0.1 ms more per assessment).
+    Errors are FastAPI's own 422 problems, located in the body as FastAPI would."""
+    try:
+        return model.model_validate_json(await request.body())
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
+
+
+def body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a route that reads ``model`` with :func:`read_body` (the
+    schema itself is added to the document's components by _openapi_with_problems)."""
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 class Problem(BaseModel):
@@ -320,7 +341,11 @@ def _openapi_with_problems(app: FastAPI) -> dict[str, Any]:
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    for model in (Problem, AssessIn, InterviewIn):  # Problem: errors; the others: read_body
+        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, nested in model_schema.pop("$defs", {}).items():
+            schemas.setdefault(name, nested)
+        schemas.setdefault(model.__name__, model_schema)
     problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     texts = {
         "400": "The body could not be read (not UTF-8 text)",
@@ -453,18 +478,30 @@ def create_app(
     # models and serialising those. An interview step is small: its model's dump_json is used.
     # Async routes: a quick body is answered right on the event loop (a hand-off to the thread
     # pool cost more than the whole assessment), a larger one in the thread pool.
-    @app.post(f"{API}/assess", response_model=r.Assessment, tags=["assess"])
-    async def assess(body: AssessIn, checker: CheckerDep) -> Response:
+    @app.post(
+        f"{API}/assess",
+        response_model=r.Assessment,
+        tags=["assess"],
+        openapi_extra=body_doc(AssessIn),
+    )
+    async def assess(request: Request, checker: CheckerDep) -> Response:
         """Rank every cause and triage the evidence. Stateless and deterministic."""
+        body = await read_body(request, AssessIn)
         if body.answers_quickly():
             result = body.run_data(checker)
         else:
             result = await run_in_threadpool(body.run_data, checker)
         return Response(orjson.dumps(result), media_type="application/json")
 
-    @app.post(f"{API}/interview/next", response_model=r.InterviewStep, tags=["interview"])
-    async def interview_next(body: InterviewIn, checker: CheckerDep) -> Response:
+    @app.post(
+        f"{API}/interview/next",
+        response_model=r.InterviewStep,
+        tags=["interview"],
+        openapi_extra=body_doc(InterviewIn),
+    )
+    async def interview_next(request: Request, checker: CheckerDep) -> Response:
         """The next most useful question (with its rationale), or whether to stop."""
+        body = await read_body(request, InterviewIn)
 
         def step() -> r.InterviewStep:
             return checker.next_question(
