@@ -100,3 +100,23 @@ def test_effect_sentence(change: float, derived: bool) -> None:
     assert "“Poor sleep”" in text
     assert ("more likely" if change > 0 else "less likely") in text
     assert text.endswith("(in odds).")
+
+
+def test_sentence_endings_round_the_odds_factor_half_up() -> None:
+    """The ready-made endings say what formatting the factor would say, except exactly at a
+    rounding tie, where they round half up (1.25 -> 1.3; formatting rounds half to even)."""
+    import math
+
+    rng = np.random.default_rng(3)
+    for change in rng.uniform(-6.0, 6.0, 20_000):
+        factor = math.exp(abs(change))
+        scale = 10 if factor < 10 else 1
+        if abs(factor * scale % 1 - 0.5) < 1e-9 or factor >= 100:
+            continue
+        words = f"about {factor:.1f} times" if factor < 10 else f"about {factor:.0f} times"
+        direction = "more likely" if change > 0 else "less likely"
+        assert effect_sentence("X", "present", change).endswith(f"{words} {direction} (in odds).")
+    assert "about 1.3 times more likely" in effect_sentence("X", "present", math.log(1.25))
+    assert "about 10.0 times less likely" in effect_sentence("X", "absent", -math.log(9.96))
+    assert "about 100 times" in effect_sentence("X", "present", math.log(99.6))
+    assert "more than 100 times" in effect_sentence("X", "present", math.log(100.0))

@@ -99,20 +99,26 @@ def explanations(
     all at once) and its :func:`effect_sentence`.
 
     About a hundred items per assessment: the parts that depend only on the answer are built
-    once per answer, not once per item.
+    once per answer, and each sentence is its answer's opening plus a ready-made ending.
     """
-    heads = [
-        {"finding": a.finding, "label": a.label, "answer": a.answer, "derived": a.derived}
-        for a in answers
-    ]
+    quoted = [(a.finding, a.label, a.answer, a.derived) for a in answers]
     openings = [f"{answer_phrase(a.label, a.answer, a.derived)}: this makes it " for a in answers]
     per_cause: list[list[dict[str, Any]]] = [[] for _ in range(marginals.size)]
     causes, moved_by, changes = _ranked_pairs(marginals, [a.finding for a in answers], without)
     for j, i, change, rounded in zip(
         causes, moved_by, changes.tolist(), np.round(changes, 6).tolist(), strict=True
     ):
-        text = openings[i] + _times(math.exp(abs(change))) + _TAILS[change > 0]
-        per_cause[j].append({**heads[i], "log_odds_change": rounded, "text": text})
+        finding, label, answer, derived = quoted[i]
+        per_cause[j].append(
+            {
+                "finding": finding,
+                "label": label,
+                "answer": answer,
+                "derived": derived,
+                "log_odds_change": rounded,
+                "text": openings[i] + _ending(change),
+            }
+        )
     return per_cause
 
 
@@ -125,18 +131,25 @@ def answer_phrase(label: str, answer: str, derived: bool = False) -> str:
 
 def effect_sentence(label: str, answer: str, change: float, derived: bool = False) -> str:
     """A plain sentence: which answer, which direction, and by how much (as an odds factor)."""
-    said = answer_phrase(label, answer, derived)
-    return f"{said}: this makes it {_times(math.exp(abs(change)))}{_TAILS[change > 0]}"
+    return f"{answer_phrase(label, answer, derived)}: this makes it {_ending(change)}"
 
 
 #: How a sentence ends, by direction: [less likely, more likely].
 _TAILS = (" less likely (in odds).", " more likely (in odds).")
+#: Every ending a sentence can have, by direction and by the odds factor in tenths (below 10)
+#: or in whole numbers (10 to 100): about 400 strings, built once rather than ~100 per request.
+_TENTHS = [[f"about {k // 10}.{k % 10} times{tail}" for k in range(101)] for tail in _TAILS]
+_WHOLES = [[f"about {k} times{tail}" for k in range(101)] for tail in _TAILS]
+_BEYOND = [f"more than 100 times{tail}" for tail in _TAILS]
 
 
-def _times(factor: float) -> str:
-    """An odds factor in words: one decimal below 10, whole numbers to 100, then a floor."""
-    if factor >= 100:
-        return "more than 100 times"
-    if factor >= 10:
-        return f"about {factor:.0f} times"
-    return f"about {factor:.1f} times"
+def _ending(change: float) -> str:
+    """The end of an effect sentence: the odds factor exp(|change|) in words, then the
+    direction. The factor is rounded half up: one decimal below 10, whole numbers to 100."""
+    factor = math.exp(abs(change))
+    direction = 1 if change > 0 else 0
+    if factor < 10:
+        return _TENTHS[direction][int(factor * 10 + 0.5)]  # 9.95 and up: "about 10.0 times"
+    if factor < 100:
+        return _WHOLES[direction][int(factor + 0.5)]
+    return _BEYOND[direction]
