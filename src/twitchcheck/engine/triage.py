@@ -70,6 +70,8 @@ def decide(
         if rule_fires(rule, present, age):
             kind: ReasonKind = "time_course" if rule.kind == "time_course" else "rule"
             reasons.append(Reason(kind, rule.id, TriageLevel(rule.level), rule.text, rule.sources))
+    if isinstance(cause_probabilities, np.ndarray):
+        cause_probabilities = cause_probabilities.tolist()  # Python floats compare faster
     for cause, p in zip(causes, cause_probabilities, strict=True):
         if p >= cause.urgency_threshold and cause.urgency != "self_care":
             text = (
