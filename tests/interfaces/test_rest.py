@@ -210,3 +210,29 @@ def test_body_errors_name_the_field_and_the_json_fault(client: TestClient) -> No
         "/api/v1/assess", content=b'{"age": 30,', headers={"content-type": "application/json"}
     )
     assert res.status_code == 422 and "JSON" in res.json()["detail"]
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_the_checker_dependency_never_costs_a_thread_hop(
+    given: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync dependency runs in FastAPI's thread pool on every request (~0.3 ms, more than the
+    engine's work): the checker's look-up must stay async, also when the app is given one (as
+    `twitchcheck serve` does; it was a sync override there)."""
+    import fastapi.dependencies.utils as fastapi_deps
+
+    from twitchcheck.api import default_checker
+
+    hops: list[object] = []
+    real = fastapi_deps.run_in_threadpool
+
+    async def spy(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        hops.append(func)
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(fastapi_deps, "run_in_threadpool", spy)
+    checker = default_checker() if given else None
+    client = TestClient(create_app(Settings(rate_limit_per_minute=100_000), checker=checker))
+    for route in ("/api/v1/assess", "/api/v1/interview/next"):
+        assert client.post(route, json=BODY).status_code == 200
+    assert hops == []

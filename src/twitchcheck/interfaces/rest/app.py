@@ -398,10 +398,17 @@ def _wall_clock_times(schemas: dict[str, Any]) -> None:
 _INTERVIEW_STEP = TypeAdapter(r.InterviewStep)
 
 
-async def get_checker() -> Checker:
-    """The shipped KB's checker (built once). Async so that FastAPI does not send this trivial
-    look-up to a worker thread on every request."""
-    return default_checker()
+def app_checker(app: FastAPI) -> Checker:
+    """The checker ``app`` was created with, else the shipped KB's (built once)."""
+    checker: Checker | None = getattr(app.state, "checker", None)
+    return checker if checker is not None else default_checker()
+
+
+async def get_checker(request: Request) -> Checker:
+    """:func:`app_checker` as a dependency. Async, so that FastAPI does not send this trivial
+    look-up to a worker thread on every request (a sync dependency costs a thread hop, ~0.3 ms:
+    more than an assessment's engine work)."""
+    return app_checker(request.app)
 
 
 CheckerDep = Annotated[Checker, Depends(get_checker)]
@@ -427,8 +434,7 @@ def create_app(
         ),
     )
     app.openapi = lambda: _openapi_with_problems(app)  # type: ignore[method-assign]
-    if checker is not None:
-        app.dependency_overrides[get_checker] = lambda: checker
+    app.state.checker = checker  # None: the shipped KB's (see get_checker)
 
     @app.exception_handler(TwitchcheckError)
     async def _domain_error(_: Request, exc: TwitchcheckError) -> JSONResponse:
@@ -538,7 +544,7 @@ def create_app(
 
     # The diary: the store (see auth.DiaryState), accounts, the API and its pages.
     app.state.diary = auth.DiaryState(
-        settings, lambda: (checker or default_checker()).kb, store=store
+        settings, lambda: app_checker(app).kb, store=store
     )
     app.include_router(auth.router)
     app.include_router(diary.router)

@@ -188,14 +188,9 @@ class Pages:
         }
 
     def _checker(self) -> Any:
-        from twitchcheck.interfaces.rest.app import get_checker
+        from twitchcheck.interfaces.rest.app import app_checker
 
-        override = self.app.dependency_overrides.get(get_checker)
-        if override is not None:
-            return override()
-        from twitchcheck.api import default_checker
-
-        return default_checker()
+        return app_checker(self.app)
 
     def render(
         self, request: Request, caller: auth.Caller, status: int = 200, **extra: Any
