@@ -256,3 +256,14 @@ def test_one_red_flag_answer_triages_as_the_general_path(
     data = CHECKER.assessment_data(req)
     general = CHECKER.triage_for(req, CHECKER.priors(req.age, req.sex), {})
     assert data["triage"] == general
+
+
+def test_ranking_breaks_ties_by_cause_id() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    ids = [c.id for c in KB.causes]
+    for _ in range(50):
+        marginals = rng.choice([0.0, 0.1, 0.5, 1.0, 0.25], size=len(ids))  # many ties
+        expected = sorted(range(len(ids)), key=lambda j: (-marginals[j], ids[j]))
+        assert CHECKER.ranking(marginals) == expected

@@ -83,6 +83,8 @@ class Checker:
         #: The priors by (age, sex); ``typed`` keeps a plain "female" apart from Sex.FEMALE.
         self._priors = lru_cache(maxsize=1024, typed=True)(kb.priors_for)
         self.finding_ids = tuple(f.id for f in kb.findings)
+        #: Each cause's place in id order: ties in probability are ranked by id.
+        self._cause_id_rank = np.argsort(np.argsort([c.id for c in kb.causes], kind="stable"))
         self.finding_labels = {f.id: f.label for f in kb.findings}
         #: Every source as results cite it (r.SourceRef's data). Shared by every result: the
         #: result data is only ever read (validated into models, or serialised).
@@ -193,6 +195,11 @@ class Checker:
         )
         return self._triage(decision.level, decision.reasons, req.closed.present, cited)
 
+    def ranking(self, marginals: FloatArray) -> list[int]:
+        """Cause indices by probability, highest first, ties by cause id (contracts §1)."""
+        order: list[int] = np.lexsort((self._cause_id_rank, -marginals)).tolist()
+        return order
+
     # -- the interview ----------------------------------------------------------------------
     def next_question(
         self,
@@ -234,7 +241,7 @@ class Checker:
         )
         kb_causes = self.kb.causes
         probabilities = post.marginals.tolist()
-        order = sorted(range(len(kb_causes)), key=lambda j: (-probabilities[j], kb_causes[j].id))
+        order = self.ranking(post.marginals)
         causes = _CAUSE_PROBABILITIES.validate_python(
             [
                 {"id": kb_causes[j].id, "name": kb_causes[j].name, "probability": probabilities[j]}
@@ -340,7 +347,7 @@ class Checker:
         explained = explanations(marginals, answers, without)
         probabilities = marginals.tolist()
         prior_list = priors.tolist()
-        order = sorted(range(len(kb.causes)), key=lambda j: (-probabilities[j], kb.causes[j].id))
+        order = self.ranking(marginals)
         causes = [
             self._ranked_cause(j, probabilities[j], prior_list[j], explained[j]) for j in order
         ]

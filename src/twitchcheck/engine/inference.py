@@ -1053,7 +1053,8 @@ def leave_one_out(
     """
     present_idx = np.sort(np.asarray(present, dtype=np.intp).reshape(-1))
     absent_idx = np.sort(np.asarray(absent, dtype=np.intp).reshape(-1))
-    _validate_evidence(net, present_idx, absent_idx)
+    if net._compiled is None:  # (the kernel checks the evidence itself, with the same messages)
+        _validate_evidence(net, present_idx, absent_idx)
     base = _checked_priors(net, priors)
     compiled = _kernel_leave_one_out(net, base, present_idx, absent_idx, exact_limit)
     if isinstance(compiled, tuple):

@@ -543,9 +543,7 @@ def create_app(
         return [m.model_dump(mode="json") for m in checker.kb.anatomy]
 
     # The diary: the store (see auth.DiaryState), accounts, the API and its pages.
-    app.state.diary = auth.DiaryState(
-        settings, lambda: app_checker(app).kb, store=store
-    )
+    app.state.diary = auth.DiaryState(settings, lambda: app_checker(app).kb, store=store)
     app.include_router(auth.router)
     app.include_router(diary.router)
     mount_diary_pages(app)
