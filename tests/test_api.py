@@ -267,3 +267,15 @@ def test_ranking_breaks_ties_by_cause_id() -> None:
         marginals = rng.choice([0.0, 0.1, 0.5, 1.0, 0.25], size=len(ids))  # many ties
         expected = sorted(range(len(ids)), key=lambda j: (-marginals[j], ids[j]))
         assert CHECKER.ranking(marginals) == expected
+
+
+def test_results_share_no_data_with_the_checker() -> None:
+    """assessment_data hands out its own objects: changing one result changes no other."""
+    req = CHECKER.request(age=40, sex="female", present=["twitch_nose", "facial_droop"])
+    first = CHECKER.assessment_data(req)
+    before = json.dumps(CHECKER.assessment_data(req))
+    first["sources"][0]["title"] = "changed"
+    first["triage"]["reasons"][0]["sources"][0]["url"] = "changed"
+    first["causes"][0]["explanation"][0]["text"] = "changed"
+    first["causes"][0]["sources"].append("changed")
+    assert json.dumps(CHECKER.assessment_data(req)) == before

@@ -86,8 +86,8 @@ class Checker:
         #: Each cause's place in id order: ties in probability are ranked by id.
         self._cause_id_rank = np.argsort(np.argsort([c.id for c in kb.causes], kind="stable"))
         self.finding_labels = {f.id: f.label for f in kb.findings}
-        #: Every source as results cite it (r.SourceRef's data). Shared by every result: the
-        #: result data is only ever read (validated into models, or serialised).
+        #: Every source as results cite it (r.SourceRef's data); each result gets copies, so that
+        #: a caller changing its result can never change another's.
         self.source_refs: dict[str, Data] = {
             src.id: {
                 "id": src.id,
@@ -387,7 +387,7 @@ class Checker:
             "red_flags": red_flags,
             "advice": advice,
             "als_context": als,
-            "sources": [self.source_refs[s_id] for s_id in cited],
+            "sources": [dict(self.source_refs[s_id]) for s_id in cited],
             "engine": {
                 "method": post.method,
                 "largest_group": post.largest_group,
@@ -441,7 +441,7 @@ class Checker:
                     "id": reason.id,  # type: ignore[attr-defined]
                     "level": reason.level.value,  # type: ignore[attr-defined]
                     "text": reason.text,  # type: ignore[attr-defined]
-                    "sources": [self.source_refs[s_id] for s_id in srcs],
+                    "sources": [dict(self.source_refs[s_id]) for s_id in srcs],
                 }
             )
         return {
