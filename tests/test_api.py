@@ -279,3 +279,25 @@ def test_results_share_no_data_with_the_checker() -> None:
     first["causes"][0]["explanation"][0]["text"] = "changed"
     first["causes"][0]["sources"].append("changed")
     assert json.dumps(CHECKER.assessment_data(req)) == before
+
+
+@given(any_case(), st.sampled_from([[], RED_FLAGS[:2], RED_FLAGS[-3:]]))
+@settings(max_examples=150, deadline=None)
+def test_rules_that_may_fire_leave_out_only_rules_that_cannot(case: dict, flags: list) -> None:
+    """Triage checks only the rules a present finding could fire: with every rule instead,
+    the decision is the same."""
+    import numpy as np
+
+    from twitchcheck.engine.triage import decide, rule_fires
+
+    present, absent = _safe([*case["present"], *flags], case["absent"])
+    try:
+        req = CHECKER.request(age=case["age"], sex=case["sex"], present=present, absent=absent)
+    except ContradictionError:
+        return
+    probabilities = np.linspace(0.0, 1.0, len(KB.causes))  # every urgency threshold crossed
+    fired = [r for r in KB.rules if rule_fires(r, req.closed.present, req.age)]
+    candidates = CHECKER.rules_that_may_fire(req.closed.present)
+    assert all(r in candidates for r in fired)
+    args = (KB.causes, req.closed.present, req.age, probabilities)
+    assert decide(candidates, *args) == decide(KB.rules, *args)

@@ -30,6 +30,7 @@ from twitchcheck.engine.triage import decide
 from twitchcheck.errors import ContradictionError, UnknownIdError, ValueRangeError
 from twitchcheck.explain import Answer, explanations
 from twitchcheck.kb import KnowledgeBase, load_kb
+from twitchcheck.kb.schema import Rule
 
 #: Concerns a request may name (contracts §2: the ALS answer in context).
 KNOWN_CONCERNS = ("als",)
@@ -110,6 +111,12 @@ class Checker:
             (link.finding, link.cause) for link in kb.links if link.p >= interview.RELEVANT_LINK
         )
         self.als_statements = tuple(st for st in kb.statements if st.topic == "als_context")
+        #: Rule positions by a finding each needs present (the first of its all_of, else every
+        #: one of its any_of): only rules keyed by a present finding can fire.
+        self._rules_by_finding: dict[str, list[int]] = {}
+        for k, rule in enumerate(kb.rules):
+            for finding in rule.all_of[:1] or rule.any_of:
+                self._rules_by_finding.setdefault(finding, []).append(k)
 
     # -- requests ---------------------------------------------------------------------------
     def request(
@@ -187,13 +194,19 @@ class Checker:
     ) -> Data:
         """The triage of ``req`` as r.Triage's data."""
         decision = decide(
-            self.kb.rules,
+            self.rules_that_may_fire(req.closed.present),
             self.kb.causes,
             req.closed.present,
             req.age,
             self.triage_probabilities(priors, req.closed, full),
         )
         return self._triage(decision.level, decision.reasons, req.closed.present, cited)
+
+    def rules_that_may_fire(self, present: Iterable[str]) -> list[Rule]:
+        """The KB's rules, in KB order, that the present findings could fire: every other rule
+        lacks a finding it needs, so triage need not check it (~60 rules, most far off)."""
+        keys = {k for f in present for k in self._rules_by_finding.get(f, ())}
+        return [self.kb.rules[k] for k in sorted(keys)]
 
     def ranking(self, marginals: FloatArray) -> list[int]:
         """Cause indices by probability, highest first, ties by cause id (contracts §1)."""
@@ -358,7 +371,8 @@ class Checker:
             triage_basis = without[flagged[0]]
         else:
             triage_basis = self.triage_probabilities(priors, req.closed, marginals)
-        decision = decide(kb.rules, kb.causes, req.closed.present, req.age, triage_basis)
+        rules = self.rules_that_may_fire(req.closed.present)
+        decision = decide(rules, kb.causes, req.closed.present, req.age, triage_basis)
         cited: dict[str, None] = {}
         triage = self._triage(decision.level, decision.reasons, req.closed.present, cited)
         red_flags = self._red_flags(req)
