@@ -218,7 +218,8 @@ def test_the_checker_dependency_never_costs_a_thread_hop(
 ) -> None:
     """A sync dependency runs in FastAPI's thread pool on every request (~0.3 ms, more than the
     engine's work): the checker's look-up must stay async, also when the app is given one (as
-    `twitchcheck serve` does; it was a sync override there)."""
+    `twitchcheck serve` does; it was a sync override there). The two hot routes read the checker
+    without a dependency at all."""
     import fastapi.dependencies.utils as fastapi_deps
 
     from twitchcheck.api import default_checker
@@ -235,4 +236,6 @@ def test_the_checker_dependency_never_costs_a_thread_hop(
     client = TestClient(create_app(Settings(rate_limit_per_minute=100_000), checker=checker))
     for route in ("/api/v1/assess", "/api/v1/interview/next"):
         assert client.post(route, json=BODY).status_code == 200
+    for route in ("/healthz", "/api/v1/kb/causes"):  # routes that take CheckerDep
+        assert client.get(route).status_code == 200
     assert hops == []
