@@ -31,14 +31,6 @@ def logit(p: FloatArray) -> FloatArray:
     return result
 
 
-class Effect(NamedTuple):
-    """One answer's effect on one cause (a named tuple: there are about a hundred per request)."""
-
-    finding: str
-    answer: str  # "present" or "absent"
-    log_odds_change: float
-
-
 def _ranked_pairs(
     marginals: FloatArray, findings: Sequence[str], without: FloatArray
 ) -> tuple[list[int], list[int], FloatArray]:
@@ -64,24 +56,6 @@ def _ranked_pairs(
     return causes[kept].tolist(), moved_by[kept].tolist(), changes[kept]
 
 
-def answer_effects(
-    marginals: FloatArray,
-    answers: Sequence[tuple[str, str]],
-    without: FloatArray,
-) -> list[list[Effect]]:
-    """For every cause, the answers that moved it, largest effect first.
-
-    ``answers[i]`` is ``(finding, "present" | "absent")`` and ``without[i]`` the posterior
-    marginals with that answer left out.
-    """
-    per_cause: list[list[Effect]] = [[] for _ in range(marginals.size)]
-    causes, moved_by, changes = _ranked_pairs(marginals, [f for f, _ in answers], without)
-    for j, i, change in zip(causes, moved_by, changes.tolist(), strict=True):
-        finding, answer = answers[i]
-        per_cause[j].append(Effect(finding, answer, change))
-    return per_cause
-
-
 class Answer(NamedTuple):
     """One answer as the explanations quote it."""
 
@@ -94,9 +68,10 @@ class Answer(NamedTuple):
 def explanations(
     marginals: FloatArray, answers: Sequence[Answer], without: FloatArray
 ) -> list[list[dict[str, Any]]]:
-    """Every cause's explanation as result data (results.ExplanationItem's fields): the pairs
-    of :func:`answer_effects`, each with its effect rounded to 6 decimals (NumPy's rounding,
-    all at once) and its :func:`effect_sentence`.
+    """Every cause's explanation as result data (results.ExplanationItem's fields): for every
+    cause, the answers that moved it, largest effect first (see _ranked_pairs), each with its
+    effect rounded to 6 decimals (NumPy's rounding, all at once) and its
+    :func:`effect_sentence`. ``without[i]`` holds the marginals with answer ``i`` left out.
 
     About a hundred items per assessment: the parts that depend only on the answer are built
     once per answer, and each sentence is its answer's opening plus a ready-made ending.
