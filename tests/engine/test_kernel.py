@@ -148,18 +148,28 @@ def test_thin_networks_keep_exact_explanations_past_the_limit() -> None:
 _REAL_KERNEL = inference._kernel
 
 
-class _TightKernel:
-    """The real kernel with a one-entry table budget: it declines every shared group."""
+def _budget_kernel(budget: int) -> type:
+    """The real kernel with a table budget of ``budget`` entries (it declines what needs more)."""
 
-    network = staticmethod(_REAL_KERNEL.network) if _REAL_KERNEL else None
+    class Budgeted:
+        network = staticmethod(_REAL_KERNEL.network) if _REAL_KERNEL else None
 
-    @staticmethod
-    def solve(*args: object) -> object:
-        return _REAL_KERNEL.solve(*args, 1)  # type: ignore[arg-type, union-attr]
+        @staticmethod
+        def solve(*args: object) -> object:
+            return _REAL_KERNEL.solve(*args, budget)  # type: ignore[arg-type, union-attr]
 
-    @staticmethod
-    def variants(*args: object) -> object:
-        return _REAL_KERNEL.variants(*args, 0, 1)  # type: ignore[arg-type, union-attr]
+        @staticmethod
+        def variants(*args: object) -> object:
+            return _REAL_KERNEL.variants(*args, 0, budget)  # type: ignore[arg-type, union-attr]
+
+    return Budgeted
+
+
+#: A one-entry budget: the kernel declines every shared group.
+_TightKernel = _budget_kernel(1)
+#: A 200-entry budget: a dense group of 12 positives over 10 causes is declined, a chunk of 4
+#: fits.
+_BudgetKernel = _budget_kernel(200)
 
 
 def test_numpy_answers_when_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -273,21 +283,6 @@ def test_strided_evidence_arrays_are_accepted() -> None:
     got = posteriors(net, strided[:2], strided[2:])
     want = posteriors(net, [0, 1], [2, 3], compiled=False)
     np.testing.assert_allclose(got.marginals, want.marginals, rtol=0, atol=1e-15)
-
-
-class _BudgetKernel:
-    """The real kernel with a 200-entry table budget: a dense group of 12 positives over 10
-    causes is declined, a chunk of 4 fits."""
-
-    network = staticmethod(_REAL_KERNEL.network) if _REAL_KERNEL else None
-
-    @staticmethod
-    def solve(*args: object) -> object:
-        return _REAL_KERNEL.solve(*args, 200)  # type: ignore[arg-type, union-attr]
-
-    @staticmethod
-    def variants(*args: object) -> object:
-        return _REAL_KERNEL.variants(*args, 0, 200)  # type: ignore[arg-type, union-attr]
 
 
 def test_chunked_approximation_where_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:
