@@ -193,14 +193,15 @@ class Checker:
         full: FloatArray | None = None,
     ) -> Data:
         """The triage of ``req`` as r.Triage's data."""
+        return self._triage_on(req, self.triage_probabilities(priors, req.closed, full), cited)
+
+    def _triage_on(self, req: Request, basis: FloatArray, cited: dict[str, None]) -> Data:
+        """The triage of ``req`` with ``basis``, the cause posteriors without red-flag answers."""
+        present = req.closed.present
         decision = decide(
-            self.rules_that_may_fire(req.closed.present),
-            self.kb.causes,
-            req.closed.present,
-            req.age,
-            self.triage_probabilities(priors, req.closed, full),
+            self.rules_that_may_fire(present), self.kb.causes, present, req.age, basis
         )
-        return self._triage(decision.level, decision.reasons, req.closed.present, cited)
+        return self._triage(decision.level, decision.reasons, present, cited)
 
     def rules_that_may_fire(self, present: Iterable[str]) -> list[Rule]:
         """The KB's rules, in KB order, that the present findings could fire: every other rule
@@ -371,10 +372,8 @@ class Checker:
             triage_basis = without[flagged[0]]
         else:
             triage_basis = self.triage_probabilities(priors, req.closed, marginals)
-        rules = self.rules_that_may_fire(req.closed.present)
-        decision = decide(rules, kb.causes, req.closed.present, req.age, triage_basis)
         cited: dict[str, None] = {}
-        triage = self._triage(decision.level, decision.reasons, req.closed.present, cited)
+        triage = self._triage_on(req, triage_basis, cited)
         red_flags = self._red_flags(req)
         shown = [c for c in causes if c["probability"] >= ADVICE_MIN_PROBABILITY] or causes[:3]
         if len(shown) < 3:
