@@ -1,7 +1,8 @@
-"""Build of the engine's compiled inner loop (everything else is in pyproject.toml).
+"""Build of the compiled parts (everything else is in pyproject.toml): the engine's inner loop
+and the builder of the explanation items.
 
-The extension is optional: without a C compiler the install still succeeds and the engine
-uses its NumPy implementation (same answers, slower on small queries). Never build it with
+Both extensions are optional: without a C compiler the install still succeeds, the engine uses
+its NumPy implementation and explain.py builds the items in Python (same answers, slower). Never build it with
 -ffast-math: the engine's exactness relies on IEEE arithmetic (expm1/log1p, no reassociation).
 """
 
@@ -14,6 +15,12 @@ setup(
             sources=["src/twitchcheck/engine/_kernel.c"],
             extra_compile_args=["-O3", "-Wall", "-Wextra", "-Wno-unused-parameter"],
             optional=True,
-        )
+        ),
+        Extension(
+            "twitchcheck._explain",
+            sources=["src/twitchcheck/_explain.c"],
+            extra_compile_args=["-O3", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+            optional=True,
+        ),
     ]
 )

@@ -1,13 +1,19 @@
 """explanations ranks all answer-cause pairs at once and words them; checked against the plain
-per-answer loop and effect_sentence."""
+per-answer loop and effect_sentence, through the compiled builder (_explain.c) and through
+Python alone."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import os
+from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
+import twitchcheck.explain as explain
 from twitchcheck.explain import (
     MAX_ITEMS,
     MIN_EFFECT,
@@ -16,6 +22,18 @@ from twitchcheck.explain import (
     explanations,
     logit,
 )
+
+
+@pytest.fixture(params=["compiled", "python"])
+def builder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which implementation builds the items: _explain.c, or Python alone."""
+    if request.param == "python":
+        monkeypatch.setattr(explain, "_explain", None)
+    elif explain._explain is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the compiled item builder was not built (setup.py; no C compiler?)")
+        pytest.skip("the compiled item builder was not built here")
+    return str(request.param)
 
 
 class Effect(NamedTuple):
@@ -55,7 +73,7 @@ def random_case(seed: int) -> tuple[np.ndarray, list[tuple[str, str]], np.ndarra
 
 
 @pytest.mark.parametrize("seed", range(200))
-def test_explanations_match_the_per_answer_definition(seed: int) -> None:
+def test_explanations_match_the_per_answer_definition(seed: int, builder: str) -> None:
     marginals, answers, without = random_case(seed)
     quoted = [
         Answer(finding, f"Label of {finding}", answer, derived=k % 3 == 0)
@@ -81,14 +99,73 @@ def test_explanations_match_the_per_answer_definition(seed: int) -> None:
     assert explanations(marginals, quoted, without) == expected
 
 
-def test_explanations_without_answers() -> None:
+def test_explanations_without_answers(builder: str) -> None:
     marginals = np.array([0.2, 0.7])
     assert explanations(marginals, [], np.empty((0, 2))) == [[], []]
+    assert explanations(np.empty(0), [Answer("a", "A", "present", False)], np.empty((1, 0))) == []
 
 
-def test_explanations_refuse_mismatched_shapes() -> None:
+def test_explanations_refuse_mismatched_shapes(builder: str) -> None:
     with pytest.raises(ValueError):
         explanations(np.array([0.2, 0.7]), [Answer("a", "A", "present", False)], np.empty((2, 2)))
+
+
+def _pairs(per_cause: list[list[dict[str, Any]]]) -> list[list[list[tuple[str, Any]]]]:
+    """The items with their key order (dict equality alone ignores it, JSON does not)."""
+    return [[list(item.items()) for item in items] for items in per_cause]
+
+
+# Probabilities from a few values, so that equal effects (ties), effects at the MIN_EFFECT edge
+# and clipped certainties come up often.
+_probability = st.sampled_from([0.0, 1e-300, 0.1, 0.1 + 1e-12, 0.11, 0.5, 0.5125, 0.9, 1.0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    marginals=hnp.arrays(np.float64, st.integers(1, 8), elements=_probability),
+    rows=st.integers(0, 14),
+    data=st.data(),
+)
+def test_the_compiled_builder_returns_what_python_builds(
+    marginals: np.ndarray, rows: int, data: st.DataObject
+) -> None:
+    if explain._explain is None:
+        pytest.skip("the compiled item builder was not built here")
+    without = data.draw(hnp.arrays(np.float64, (rows, marginals.size), elements=_probability))
+    ids = data.draw(st.lists(st.sampled_from("abcdefghij"), min_size=rows, max_size=rows))
+    answers = [
+        Answer(f"f_{ids[i]}{i}", f"Label {i}", ("present", "absent")[i % 2], i % 3 == 0)
+        for i in range(rows)
+    ]
+    compiled = explanations(marginals, answers, without)
+    python = explain._python_items(
+        marginals,
+        answers,
+        without,
+        [f"{explain.answer_phrase(a.label, a.answer, a.derived)}: this makes it " for a in answers],
+    )
+    assert _pairs(compiled) == _pairs(python)
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ((np.zeros(3), 2, [("a", "A", "present", False)], ["o"]), ValueError),  # 3 != 1 x 2
+        ((np.zeros(2), 2, [("a", "A", "present", False)], []), ValueError),  # no opening
+        ((np.zeros(2), -2, [("a", "A", "present", False)], ["o"]), ValueError),
+        ((np.zeros(2), 2, [("a", "A", "present")], ["o"]), TypeError),  # not 4 fields
+        ((np.zeros(2), 2, [(1, "A", "present", False)], ["o"]), TypeError),  # id not a str
+        ((np.zeros(2), 2, [("a", "A", "present", False)], [b"o"]), TypeError),
+        ((np.zeros((2, 2))[:, 0], 2, [("a", "A", "present", False)], ["o"]), ValueError),  # strided
+    ],
+)
+def test_the_compiled_builder_checks_its_input(args: tuple[Any, ...], error: type) -> None:
+    if explain._explain is None:
+        pytest.skip("the compiled item builder was not built here")
+    with pytest.raises(error):
+        explain._explain.items(*args, explain._ENDINGS, MIN_EFFECT, MAX_ITEMS)
+    with pytest.raises(ValueError):  # the endings table has its fixed layout
+        explain._explain.items(np.zeros(2), 2, [], [], explain._ENDINGS[:-1], MIN_EFFECT, 6)
 
 
 @pytest.mark.parametrize("change", [0.07, -0.4, 2.5, -3.1, 4.7, -9.0])
@@ -118,3 +195,20 @@ def test_sentence_endings_round_the_odds_factor_half_up() -> None:
     assert "about 10.0 times less likely" in effect_sentence("X", "absent", -math.log(9.96))
     assert "about 100 times" in effect_sentence("X", "present", math.log(99.6))
     assert "more than 100 times" in effect_sentence("X", "present", math.log(100.0))
+
+
+def test_the_compiled_builder_rounds_like_numpy_at_exact_ties() -> None:
+    """np.round(x, 6) rounds x * 1e6 half to even; effects whose scaled value is exactly a
+    half (rare from real probabilities, so made here) tell that from rounding half away."""
+    if explain._explain is None:
+        pytest.skip("the compiled item builder was not built here")
+    ties = [(k + 0.5) / 1e6 for k in range(50_000, 3_000_000, 9_973)]
+    ties = [x for x in ties if x * 1e6 % 1 == 0.5]
+    delta = np.array(ties + [-x for x in ties])
+    assert len(ties) > 100
+    answers = [("a", "A", "present", False)]
+    for d in delta:
+        (item,) = explain._explain.items(
+            np.array([d]), 1, answers, ["o"], explain._ENDINGS, MIN_EFFECT, MAX_ITEMS
+        )[0]
+        assert item["log_odds_change"] == float(np.round(d, 6))

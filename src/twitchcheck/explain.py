@@ -15,6 +15,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+try:  # the compiled item builder (setup.py builds it; optional: Python builds the same items)
+    from twitchcheck import _explain
+except ImportError:  # pragma: no cover - exercised only where no C compiler was available
+    _explain = None  # type: ignore[assignment]
+
 FloatArray = npt.NDArray[np.float64]
 
 #: Effects smaller than this (in log-odds) are not worth a sentence.
@@ -26,9 +31,17 @@ _EPS = 1e-15
 
 
 def logit(p: FloatArray) -> FloatArray:
-    q = np.clip(p, _EPS, 1.0 - _EPS)
+    q = np.minimum(np.maximum(p, _EPS), 1.0 - _EPS)  # np.clip's values, at 2/3 of its cost
     result: FloatArray = np.log(q) - np.log1p(-q)
     return result
+
+
+def _effects(marginals: FloatArray, n_answers: int, without: FloatArray) -> FloatArray:
+    """``delta[i, j]``: the effect of answer ``i`` on cause ``j`` in log-odds, all pairs at once
+    (elementwise, so the same numbers as one answer at a time)."""
+    rows = without.reshape(n_answers, marginals.size)  # raises when the shapes do not match
+    delta: FloatArray = logit(marginals) - logit(rows)
+    return delta
 
 
 def _ranked_pairs(
@@ -37,11 +50,7 @@ def _ranked_pairs(
     """``(cause, answer, change)`` of each answer-cause pair worth a sentence: by cause, then
     largest effect, then finding id; at most MAX_ITEMS per cause. ``findings[i]`` names answer
     ``i`` and ``without[i]`` holds the marginals with that answer left out."""
-    n_causes = marginals.size
-    rows = without.reshape(len(findings), n_causes)  # raises when the shapes do not match
-    # delta[j, i]: the effect of answer i on cause j, all pairs at once (elementwise, so the
-    # same numbers as one answer at a time).
-    delta = (logit(marginals) - logit(rows)).T
+    delta = _effects(marginals, len(findings), without).T  # delta[j, i]: answer i on cause j
     causes, moved_by = np.nonzero(np.abs(delta) >= MIN_EFFECT)
     changes = delta[causes, moved_by]
     # Rank the pairs by cause, then largest effect, then finding id (a stable sort, as the
@@ -76,8 +85,21 @@ def explanations(
     About a hundred items per assessment: the parts that depend only on the answer are built
     once per answer, and each sentence is its answer's opening plus a ready-made ending.
     """
-    quoted = [(a.finding, a.label, a.answer, a.derived) for a in answers]
     openings = [f"{answer_phrase(a.label, a.answer, a.derived)}: this makes it " for a in answers]
+    if _explain is not None:
+        delta = _effects(marginals, len(answers), without)
+        return _explain.items(
+            delta, marginals.size, list(answers), openings, _ENDINGS, MIN_EFFECT, MAX_ITEMS
+        )
+    return _python_items(marginals, answers, without, openings)
+
+
+def _python_items(
+    marginals: FloatArray, answers: Sequence[Answer], without: FloatArray, openings: list[str]
+) -> list[list[dict[str, Any]]]:
+    """What the compiled builder (``_explain.c``) returns, in Python: the reference for it and
+    the fallback where it was not built."""
+    quoted = [(a.finding, a.label, a.answer, a.derived) for a in answers]
     per_cause: list[list[dict[str, Any]]] = [[] for _ in range(marginals.size)]
     causes, moved_by, changes = _ranked_pairs(marginals, [a.finding for a in answers], without)
     for j, i, change, rounded in zip(
@@ -111,20 +133,28 @@ def effect_sentence(label: str, answer: str, change: float, derived: bool = Fals
 
 #: How a sentence ends, by direction: [less likely, more likely].
 _TAILS = (" less likely (in odds).", " more likely (in odds).")
-#: Every ending a sentence can have, by direction and by the odds factor in tenths (below 10)
-#: or in whole numbers (10 to 100): about 400 strings, built once rather than ~100 per request.
-_TENTHS = [[f"about {k // 10}.{k % 10} times{tail}" for k in range(101)] for tail in _TAILS]
-_WHOLES = [[f"about {k} times{tail}" for k in range(101)] for tail in _TAILS]
-_BEYOND = [f"more than 100 times{tail}" for tail in _TAILS]
+#: Every ending a sentence can have, built once rather than ~100 per request: per direction
+#: (less likely first), the odds factor in tenths from 0.0 to 10.0, then in whole numbers from 0
+#: to 100, then "more than 100" (203 strings each; ``_explain.c`` indexes the same layout).
+_ENDINGS = tuple(
+    ending
+    for tail in _TAILS
+    for ending in (
+        *(f"about {k // 10}.{k % 10} times{tail}" for k in range(101)),
+        *(f"about {k} times{tail}" for k in range(101)),
+        f"more than 100 times{tail}",
+    )
+)
+_PER_DIRECTION = len(_ENDINGS) // 2
 
 
 def _ending(change: float) -> str:
     """The end of an effect sentence: the odds factor exp(|change|) in words, then the
     direction. The factor is rounded half up: one decimal below 10, whole numbers to 100."""
     factor = math.exp(abs(change))
-    direction = 1 if change > 0 else 0
+    row = _PER_DIRECTION if change > 0 else 0
     if factor < 10:
-        return _TENTHS[direction][int(factor * 10 + 0.5)]  # 9.95 and up: "about 10.0 times"
+        return _ENDINGS[row + int(factor * 10 + 0.5)]  # 9.95 and up: "about 10.0 times"
     if factor < 100:
-        return _WHOLES[direction][int(factor + 0.5)]
-    return _BEYOND[direction]
+        return _ENDINGS[row + 101 + int(factor + 0.5)]
+    return _ENDINGS[row + 202]
