@@ -9,11 +9,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import SHARED
+from tests.conftest import ROOT, SHARED
 from twitchcheck.kb import KnowledgeBase, load_kb
 
-VOCABULARY = SHARED / "spec" / "vocabulary.yaml"
+# The tests read copies kept in the repository, so that a checkout without shared/ next to it
+# (as CI may have) runs them too; test_the_copies_match_shared keeps the copies honest.
+COPIES = ROOT / "tests" / "fixtures" / "shared"
+VOCABULARY = COPIES / "vocabulary.yaml"
+REFERENCES = COPIES / "second_article_references.txt"
+SECOND_ARTICLE = SHARED / "seeds" / "004_53cf3c3f08c0fccb.txt"
 SEED_COVERAGE = Path(__file__).parent / "seed_coverage.yaml"
+
+
+def _references(text: str) -> list[str]:
+    return re.findall(r"^(https://\S+)$", text, flags=re.M)
 
 
 @lru_cache(maxsize=1)
@@ -83,8 +92,7 @@ def test_every_cause_cites_a_source_and_numbers_carry_provenance(kb: KnowledgeBa
 
 
 def test_references_of_the_second_article_are_registered(kb: KnowledgeBase) -> None:
-    text = (SHARED / "seeds" / "004_53cf3c3f08c0fccb.txt").read_text()
-    refs = re.findall(r"^(https://\S+)$", text, flags=re.M)
+    refs = _references(REFERENCES.read_text())
     assert len(refs) == 6
     urls = {s.url.rstrip("/") for s in kb.sources.values()}
     for ref in refs:
@@ -171,3 +179,9 @@ def test_hpo_ids_exist(kb: KnowledgeBase) -> None:
         except (RuntimeError, KeyError, ValueError):
             bad.append(hpo_id)
     assert not bad
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ is not next to this checkout")
+def test_the_copies_match_shared() -> None:
+    assert VOCABULARY.read_text() == (SHARED / "spec" / "vocabulary.yaml").read_text()
+    assert _references(REFERENCES.read_text()) == _references(SECOND_ARTICLE.read_text())
