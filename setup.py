@@ -2,8 +2,9 @@
 and the builder of the explanation items.
 
 Both extensions are optional: without a C compiler the install still succeeds, the engine uses
-its NumPy implementation and explain.py builds the items in Python (same answers, slower). Never build it with
--ffast-math: the engine's exactness relies on IEEE arithmetic (expm1/log1p, no reassociation).
+its NumPy implementation and explain.py builds the items in Python (same answers, slower). Never
+build them with -ffast-math: the engine's exactness relies on IEEE arithmetic (expm1/log1p, no
+reassociation), and the items on NumPy's rounding.
 """
 
 from setuptools import Extension, setup

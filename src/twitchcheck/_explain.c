@@ -65,7 +65,9 @@ static PyObject *item(PyObject *answer, PyObject *opening, PyObject *end, double
     PyObject *text = rounded ? PyUnicode_Concat(opening, end) : NULL;
     int failed = !text;
     for (int k = 0; k < N_KEYS && !failed; k++) {
-        PyObject *value = k == K_CHANGE ? rounded : k == K_TEXT ? text : PyTuple_GET_ITEM(answer, k);
+        PyObject *value = k == K_CHANGE ? rounded
+                          : k == K_TEXT ? text
+                                        : PyTuple_GET_ITEM(answer, k); /* the answer's 4 fields */
         failed = PyDict_SetItem(d, keys[k], value) < 0;
     }
     Py_XDECREF(rounded);

@@ -83,7 +83,9 @@ def explanations(
     :func:`effect_sentence`. ``without[i]`` holds the marginals with answer ``i`` left out.
 
     About a hundred items per assessment: the parts that depend only on the answer are built
-    once per answer, and each sentence is its answer's opening plus a ready-made ending.
+    once per answer, and each sentence is its answer's opening plus a ready-made ending. The
+    compiled builder (``_explain.c``) picks and builds the items where it was built; otherwise
+    :func:`_python_items` does, with the same result (tested).
     """
     openings = [f"{answer_phrase(a.label, a.answer, a.derived)}: this makes it " for a in answers]
     if _explain is not None:
@@ -145,7 +147,7 @@ _ENDINGS = tuple(
         f"more than 100 times{tail}",
     )
 )
-_PER_DIRECTION = len(_ENDINGS) // 2
+_WHOLES_AT, _BEYOND_AT, _PER_DIRECTION = 101, 202, 203  # offsets within a direction
 
 
 def _ending(change: float) -> str:
@@ -156,5 +158,5 @@ def _ending(change: float) -> str:
     if factor < 10:
         return _ENDINGS[row + int(factor * 10 + 0.5)]  # 9.95 and up: "about 10.0 times"
     if factor < 100:
-        return _ENDINGS[row + 101 + int(factor + 0.5)]
-    return _ENDINGS[row + 202]
+        return _ENDINGS[row + _WHOLES_AT + int(factor + 0.5)]
+    return _ENDINGS[row + _BEYOND_AT]
