@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
 
 import orjson
@@ -123,6 +124,15 @@ async def read_body(request: Request, model: type[Body]) -> Body:
     except ValidationError as exc:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         raise RequestValidationError(errors) from None
+
+
+Answer = TypeVar("Answer")
+
+
+async def answer_for(body: AssessIn, work: Callable[[], Answer]) -> Answer:
+    """``work()`` right on the event loop when ``body`` answers quickly (a hand-off to the thread
+    pool costs more than a whole quick assessment), else in the thread pool."""
+    return work() if body.answers_quickly() else await run_in_threadpool(work)
 
 
 def body_doc(model: type[BaseModel]) -> dict[str, Any]:
@@ -482,10 +492,10 @@ def create_app(
     # An assessment is sent as the plain data the Checker builds, serialised by orjson: the same
     # JSON as r.Assessment's (tested), at about half the cost of validating ~150 objects into
     # models and serialising those. An interview step is small: its model's dump_json is used.
-    # Async routes: a quick body is answered right on the event loop (a hand-off to the thread
-    # pool cost more than the whole assessment), a larger one in the thread pool. These two
-    # hot routes read the checker from the app instead of through CheckerDep: FastAPI's
-    # dependency resolution cost ~50 us per request, 6% of an assessment.
+    # Async routes: a quick body is answered right on the event loop, a larger one in the
+    # thread pool (answer_for). These two hot routes read the checker from the app instead of
+    # through CheckerDep: FastAPI's dependency resolution cost ~50 us per request, 6% of an
+    # assessment.
     @app.post(
         f"{API}/assess",
         response_model=r.Assessment,
@@ -496,10 +506,7 @@ def create_app(
         """Rank every cause and triage the evidence. Stateless and deterministic."""
         body = await read_body(request, AssessIn)
         checker = app_checker(request.app)
-        if body.answers_quickly():
-            result = body.run_data(checker)
-        else:
-            result = await run_in_threadpool(body.run_data, checker)
+        result = await answer_for(body, lambda: body.run_data(checker))
         return Response(orjson.dumps(result), media_type="application/json")
 
     @app.post(
@@ -518,7 +525,7 @@ def create_app(
                 age=body.age, sex=body.sex, evidence=body.evidence, max_questions=body.max_questions
             )
 
-        result = step() if body.answers_quickly() else await run_in_threadpool(step)
+        result = await answer_for(body, step)
         return Response(_INTERVIEW_STEP.dump_json(result), media_type="application/json")
 
     @app.get(f"{API}/kb/causes", response_model=list[KbCause], tags=["knowledge base"])
