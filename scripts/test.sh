@@ -9,7 +9,7 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 bash scripts/ensure_chromium.sh
 # The storage tests run against SQLite and a real PostgreSQL server (installed and started here).

@@ -197,6 +197,29 @@ def test_sentence_endings_round_the_odds_factor_half_up() -> None:
     assert "more than 100 times" in effect_sentence("X", "present", math.log(100.0))
 
 
+def test_a_factor_on_a_wording_boundary_gets_the_same_words_whatever_its_last_bits() -> None:
+    """A likelihood ratio of exactly 10 reaches the wording as 10 give or take a few ulps (the
+    last bits differ between NumPy builds); the factor is rounded to 6 decimals first, so both
+    builders always say "about 10 times", never "about 10.0 times" on one machine and "about 10
+    times" on another. The same for the tenths boundaries below 10."""
+    import math
+
+    for exact, words in ((10.0, "about 10 times"), (2.25, "about 2.3 times"), (100.0, "more than 100")):
+        for ulps in range(-4, 5):
+            factor = exact
+            for _ in range(abs(ulps)):
+                factor = math.nextafter(factor, math.inf if ulps > 0 else 0.0)
+            change = math.log(factor)
+            assert f"{words}" in effect_sentence("X", "present", change), (exact, ulps)
+            assert words in explain._ending(change)
+            if explain._explain is not None:
+                (item,) = explain._explain.items(
+                    np.array([change]), 1, [("a", "A", "present", False)], ["o"],
+                    explain._ENDINGS, MIN_EFFECT, MAX_ITEMS,
+                )[0]
+                assert item["text"] == "o" + explain._ending(change), (exact, ulps)
+
+
 def test_the_compiled_builder_rounds_like_numpy_at_exact_ties() -> None:
     """np.round(x, 6) rounds x * 1e6 half to even; effects whose scaled value is exactly a
     half (rare from real probabilities, so made here) tell that from rounding half away."""

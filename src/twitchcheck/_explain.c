@@ -48,9 +48,11 @@ static int before(const Pair *a, const Pair *b, PyObject *const *findings) {
     return PyUnicode_Compare(findings[a->answer], findings[b->answer]) < 0;
 }
 
-/* The end of an effect sentence: explain._ending's choice, on the same table. */
+/* The end of an effect sentence: explain._ending's choice, on the same table. The factor is
+ * first rounded to 6 decimals (rint: half to even, as Python's round), so that a factor meant to
+ * sit on a boundary gets the same words whatever the last bit of the change. */
 static PyObject *ending(PyObject *const *table, double change) {
-    double factor = exp(fabs(change));
+    double factor = rint(exp(fabs(change)) * 1e6) / 1e6;
     PyObject *const *row = table + (change > 0 ? N_ENDINGS : 0);
     if (factor < 10) return row[(Py_ssize_t)(factor * 10 + 0.5)];
     if (factor < 100) return row[N_TENTHS + (Py_ssize_t)(factor + 0.5)];

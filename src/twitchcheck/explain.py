@@ -152,8 +152,12 @@ _WHOLES_AT, _BEYOND_AT, _PER_DIRECTION = 101, 202, 203  # offsets within a direc
 
 def _ending(change: float) -> str:
     """The end of an effect sentence: the odds factor exp(|change|) in words, then the
-    direction. The factor is rounded half up: one decimal below 10, whole numbers to 100."""
-    factor = math.exp(abs(change))
+    direction. The factor is rounded half up: one decimal below 10, whole numbers to 100.
+
+    It is first rounded to 6 decimals, so that a factor meant to sit on a boundary (a likelihood
+    ratio of exactly 10: 9.9999999999 or 10.0000000001 depending on the NumPy build) always gets
+    the same words. ``_explain.c`` rounds the same way (``rint``: half to even, as ``round``)."""
+    factor = round(math.exp(abs(change)) * 1e6) / 1e6
     row = _PER_DIRECTION if change > 0 else 0
     if factor < 10:
         return _ENDINGS[row + int(factor * 10 + 0.5)]  # 9.95 and up: "about 10.0 times"
