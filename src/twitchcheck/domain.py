@@ -55,3 +55,12 @@ class Choice(StrEnum):
 
 MIN_AGE = 0
 MAX_AGE = 120
+#: The level ids, most urgent first: the one place they are written out (schemas, metrics and
+#: the random KB generator read them from here).
+LEVELS: tuple[str, ...] = tuple(level.value for level in TriageLevel)
+#: Levels whose rules make the interview's safety screen and count as red flags.
+RED_FLAG_LEVELS: frozenset[str] = frozenset({TriageLevel.EMERGENCY, TriageLevel.URGENT})
+
+#: Questions the interview asks at most, by default and at most on request.
+DEFAULT_MAX_QUESTIONS = 15
+MAX_QUESTIONS_LIMIT = 60
