@@ -119,7 +119,9 @@ def _interview(client: Any, v: dict[str, Any]) -> dict[str, Any]:
         asked.append(step["question"]["id"])
         answered = {e["id"] for e in evidence}
         evidence += [e for e in _simulated(step["question"], v) if e["id"] not in answered]
-    final = client.post(f"{API}/assess", json={"age": v["age"], "sex": v["sex"], "evidence": evidence})
+    final = client.post(
+        f"{API}/assess", json={"age": v["age"], "sex": v["sex"], "evidence": evidence}
+    )
     return {"questions": asked, "progress": step["progress"], "assessment": _answer(final)}
 
 
@@ -147,9 +149,15 @@ def python_cases() -> Iterator[Case]:
         present = v["present"]
         initial = v["initial"]
 
-        def run(v: dict[str, Any] = v, present: list[str] = present, initial: list[str] = initial) -> Any:
+        def run(
+            v: dict[str, Any] = v, present: list[str] = present, initial: list[str] = initial
+        ) -> Any:
             a = twitchcheck.assess(
-                age=v["age"], sex=v["sex"], present=present, absent=v["absent"], initial=initial,
+                age=v["age"],
+                sex=v["sex"],
+                present=present,
+                absent=v["absent"],
+                initial=initial,
                 concerns=["als"],
             )
             return json.loads(a.model_dump_json())
@@ -171,7 +179,15 @@ def cli_cases() -> Iterator[Case]:
     """The command line: assessments as text and JSON, the knowledge base, the evaluation and
     errors with their exit codes."""
     for v in _vignettes()[::6]:
-        args = ["assess", "--age", str(v["age"]), "--sex", v["sex"], "--yes", ",".join(v["present"])]
+        args = [
+            "assess",
+            "--age",
+            str(v["age"]),
+            "--sex",
+            v["sex"],
+            "--yes",
+            ",".join(v["present"]),
+        ]
         if v["absent"]:
             args += ["--no", ",".join(v["absent"])]
         yield f"assess_text_{v['id']}", lambda a=args: _cli(*a)
@@ -183,8 +199,9 @@ def cli_cases() -> Iterator[Case]:
     yield "kb_overview", lambda: _cli("kb", "show")
     yield "kb_validate", lambda: _cli("kb", "validate")
     for mode in ("structured", "interview"):
-        yield f"evaluate_{mode}_json", lambda m=mode: _cli(
-            "evaluate", str(DEV_VIGNETTES), "--mode", m, "--json"
+        yield (
+            f"evaluate_{mode}_json",
+            lambda m=mode: _cli("evaluate", str(DEV_VIGNETTES), "--mode", m, "--json"),
         )
     yield "evaluate_text", lambda: _cli("evaluate", str(DEV_VIGNETTES))
     errors = {
@@ -199,22 +216,66 @@ def cli_cases() -> Iterator[Case]:
 
 
 REST_ERRORS: dict[str, tuple[str, str, Any]] = {
-    "assess_unknown_id": ("post", "/assess", {"age": 30, "sex": "female", "evidence": [{"id": "twitch_nos", "choice": "present"}]}),
-    "assess_contradiction": ("post", "/assess", {"age": 30, "sex": "male", "evidence": [{"id": "twitch_nose", "choice": "present"}, {"id": "twitch_nose", "choice": "absent"}]}),
+    "assess_unknown_id": (
+        "post",
+        "/assess",
+        {"age": 30, "sex": "female", "evidence": [{"id": "twitch_nos", "choice": "present"}]},
+    ),
+    "assess_contradiction": (
+        "post",
+        "/assess",
+        {
+            "age": 30,
+            "sex": "male",
+            "evidence": [
+                {"id": "twitch_nose", "choice": "present"},
+                {"id": "twitch_nose", "choice": "absent"},
+            ],
+        },
+    ),
     "assess_age_high": ("post", "/assess", {"age": 121, "sex": "female", "evidence": []}),
     "assess_age_negative": ("post", "/assess", {"age": -1, "sex": "female", "evidence": []}),
     "assess_age_float": ("post", "/assess", {"age": 30.5, "sex": "female", "evidence": []}),
     "assess_bad_sex": ("post", "/assess", {"age": 30, "sex": "robot", "evidence": []}),
-    "assess_bad_choice": ("post", "/assess", {"age": 30, "sex": "female", "evidence": [{"id": "twitch_nose", "choice": "yes"}]}),
-    "assess_extra_field": ("post", "/assess", {"age": 30, "sex": "female", "evidence": [], "name": "Ann"}),
+    "assess_bad_choice": (
+        "post",
+        "/assess",
+        {"age": 30, "sex": "female", "evidence": [{"id": "twitch_nose", "choice": "yes"}]},
+    ),
+    "assess_extra_field": (
+        "post",
+        "/assess",
+        {"age": 30, "sex": "female", "evidence": [], "name": "Ann"},
+    ),
     "assess_missing_age": ("post", "/assess", {"sex": "female", "evidence": []}),
     "assess_not_json": ("post", "/assess", "{not json"),
     "assess_empty_evidence": ("post", "/assess", {"age": 30, "sex": "unknown", "evidence": []}),
-    "assess_unknown_concern": ("post", "/assess", {"age": 30, "sex": "female", "evidence": [], "concerns": ["cancer"]}),
+    "assess_unknown_concern": (
+        "post",
+        "/assess",
+        {"age": 30, "sex": "female", "evidence": [], "concerns": ["cancer"]},
+    ),
     "interview_start": ("post", "/interview/next", {"age": 30, "sex": "female", "evidence": []}),
-    "interview_max_questions": ("post", "/interview/next", {"age": 30, "sex": "female", "evidence": [{"id": "twitch_nose", "choice": "present", "initial": True}], "max_questions": 1}),
-    "interview_bad_max": ("post", "/interview/next", {"age": 30, "sex": "female", "evidence": [], "max_questions": 0}),
-    "interview_unknown_id": ("post", "/interview/next", {"age": 30, "sex": "female", "evidence": [{"id": "nope", "choice": "absent"}]}),
+    "interview_max_questions": (
+        "post",
+        "/interview/next",
+        {
+            "age": 30,
+            "sex": "female",
+            "evidence": [{"id": "twitch_nose", "choice": "present", "initial": True}],
+            "max_questions": 1,
+        },
+    ),
+    "interview_bad_max": (
+        "post",
+        "/interview/next",
+        {"age": 30, "sex": "female", "evidence": [], "max_questions": 0},
+    ),
+    "interview_unknown_id": (
+        "post",
+        "/interview/next",
+        {"age": 30, "sex": "female", "evidence": [{"id": "nope", "choice": "absent"}]},
+    ),
     "kb_cause_missing": ("get", "/kb/causes/alss", None),
     "not_found": ("get", "/nowhere", None),
     "wrong_method": ("get", "/assess", None),
@@ -226,13 +287,28 @@ def rest_cases() -> Iterator[Case]:
     with _client() as client:
         for path in ("/healthz", "/", "/openapi.json"):
             yield f"get{path.replace('/', '_')}", lambda p=path: _answer(client.get(p))
-        for part in ("causes", "findings", "sources", "anatomy", "causes/als", "causes/tic_disorder"):
-            yield f"kb_{part.replace('/', '_')}", lambda p=part: _answer(client.get(f"{API}/kb/{p}"))
+        for part in (
+            "causes",
+            "findings",
+            "sources",
+            "anatomy",
+            "causes/als",
+            "causes/tic_disorder",
+        ):
+            yield (
+                f"kb_{part.replace('/', '_')}",
+                lambda p=part: _answer(client.get(f"{API}/kb/{p}")),
+            )
         for name, (method, path, body) in REST_ERRORS.items():
+
             def call(method: str = method, path: str = path, body: Any = body) -> Any:
                 if isinstance(body, str):
-                    response = client.request(method, f"{API}{path}", content=body,
-                                              headers={"content-type": "application/json"})
+                    response = client.request(
+                        method,
+                        f"{API}{path}",
+                        content=body,
+                        headers={"content-type": "application/json"},
+                    )
                 elif body is None:
                     response = client.request(method, f"{API}{path}")
                 else:
@@ -258,29 +334,72 @@ DIARY_STEPS: list[tuple[str, str, str, Any]] = [
     ("profile_put", "put", "/diary/profile", {"birth_year": 1984, "sex": "female"}),
     ("profile_get", "get", "/diary/profile", None),
     *(
-        (f"episode_{day:02d}", "post", "/diary/episodes", {
-            "occurred_at": f"2026-{5 + day // 28:02d}-{day % 28 + 1:02d}T{7 + day % 12:02d}:15:00",
-            "locations": ["twitch_nose"] if day % 3 else ["twitch_nose", "twitch_eyelid"],
-            "side": ["left", "right", "both"][day % 3],
-            "duration_seconds": 5 + day,
-            "intensity": 1 + day % 5,
-            "caffeine_cups": day % 6,
-            "sleep_hours": 5 + day % 4,
-            "stress": day % 10,
-            "exercise": day % 2 == 0,
-            "alcohol_units": day % 3,
-            "medicines": ["Ibuprofen; 400 mg"] if day == 4 else [],
-            "medicine_changed": day == 10,
-            "note": "after coffee, \"strong\"\nsecond line" if day == 1 else None,
-        })
+        (
+            f"episode_{day:02d}",
+            "post",
+            "/diary/episodes",
+            {
+                "occurred_at": f"2026-{5 + day // 28:02d}-{day % 28 + 1:02d}T{7 + day % 12:02d}:15:00",
+                "locations": ["twitch_nose"] if day % 3 else ["twitch_nose", "twitch_eyelid"],
+                "side": ["left", "right", "both"][day % 3],
+                "duration_seconds": 5 + day,
+                "intensity": 1 + day % 5,
+                "caffeine_cups": day % 6,
+                "sleep_hours": 5 + day % 4,
+                "stress": day % 10,
+                "exercise": day % 2 == 0,
+                "alcohol_units": day % 3,
+                "medicines": ["Ibuprofen; 400 mg"] if day == 4 else [],
+                "medicine_changed": day == 10,
+                "note": 'after coffee, "strong"\nsecond line' if day == 1 else None,
+            },
+        )
         for day in range(1, 41, 3)
     ),
-    ("episode_bad_location", "post", "/diary/episodes", {"occurred_at": "2026-06-01T08:00:00", "locations": ["twitch_nos"]}),
-    ("episode_bad_intensity", "post", "/diary/episodes", {"occurred_at": "2026-06-01T08:00:00", "locations": ["twitch_nose"], "intensity": 11}),
-    ("checkin_1", "post", "/diary/checkins", {"on_date": "2026-06-01", "answers": {"muscle_weakness": False, "difficulty_swallowing": False}, "caffeine_cups": 3}),
-    ("checkin_2", "post", "/diary/checkins", {"on_date": "2026-06-10", "answers": {"muscle_cramps": True}, "sleep_hours": 5}),
-    ("checkin_bad_answer", "post", "/diary/checkins", {"on_date": "2026-06-10", "answers": {"not_a_finding": True}}),
-    ("assessment_saved", "post", "/diary/assessments", {"age": 41, "sex": "female", "evidence": [{"id": "twitch_nose", "choice": "present", "initial": True}]}),
+    (
+        "episode_bad_location",
+        "post",
+        "/diary/episodes",
+        {"occurred_at": "2026-06-01T08:00:00", "locations": ["twitch_nos"]},
+    ),
+    (
+        "episode_bad_intensity",
+        "post",
+        "/diary/episodes",
+        {"occurred_at": "2026-06-01T08:00:00", "locations": ["twitch_nose"], "intensity": 11},
+    ),
+    (
+        "checkin_1",
+        "post",
+        "/diary/checkins",
+        {
+            "on_date": "2026-06-01",
+            "answers": {"muscle_weakness": False, "difficulty_swallowing": False},
+            "caffeine_cups": 3,
+        },
+    ),
+    (
+        "checkin_2",
+        "post",
+        "/diary/checkins",
+        {"on_date": "2026-06-10", "answers": {"muscle_cramps": True}, "sleep_hours": 5},
+    ),
+    (
+        "checkin_bad_answer",
+        "post",
+        "/diary/checkins",
+        {"on_date": "2026-06-10", "answers": {"not_a_finding": True}},
+    ),
+    (
+        "assessment_saved",
+        "post",
+        "/diary/assessments",
+        {
+            "age": 41,
+            "sex": "female",
+            "evidence": [{"id": "twitch_nose", "choice": "present", "initial": True}],
+        },
+    ),
     ("episodes_list", "get", "/diary/episodes", None),
     ("checkins_list", "get", "/diary/checkins", None),
     ("assessments_list", "get", "/diary/assessments", None),

@@ -204,7 +204,11 @@ def test_a_factor_on_a_wording_boundary_gets_the_same_words_whatever_its_last_bi
     times" on another. The same for the tenths boundaries below 10."""
     import math
 
-    for exact, words in ((10.0, "about 10 times"), (2.25, "about 2.3 times"), (100.0, "more than 100")):
+    for exact, words in (
+        (10.0, "about 10 times"),
+        (2.25, "about 2.3 times"),
+        (100.0, "more than 100"),
+    ):
         for ulps in range(-4, 5):
             factor = exact
             for _ in range(abs(ulps)):
@@ -214,8 +218,13 @@ def test_a_factor_on_a_wording_boundary_gets_the_same_words_whatever_its_last_bi
             assert words in explain._ending(change)
             if explain._explain is not None:
                 (item,) = explain._explain.items(
-                    np.array([change]), 1, [("a", "A", "present", False)], ["o"],
-                    explain._ENDINGS, MIN_EFFECT, MAX_ITEMS,
+                    np.array([change]),
+                    1,
+                    [("a", "A", "present", False)],
+                    ["o"],
+                    explain._ENDINGS,
+                    MIN_EFFECT,
+                    MAX_ITEMS,
                 )[0]
                 assert item["text"] == "o" + explain._ending(change), (exact, ulps)
 
