@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from twitchcheck.kb.model import KnowledgeBase
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the command line imports this before it needs the knowledge base
+    from twitchcheck.kb.model import KnowledgeBase
 
 
 def label_of(kb: KnowledgeBase, finding_id: str) -> str:
