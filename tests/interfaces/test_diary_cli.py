@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from twitchcheck.diary.service import DiaryStore
-from twitchcheck.interfaces import diary_cli
 from twitchcheck.interfaces.cli import app, main
+from twitchcheck.interfaces.diary_cli import data_commands
 from twitchcheck.kb.loader import load_kb
 from twitchcheck.storage.db import make_engine, migrate
 
@@ -465,7 +465,7 @@ def test_delete_all_needs_confirmation(
     assert code == 2 and "--yes" in err
     assert diary.counts() == (1, 1, 0)
     # A terminal: the answer decides.
-    monkeypatch.setattr(diary_cli, "_is_terminal", lambda: True)
+    monkeypatch.setattr(data_commands, "is_terminal", lambda: True)
     runner = CliRunner()
     said_no = runner.invoke(
         app, ["diary", "--database-url", sqlite_url, "delete", "--all"], input="n\n"
@@ -478,7 +478,7 @@ def test_delete_all_needs_confirmation(
     assert "Deleted 1 episodes, 1 check-ins" in said_yes.output
     assert diary.counts() == (0, 0, 0)
     diary.run("add", "--where", "twitch_nose", "--seconds", "3")
-    monkeypatch.setattr(diary_cli, "_is_terminal", lambda: False)
+    monkeypatch.setattr(data_commands, "is_terminal", lambda: False)
     code, out, _ = diary.run("delete", "--all", "--yes")
     assert code == 0 and "Deleted 1 episodes" in out and diary.counts() == (0, 0, 0)
 

@@ -183,9 +183,7 @@ def test_delete_all_removes_every_entry_and_aggregate(store: DiaryStore) -> None
 def test_a_bad_row_after_earlier_batches_were_flushed_stores_nothing(
     store: DiaryStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import twitchcheck.diary.service as service
-
-    monkeypatch.setattr(service, "IMPORT_BATCH", 2)
+    monkeypatch.setattr(store, "import_batch", 2)
     user = store.local_user()
     rows: list[object] = [parse_episode(_episode(d, ["twitch_nose"])) for d in range(1, 8)]
     rows.append(RecordError([("row 8: duration_seconds", "Input should be greater than 0")]))

@@ -18,7 +18,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
-from twitchcheck.diary.analysis import TrendView, TriggerView
+from twitchcheck.diary.trends import TrendView
+from twitchcheck.diary.triggers import TriggerView
 
 BAR_COLOUR = "#4C78A8"
 LINE_COLOUR = "#E45756"

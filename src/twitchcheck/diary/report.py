@@ -16,19 +16,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from twitchcheck.api import Checker
-from twitchcheck.diary.analysis import (
-    CHECKIN_LIMIT,
-    CHECKIN_LOOKBACK_DAYS,
-    ProgressionView,
-    TrendView,
-    TriggerView,
-    label_of,
-    progression,
-    trends,
-    triggers,
-)
 from twitchcheck.diary.charts import draw_episodes, save_charts
+from twitchcheck.diary.progression import ProgressionView, progression
 from twitchcheck.diary.service import DiaryStore, UserRef
+from twitchcheck.diary.trends import TrendView, trends
+from twitchcheck.diary.triggers import TriggerView, triggers
+from twitchcheck.diary.windows import CHECKIN_LIMIT, CHECKIN_LOOKBACK_DAYS, RECENT_DAYS
+from twitchcheck.diary.wording import label_of
 from twitchcheck.domain import TriageLevel
 
 A4 = (8.27, 11.69)  # inches, portrait
@@ -143,7 +137,7 @@ def render_report(
     change_word = "Getting worse: " + (
         "yes - " + ", ".join(sorted({c.kind.replace("_", " ") for c in prog.changes}))
         if prog.worsening
-        else "no change found in the last 2 weeks"
+        else f"no change found in the last {RECENT_DAYS // 7} weeks"
     )
     reason_lines = _wrap(prog.reason, WRAP - 4, MAX_REASON_LINES)
     height = 0.03 + 0.0135 * (len(reason_lines) + 1) + 0.008

@@ -7,17 +7,18 @@ usage); 3 invalid knowledge base. No traceback is printed for any of these.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, MAX_AGE, MAX_QUESTIONS_LIMIT, MIN_AGE
 from twitchcheck.errors import TwitchcheckError
+from twitchcheck.interfaces.cli_common import out_console, print_json, split_values
 from twitchcheck.interfaces.diary_cli import diary_app
 
 app = typer.Typer(
@@ -34,22 +35,6 @@ app.add_typer(diary_app, name="diary")
 INTERNAL_ERROR = 70
 
 
-def _out() -> Console:
-    return Console(highlight=False)
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def _split(values: list[str] | None) -> list[str]:
-    """Accept both repeated options and comma-separated lists."""
-    out: list[str] = []
-    for v in values or []:
-        out.extend(x.strip() for x in v.split(",") if x.strip())
-    return out
-
-
 # -- kb ---------------------------------------------------------------------------------------
 @kb_app.command("validate")
 def kb_validate(
@@ -61,7 +46,7 @@ def kb_validate(
     from twitchcheck.kb import load_kb, load_kb_from_path
 
     kb = load_kb_from_path(path) if path else load_kb()
-    _out().print(
+    out_console().print(
         f"OK: {kb.meta.id} {kb.version}: {len(kb.causes)} causes, {len(kb.findings)} findings, "
         f"{len(kb.links)} links, {len(kb.rules)} rules, {len(kb.sources)} sources."
     )
@@ -90,15 +75,15 @@ def kb_show(
     kb = load_kb()
     if ident is None:
         if as_json:
-            _print_json(kb_to_json(kb))
+            print_json(kb_to_json(kb))
         else:
-            render_kb_overview(_out(), kb)
+            render_kb_overview(out_console(), kb)
         return
     entity = kb.any_entity(ident)
     if as_json:
-        _print_json(entity.model_dump(mode="json", by_alias=True))
+        print_json(entity.model_dump(mode="json", by_alias=True))
     else:
-        render_entity(_out(), kb, entity)
+        render_entity(out_console(), kb, entity)
 
 
 @kb_app.command("sources")
@@ -109,15 +94,15 @@ def kb_sources(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
 
     kb = load_kb()
     if as_json:
-        _print_json([s.model_dump(mode="json") for s in kb.sources.values()])
+        print_json([s.model_dump(mode="json") for s in kb.sources.values()])
     else:
-        render_sources(_out(), kb)
+        render_sources(out_console(), kb)
 
 
 # -- assess -----------------------------------------------------------------------------------
 @app.command("assess")
 def assess_cmd(
-    age: Annotated[int, typer.Option(help="Age in whole years (0-120).")],
+    age: Annotated[int, typer.Option(help=f"Age in whole years ({MIN_AGE}-{MAX_AGE}).")],
     sex: Annotated[str, typer.Option(help="female, male, other or unknown.")] = "unknown",
     yes: Annotated[
         list[str] | None,
@@ -151,27 +136,29 @@ def assess_cmd(
     result = default_checker().assess(
         age=age,
         sex=sex,
-        present=_split(yes),
-        absent=_split(no),
-        initial=_split(initial),
-        concerns=_split(concern),
+        present=split_values(yes),
+        absent=split_values(no),
+        initial=split_values(initial),
+        concerns=split_values(concern),
     )
     if as_json:
-        _print_json(result.model_dump(mode="json"))
+        print_json(result.model_dump(mode="json"))
     else:
-        render_assessment(_out(), result)
+        render_assessment(out_console(), result)
     if save:
         from twitchcheck.interfaces.diary_cli import DiaryContext
 
         store, user = DiaryContext(None).open()
-        first = set(_split(initial))
+        first = set(split_values(initial))
         # The same evidence shape as POST /api/v1/diary/assessments stores (the REST AssessIn).
         evidence = {
             "age": age,
             "sex": sex,
-            "evidence": [{"id": f, "choice": "present", "initial": f in first} for f in _split(yes)]
-            + [{"id": f, "choice": "absent", "initial": False} for f in _split(no)],
-            "concerns": _split(concern),
+            "evidence": [
+                {"id": f, "choice": "present", "initial": f in first} for f in split_values(yes)
+            ]
+            + [{"id": f, "choice": "absent", "initial": False} for f in split_values(no)],
+            "concerns": split_values(concern),
         }
         record = store.record_assessment(
             user, evidence, result.model_dump(mode="json"), origin="manual"
@@ -202,14 +189,14 @@ def evaluate_cmd(
     checker = default_checker()
     if as_json:
         report = evaluate(checker, vignettes, mode)
-        _print_json(report)
+        print_json(report)
         return
     with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task("Evaluating", total=len(vignettes))
         report = evaluate(
             checker, vignettes, mode, progress=lambda done, _: bar.update(task, completed=done)
         )
-    render_report(_out(), report)
+    render_report(out_console(), report)
 
 
 @app.command("interview")
@@ -219,8 +206,8 @@ def interview_cmd(
         typer.Option("--answers", help="Replay answers from a JSON file instead of asking."),
     ] = None,
     max_questions: Annotated[
-        int, typer.Option(min=1, max=60, help="Ask at most this many screens.")
-    ] = 15,
+        int, typer.Option(min=1, max=MAX_QUESTIONS_LIMIT, help="Ask at most this many screens.")
+    ] = DEFAULT_MAX_QUESTIONS,
     as_json: Annotated[
         bool, typer.Option("--json", help="With --answers: print the Assessment as JSON.")
     ] = False,
@@ -234,11 +221,11 @@ def interview_cmd(
     if answers is not None:
         result = run_from_file(checker, answers, max_questions)
         if as_json:
-            _print_json(result.model_dump(mode="json"))
+            print_json(result.model_dump(mode="json"))
         else:
-            render_assessment(_out(), result)
+            render_assessment(out_console(), result)
         return 0
-    return run_interactive(checker, _out(), max_questions=max_questions)
+    return run_interactive(checker, out_console(), max_questions=max_questions)
 
 
 @app.command("serve")
@@ -268,9 +255,9 @@ def serve_cmd(
     from pydantic import ValidationError
 
     from twitchcheck.api import default_checker
+    from twitchcheck.diary.service import open_store
     from twitchcheck.errors import ValueRangeError
     from twitchcheck.interfaces.rest.app import create_app
-    from twitchcheck.interfaces.rest.auth import open_store
     from twitchcheck.interfaces.rest.settings import Settings
 
     try:
@@ -283,11 +270,13 @@ def serve_cmd(
     # Opened (and migrated) before the server starts, so a bad database fails here, clearly.
     store = open_store(settings.database_url, checker.kb)
     mode = "multi-user: sign in at /login" if multi_user else "single user"
-    _out().print(f"twitchcheck is running at http://{host}:{port}  ({mode}; Ctrl+C stops it)")
+    out_console().print(
+        f"twitchcheck is running at http://{host}:{port}  ({mode}; Ctrl+C stops it)"
+    )
     app_ = create_app(settings, checker, store=store)
     # What exists now (the KB, the network, the app) lives as long as the server: moved out of
-    # the garbage collector's sight, so that its full collections stay short (measured: they
-    # had put 70 ms pauses into /assess's p99 at one connection).
+    # the garbage collector's sight, so that its full collections, which would walk all of it
+    # again and again, stay short and do not pause the answers.
     gc.collect()
     gc.freeze()
     uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)

@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from twitchcheck import results as r
 from twitchcheck.api import Checker, evidence_sets
-from twitchcheck.domain import MAX_AGE, MIN_AGE, Choice, Sex
+from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, MAX_AGE, MIN_AGE, Choice, Sex, TriageLevel
 from twitchcheck.errors import InputError, ValueRangeError
 from twitchcheck.interfaces.render import render_assessment
 
@@ -154,7 +154,10 @@ def ask_screen(console: Console, ask: Ask, step: r.InterviewStep) -> list[r.Evid
 
 
 def run_interactive(
-    checker: Checker, console: Console, ask: Ask | None = None, max_questions: int = 15
+    checker: Checker,
+    console: Console,
+    ask: Ask | None = None,
+    max_questions: int = DEFAULT_MAX_QUESTIONS,
 ) -> int:
     ask = ask or _ask(console)
     console.print(
@@ -173,7 +176,7 @@ def run_interactive(
             step = checker.next_question(
                 age=age, sex=sex, evidence=evidence, max_questions=max_questions
             )
-            if step.triage.level.value == "emergency":
+            if step.triage.level == TriageLevel.EMERGENCY:
                 console.print(
                     "[bold white on red] EMERGENCY [/bold white on red] "
                     + escape(step.triage.advice)
@@ -200,7 +203,9 @@ def run_interactive(
     return 0
 
 
-def run_from_file(checker: Checker, path: Path, max_questions: int = 15) -> r.Assessment:
+def run_from_file(
+    checker: Checker, path: Path, max_questions: int = DEFAULT_MAX_QUESTIONS
+) -> r.Assessment:
     """Replay an interview from a JSON file (see docs/interview.md for the format)."""
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
