@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 import twitchcheck.engine.inference as inference
 from tests.engine.brute_force import brute_force
-from twitchcheck.engine.inference import NoisyOrNetwork, posteriors
+from twitchcheck.engine.inference import NoisyOrNetwork, limits, posteriors
+from twitchcheck.engine.inference.approximation import _logit
+from twitchcheck.engine.inference.groups import components
 from twitchcheck.errors import NetworkError
 
 TOLERANCE = 1e-9
@@ -90,7 +92,7 @@ def test_checkpointed_backward_pass_matches(monkeypatch: pytest.MonkeyPatch) -> 
     links = rng.uniform(0.1, 0.9, (8, 6))
     net = NoisyOrNetwork(priors, leaks, links)
     full = posteriors(net, [0, 1, 2, 3], [4])
-    monkeypatch.setattr(inference, "_STATE_BUDGET", 16)
+    monkeypatch.setattr(limits, "STATE_BUDGET", 16)
     blocked = posteriors(net, [0, 1, 2, 3], [4])
     expected, _ = brute_force(list(priors), list(leaks), links, [0, 1, 2, 3], [4])
     np.testing.assert_allclose(blocked.marginals, expected, atol=TOLERANCE)
@@ -114,7 +116,7 @@ def test_approximation_is_used_above_the_exact_limit(monkeypatch: pytest.MonkeyP
     leaks = rng.uniform(0.01, 0.05, 8)
     links = rng.uniform(0.2, 0.9, (6, 8))
     net = NoisyOrNetwork(priors, leaks, links)
-    monkeypatch.setattr(inference, "MAX_EXACT_POSITIVES", 4)
+    monkeypatch.setattr(limits, "MAX_EXACT_POSITIVES", 4)
     post = posteriors(net, list(range(8)), [], compiled=False)
     expected, _ = brute_force(list(priors), list(leaks), links, list(range(8)), [])
     assert post.method == "approximate"
@@ -203,7 +205,7 @@ def test_leave_one_out_with_a_limit_keeps_small_groups_exact_and_the_full_answer
     np.testing.assert_array_equal(rough[0].marginals, exact[0].marginals)
     sizes = {
         int(f): fs.size
-        for fs, _causes in inference._components(net, np.array(sorted(present), dtype=np.intp))
+        for fs, _causes in components(net, np.array(sorted(present), dtype=np.intp))
         for f in fs
     }
     for row, f in enumerate(sorted(present)):
@@ -242,7 +244,7 @@ def test_many_positives_keep_an_exact_ranking_and_flag_approximate_explanations(
     by_id = {c.id: c.probability for c in result.causes}
     for j, cause in enumerate(kb.causes):
         assert by_id[cause.id] == pytest.approx(exact[0].marginals[j], abs=1e-12)
-    logit = inference._logit
+    logit = _logit
     effect_exact = logit(exact[0].marginals)[None, :] - logit(exact[2])
     effect_rough = logit(rough[0].marginals)[None, :] - logit(rough[2])
     assert np.abs(effect_exact - effect_rough).max() < 0.05

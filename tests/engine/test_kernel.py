@@ -17,10 +17,13 @@ from twitchcheck.engine.inference import (
     KERNEL_FORWARD_BACKWARD,
     KERNEL_JUNCTION_TREE,
     NoisyOrNetwork,
+    bridge,
+    limits,
     posteriors,
 )
+from twitchcheck.engine.inference.kernel_queries import kernel_posterior
 
-pytestmark = pytest.mark.skipif(inference._kernel is None, reason="the kernel was not built")
+pytestmark = pytest.mark.skipif(bridge.kernel is None, reason="the kernel was not built")
 # (Under CI the engine_path fixture in conftest.py fails the run when the kernel is missing.)
 
 METHODS = {
@@ -31,7 +34,7 @@ METHODS = {
 
 
 def _kernel(net: NoisyOrNetwork, present: list[int], absent: list[int], method: int):  # type: ignore[no-untyped-def]
-    return inference._kernel_posterior(
+    return kernel_posterior(
         net, net.priors, np.array(present, dtype=np.intp), np.array(absent, dtype=np.intp), method
     )
 
@@ -145,7 +148,7 @@ def test_thin_networks_keep_exact_explanations_past_the_limit() -> None:
     np.testing.assert_allclose(without_a[1], posteriors(net, present, absent[:1]).marginals)
 
 
-_REAL_KERNEL = inference._kernel
+_REAL_KERNEL = bridge.kernel
 
 
 def _budget_kernel(budget: int) -> type:
@@ -179,9 +182,9 @@ def test_numpy_answers_when_the_kernel_declines(monkeypatch: pytest.MonkeyPatch)
     links = rng.uniform(0.1, 0.9, (6, 8))
     net = NoisyOrNetwork(priors, leaks, links)
     present, absent = [0, 1, 2, 3], [4, 5]
-    assert inference._kernel.solve(net._compiled, priors, np.array(present), np.array(absent),
+    assert bridge.kernel.solve(net._compiled, priors, np.array(present), np.array(absent),
                                    np.empty(6), 0, 1) is None  # fmt: skip
-    monkeypatch.setattr(inference, "_kernel", _TightKernel)
+    monkeypatch.setattr(bridge, "kernel", _TightKernel)
     post = posteriors(net, present, absent)
     expected, _ = brute_force(list(priors), list(leaks), links, present, absent)
     np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
@@ -198,7 +201,7 @@ def test_variants_are_one_solve_per_left_out_answer(case: tuple) -> None:
     (present answers first, each list in sorted order, whatever order they came in)."""
     priors, leaks, links, present, absent = case
     net = NoisyOrNetwork(np.array(priors), np.array(leaks), links)
-    kernel = inference._kernel
+    kernel = bridge.kernel
     pres, abs_ = sorted(present), sorted(absent)
     rows = np.empty((len(pres) + len(abs_), net.n_causes))
     shuffled = (np.array(pres[::-1], dtype=np.int64), np.array(abs_[::-1], dtype=np.int64))
@@ -217,7 +220,7 @@ def test_variants_are_one_solve_per_left_out_answer(case: tuple) -> None:
 
 def test_variants_check_what_they_are_given() -> None:
     net = NoisyOrNetwork(np.array([0.1, 0.2]), np.array([0.1, 0.2]), np.array([[0.5, 0], [0, 0.4]]))
-    kernel = inference._kernel
+    kernel = bridge.kernel
     two = np.array([0, 1], dtype=np.int64)
     with pytest.raises(ValueError, match="bytes"):  # one row per answer: 2 rows, not 1
         kernel.variants(net._compiled, net.priors, two, two[:0], np.empty(2))
@@ -234,7 +237,7 @@ def test_variants_check_what_they_are_given() -> None:
 
 def test_kernel_checks_what_it_is_given() -> None:
     net = NoisyOrNetwork(np.array([0.1, 0.2]), np.array([0.1, 0.2]), np.array([[0.5, 0], [0, 0.4]]))
-    kernel = inference._kernel
+    kernel = bridge.kernel
     with pytest.raises(ValueError, match="bytes"):
         kernel.solve(net._compiled, np.array([0.1]), np.array([0]), np.array([1]), np.empty(2))
     with pytest.raises(ValueError, match="ascending"):
@@ -295,9 +298,9 @@ def test_chunked_approximation_where_the_kernel_declines(monkeypatch: pytest.Mon
     links = rng.uniform(0.1, 0.9, (10, 14))
     net = NoisyOrNetwork(priors, leaks, links)
     present, absent = list(range(12)), [12, 13]
-    monkeypatch.setattr(inference, "_kernel", _BudgetKernel)
-    monkeypatch.setattr(inference, "MAX_EXACT_POSITIVES", 6)
-    monkeypatch.setattr(inference, "KERNEL_CHUNK", 4)
+    monkeypatch.setattr(bridge, "kernel", _BudgetKernel)
+    monkeypatch.setattr(limits, "MAX_EXACT_POSITIVES", 6)
+    monkeypatch.setattr(limits, "KERNEL_CHUNK", 4)
     post = posteriors(net, present, absent)
     current, negatives, log_z = list(priors), absent, 0.0
     for start in (0, 4, 8):
