@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 import twitchcheck.engine.inference as inference
 from tests.engine.brute_force import brute_force
 from twitchcheck.engine.inference import NoisyOrNetwork, limits, posteriors
-from twitchcheck.engine.inference.approximation import _logit
+from twitchcheck.engine.inference.approximation import OPEN_HIGH, OPEN_LOW
 from twitchcheck.engine.inference.groups import components
+from twitchcheck.engine.numeric import logit
 from twitchcheck.errors import NetworkError
 
 TOLERANCE = 1e-9
@@ -244,7 +245,10 @@ def test_many_positives_keep_an_exact_ranking_and_flag_approximate_explanations(
     by_id = {c.id: c.probability for c in result.causes}
     for j, cause in enumerate(kb.causes):
         assert by_id[cause.id] == pytest.approx(exact[0].marginals[j], abs=1e-12)
-    logit = _logit
-    effect_exact = logit(exact[0].marginals)[None, :] - logit(exact[2])
-    effect_rough = logit(rough[0].marginals)[None, :] - logit(rough[2])
+
+    def log_odds(p: np.ndarray) -> np.ndarray:
+        return logit(p, OPEN_LOW, OPEN_HIGH)
+
+    effect_exact = log_odds(exact[0].marginals)[None, :] - log_odds(exact[2])
+    effect_rough = log_odds(rough[0].marginals)[None, :] - log_odds(rough[2])
     assert np.abs(effect_exact - effect_rough).max() < 0.05

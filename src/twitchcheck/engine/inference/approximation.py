@@ -10,6 +10,12 @@ from twitchcheck.engine.inference import limits
 from twitchcheck.engine.inference.answers import FloatArray, IntArray
 from twitchcheck.engine.inference.forward_backward import exact_component
 from twitchcheck.engine.inference.groups import Group, with_bits
+from twitchcheck.engine.numeric import logit
+
+#: The filtering hands each chunk's posteriors on as the next chunk's priors, and the shift
+#: takes their log-odds: both need them strictly inside (0, 1), so they are held within these
+#: bounds (the full double range below).
+OPEN_LOW, OPEN_HIGH = 1e-300, 1.0 - 1e-16
 
 
 def chunks(groups: list[IntArray], chunk: int, whole: int) -> list[IntArray]:
@@ -22,17 +28,15 @@ def chunks(groups: list[IntArray], chunk: int, whole: int) -> list[IntArray]:
     return out
 
 
-def _logit(p: FloatArray) -> FloatArray:
-    q = np.clip(p, 1e-300, 1.0 - 1e-16)
-    out: FloatArray = np.log(q) - np.log1p(-q)
-    return out
-
-
 def shifted(
     exact_full: FloatArray, approx_full: FloatArray, approx_variant: FloatArray
 ) -> FloatArray:
     """``exact_full`` moved by the approximate change from ``approx_full`` to each variant row."""
-    z = _logit(exact_full)[None, :] - _logit(approx_full)[None, :] + _logit(approx_variant)
+    z = (
+        logit(exact_full, OPEN_LOW, OPEN_HIGH)[None, :]
+        - logit(approx_full, OPEN_LOW, OPEN_HIGH)[None, :]
+        + logit(approx_variant, OPEN_LOW, OPEN_HIGH)
+    )
     out: FloatArray = 1.0 / (1.0 + np.exp(-z))
     return out
 
@@ -59,6 +63,6 @@ def approximate_component(
             tuple((b - start, q) for b, q in cause_bits if b in chunk) for cause_bits in group.bits
         )
         sub = Group(len(chunk), group.causes, bits, group.leaks[start : chunk.stop])
-        current, log_ev = exact_component(sub, np.clip(current, 1e-300, 1.0 - 1e-16))
+        current, log_ev = exact_component(sub, np.clip(current, OPEN_LOW, OPEN_HIGH))
         log_evidence += log_ev
     return current, log_evidence

@@ -13,7 +13,7 @@ import numpy as np
 
 from twitchcheck.engine.inference import bridge, limits
 from twitchcheck.engine.inference.answers import FloatArray, IntArray, Lookahead, Posterior
-from twitchcheck.engine.inference.approximation import chunks, shifted
+from twitchcheck.engine.inference.approximation import OPEN_HIGH, OPEN_LOW, chunks, shifted
 from twitchcheck.engine.inference.groups import components
 from twitchcheck.engine.inference.network import NoisyOrNetwork, validate_evidence
 
@@ -57,7 +57,7 @@ def kernel_chunked(
         if answer is None:
             return None
         log_evidence += answer.log_evidence
-        current = np.clip(answer.marginals, 1e-300, 1.0 - 1e-16)  # priors stay inside (0, 1)
+        current = np.clip(answer.marginals, OPEN_LOW, OPEN_HIGH)  # the next chunk's priors
         negatives = absent_idx[:0]  # absorbed by the first chunk
     if answer is None:
         return None
