@@ -20,8 +20,8 @@ Sections:
    for 5–16 positives and 30 negatives.
 3. ``exactness`` — max |engine − brute force| on 12-cause networks up to 18 positives, with a
    plain NumPy inclusion–exclusion Quickscore for comparison.
-4. ``approximation`` — the error of ``_approximate_component`` when MAX_EXACT_POSITIVES is lowered
-   (monkeypatched in-process) below the size of the group.
+4. ``approximation`` — the error of ``approximate_component`` when the exact limit is lowered
+   (``Limits(max_exact_positives=...)`` passed to ``posteriors``) below the size of the group.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ from benchmarks.networks import (
     random_network,
 )
 from benchmarks.quickscore import quickscore
-from twitchcheck.engine.inference import NoisyOrNetwork, bridge, limits, posteriors
+from twitchcheck.engine.inference import DEFAULT_LIMITS, Limits, NoisyOrNetwork, bridge, posteriors
 from twitchcheck.engine.inference.groups import absorb_negatives, components
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -977,21 +977,10 @@ def section_exactness(settings: Settings) -> dict[str, Any]:
 # --- section 4: the approximation -----------------------------------------------------------
 
 
-@contextlib.contextmanager
-def exact_limit(value: int) -> Iterator[None]:
-    """Temporarily lower ``limits.MAX_EXACT_POSITIVES`` (in this process only)."""
-    old = limits.MAX_EXACT_POSITIVES
-    limits.MAX_EXACT_POSITIVES = value
-    try:
-        yield
-    finally:
-        limits.MAX_EXACT_POSITIVES = old
-
-
 def section_approximation(settings: Settings) -> dict[str, Any]:
     print(
-        "\n== 4. the approximation above MAX_EXACT_POSITIVES (NumPy path; limit lowered "
-        "in-process) =="
+        "\n== 4. the approximation above the exact limit (NumPy path; limit lowered "
+        "through Limits) =="
     )
     networks = {
         "30 causes / 80 findings": random_network(APPROX_SPEC, seed=3080),
@@ -1008,8 +997,8 @@ def section_approximation(settings: Settings) -> dict[str, Any]:
             ]
             exact = [posteriors(net, *q) for q in queries]
             for limit in settings.approx_limits:
-                with exact_limit(limit):
-                    approx = [posteriors(net, *q, compiled=False) for q in queries]
+                lowered = Limits(max_exact_positives=limit)
+                approx = [posteriors(net, *q, compiled=False, limits=lowered) for q in queries]
                 errs, means, top_same, used = [], [], 0, 0
                 for (present, _), ex, ap in zip(queries, exact, approx, strict=True):
                     if ap.method != "approximate":
@@ -1078,8 +1067,9 @@ def section_approximation(settings: Settings) -> dict[str, Any]:
         net = NoisyOrNetwork(priors, leaks, links)
         rng = np.random.default_rng(seed)
         present, absent = random_evidence(links, 12, 8, rng, n_true=3)
-        with exact_limit(limit):
-            filtered = posteriors(net, present, absent, compiled=False)
+        filtered = posteriors(
+            net, present, absent, compiled=False, limits=Limits(max_exact_positives=limit)
+        )
         if filtered.method != "approximate" or len(components(net, present)) != 1:
             continue
         current, _ = absorb_negatives(net, priors, absent)
@@ -1337,7 +1327,7 @@ def machine_info() -> dict[str, Any]:
         "twitchcheck_commit": commit,
         "inference_uncommitted_changes": engine_dirty,
         "inference_sha256": engine_hash.hexdigest()[:16],
-        "max_exact_positives": limits.MAX_EXACT_POSITIVES,
+        "max_exact_positives": DEFAULT_LIMITS.max_exact_positives,
         "compiled_kernel": bridge.has_kernel(),
         "kernel_c_sha256": hashlib.sha256(
             (engine_dir.parent / "_kernel.c").read_bytes()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import twitchcheck.engine.inference as inference
 from tests.engine.brute_force import brute_force
-from twitchcheck.engine.inference import NoisyOrNetwork, limits, posteriors
+from twitchcheck.engine.inference import Limits, NoisyOrNetwork, posteriors
 from twitchcheck.engine.inference.approximation import OPEN_HIGH, OPEN_LOW
 from twitchcheck.engine.inference.groups import components
 from twitchcheck.engine.numeric import logit
@@ -85,7 +85,7 @@ def test_exact_with_many_unlikely_positives(n_positive: int) -> None:
     np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
 
 
-def test_checkpointed_backward_pass_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checkpointed_backward_pass_matches() -> None:
     """With a tiny memory budget the backward pass is recomputed in blocks: same answer."""
     rng = np.random.default_rng(7)
     priors = rng.uniform(0.01, 0.4, 8)
@@ -93,8 +93,7 @@ def test_checkpointed_backward_pass_matches(monkeypatch: pytest.MonkeyPatch) -> 
     links = rng.uniform(0.1, 0.9, (8, 6))
     net = NoisyOrNetwork(priors, leaks, links)
     full = posteriors(net, [0, 1, 2, 3], [4])
-    monkeypatch.setattr(limits, "STATE_BUDGET", 16)
-    blocked = posteriors(net, [0, 1, 2, 3], [4])
+    blocked = posteriors(net, [0, 1, 2, 3], [4], limits=Limits(state_budget=16))
     expected, _ = brute_force(list(priors), list(leaks), links, [0, 1, 2, 3], [4])
     np.testing.assert_allclose(blocked.marginals, expected, atol=TOLERANCE)
     np.testing.assert_allclose(blocked.marginals, full.marginals, atol=1e-12)
@@ -110,15 +109,14 @@ def test_unconnected_positives_are_solved_as_separate_groups() -> None:
     assert post.marginals[2] == pytest.approx(0.3)  # linked to nothing observed: prior unchanged
 
 
-def test_approximation_is_used_above_the_exact_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_approximation_is_used_above_the_exact_limit() -> None:
     """The NumPy path's approximation (the kernel, where it answers, is exact at any size)."""
     rng = np.random.default_rng(3)
     priors = rng.uniform(0.01, 0.2, 6)
     leaks = rng.uniform(0.01, 0.05, 8)
     links = rng.uniform(0.2, 0.9, (6, 8))
     net = NoisyOrNetwork(priors, leaks, links)
-    monkeypatch.setattr(limits, "MAX_EXACT_POSITIVES", 4)
-    post = posteriors(net, list(range(8)), [], compiled=False)
+    post = posteriors(net, list(range(8)), [], compiled=False, limits=Limits(max_exact_positives=4))
     expected, _ = brute_force(list(priors), list(leaks), links, list(range(8)), [])
     assert post.method == "approximate"
     assert np.all((post.marginals >= 0) & (post.marginals <= 1))

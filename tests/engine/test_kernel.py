@@ -13,12 +13,13 @@ import twitchcheck.engine.inference as inference
 from tests.engine.brute_force import brute_force
 from tests.engine.test_inference import TOLERANCE, networks_and_evidence
 from twitchcheck.engine.inference import (
+    DEFAULT_LIMITS,
     KERNEL_AUTO,
     KERNEL_FORWARD_BACKWARD,
     KERNEL_JUNCTION_TREE,
+    Limits,
     NoisyOrNetwork,
     bridge,
-    limits,
     posteriors,
 )
 from twitchcheck.engine.inference.kernel_queries import kernel_posterior
@@ -35,7 +36,12 @@ METHODS = {
 
 def _kernel(net: NoisyOrNetwork, present: list[int], absent: list[int], method: int):  # type: ignore[no-untyped-def]
     return kernel_posterior(
-        net, net.priors, np.array(present, dtype=np.intp), np.array(absent, dtype=np.intp), method
+        net,
+        net.priors,
+        np.array(present, dtype=np.intp),
+        np.array(absent, dtype=np.intp),
+        DEFAULT_LIMITS,
+        method,
     )
 
 
@@ -148,34 +154,11 @@ def test_thin_networks_keep_exact_explanations_past_the_limit() -> None:
     np.testing.assert_allclose(without_a[1], posteriors(net, present, absent[:1]).marginals)
 
 
-_REAL_KERNEL = bridge.kernel
+#: A one-entry table budget: the kernel declines every shared group.
+TIGHT = Limits(kernel_table_budget=1)
 
 
-def _budget_kernel(budget: int) -> type:
-    """The real kernel with a table budget of ``budget`` entries (it declines what needs more)."""
-
-    class Budgeted:
-        network = staticmethod(_REAL_KERNEL.network) if _REAL_KERNEL else None
-
-        @staticmethod
-        def solve(*args: object) -> object:
-            return _REAL_KERNEL.solve(*args, budget)  # type: ignore[arg-type, union-attr]
-
-        @staticmethod
-        def variants(*args: object) -> object:
-            return _REAL_KERNEL.variants(*args, 0, budget)  # type: ignore[arg-type, union-attr]
-
-    return Budgeted
-
-
-#: A one-entry budget: the kernel declines every shared group.
-_TightKernel = _budget_kernel(1)
-#: A 200-entry budget: a dense group of 12 positives over 10 causes is declined, a chunk of 4
-#: fits.
-_BudgetKernel = _budget_kernel(200)
-
-
-def test_numpy_answers_when_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_numpy_answers_when_the_kernel_declines() -> None:
     rng = np.random.default_rng(11)
     priors = rng.uniform(0.01, 0.3, 6)
     leaks = rng.uniform(0.001, 0.05, 8)
@@ -184,11 +167,10 @@ def test_numpy_answers_when_the_kernel_declines(monkeypatch: pytest.MonkeyPatch)
     present, absent = [0, 1, 2, 3], [4, 5]
     assert bridge.kernel.solve(net._compiled, priors, np.array(present), np.array(absent),
                                    np.empty(6), 0, 1) is None  # fmt: skip
-    monkeypatch.setattr(bridge, "kernel", _TightKernel)
-    post = posteriors(net, present, absent)
+    post = posteriors(net, present, absent, limits=TIGHT)
     expected, _ = brute_force(list(priors), list(leaks), links, present, absent)
     np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
-    full, without_p, _ = inference.leave_one_out(net, present, absent)
+    full, without_p, _ = inference.leave_one_out(net, present, absent, limits=TIGHT)
     np.testing.assert_allclose(full.marginals, expected, rtol=0, atol=TOLERANCE)
     rest, _ = brute_force(list(priors), list(leaks), links, present[1:], absent)
     np.testing.assert_allclose(without_p[0], rest, rtol=0, atol=TOLERANCE)
@@ -288,7 +270,7 @@ def test_strided_evidence_arrays_are_accepted() -> None:
     np.testing.assert_allclose(got.marginals, want.marginals, rtol=0, atol=1e-15)
 
 
-def test_chunked_approximation_where_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chunked_approximation_where_the_kernel_declines() -> None:
     """Past MAX_EXACT_POSITIVES, a group the kernel declines is filtered chunk by chunk, each
     chunk solved exactly by the kernel: equal to the same filtering done by hand with brute
     force (chunk 1's posteriors are chunk 2's priors, ...)."""
@@ -298,10 +280,10 @@ def test_chunked_approximation_where_the_kernel_declines(monkeypatch: pytest.Mon
     links = rng.uniform(0.1, 0.9, (10, 14))
     net = NoisyOrNetwork(priors, leaks, links)
     present, absent = list(range(12)), [12, 13]
-    monkeypatch.setattr(bridge, "kernel", _BudgetKernel)
-    monkeypatch.setattr(limits, "MAX_EXACT_POSITIVES", 6)
-    monkeypatch.setattr(limits, "KERNEL_CHUNK", 4)
-    post = posteriors(net, present, absent)
+    # A 200-entry table budget: the dense group of 12 positives over 10 causes is declined, a
+    # chunk of 4 fits.
+    limits = Limits(kernel_table_budget=200, max_exact_positives=6, kernel_chunk=4)
+    post = posteriors(net, present, absent, limits=limits)
     current, negatives, log_z = list(priors), absent, 0.0
     for start in (0, 4, 8):
         current, evidence = brute_force(

@@ -21,7 +21,8 @@ positives there are (measured within 1e-12 of brute-force enumeration in the tes
 Cost: ``O(L * 2^m)`` per connected group of positives, with ``L`` the number of links between
 the positives and their causes. Positives that share no cause are solved independently, so
 ``m`` is the size of the largest group. Above :data:`MAX_EXACT_POSITIVES` positives in one group
-the NumPy implementation switches to a documented approximation (``approximation.py``).
+(``Limits.max_exact_positives``, passed to every query as ``limits=``) the NumPy implementation
+switches to a documented approximation (``approximation.py``).
 
 **The compiled kernel** (``_kernel.c``) does the same per query in one call, and adds a junction
 tree over the shared causes, whose cost depends on the widest clique rather than on ``m``: it
@@ -48,26 +49,24 @@ from twitchcheck.engine.inference.bridge import (
 )
 from twitchcheck.engine.inference.groups import absorb_negatives
 from twitchcheck.engine.inference.limits import (
-    EXPLAIN_CHUNK,
+    DEFAULT_LIMITS,
     EXPLAIN_EXACT_POSITIVES,
-    EXPLAIN_WORK_LIMIT,
-    KERNEL_CHUNK,
     MAX_EXACT_POSITIVES,
+    Limits,
 )
 from twitchcheck.engine.inference.network import NoisyOrNetwork
 from twitchcheck.engine.inference.queries import leave_one_out, lookahead, posteriors
 
 __all__ = [
-    "EXPLAIN_CHUNK",
+    "DEFAULT_LIMITS",
     "EXPLAIN_EXACT_POSITIVES",
-    "EXPLAIN_WORK_LIMIT",
     "KERNEL_AUTO",
-    "KERNEL_CHUNK",
     "KERNEL_FORWARD_BACKWARD",
     "KERNEL_JUNCTION_TREE",
     "MAX_EXACT_POSITIVES",
     "FloatArray",
     "IntArray",
+    "Limits",
     "Lookahead",
     "NoisyOrNetwork",
     "Posterior",

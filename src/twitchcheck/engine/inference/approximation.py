@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from twitchcheck.engine.inference import limits
 from twitchcheck.engine.inference.answers import FloatArray, IntArray
 from twitchcheck.engine.inference.forward_backward import exact_component
 from twitchcheck.engine.inference.groups import Group, with_bits
@@ -42,17 +41,16 @@ def shifted(
 
 
 def approximate_component(
-    group: Group, p_on: FloatArray, chunk_size: int | None = None
+    group: Group, p_on: FloatArray, chunk_size: int, state_budget: int
 ) -> tuple[FloatArray, FloatArray]:
-    """Approximation for groups above :data:`MAX_EXACT_POSITIVES` positives.
+    """Approximation for groups above :attr:`Limits.max_exact_positives` positives.
 
-    The positives are split into chunks of at most MAX_EXACT_POSITIVES, in index order. Each
+    The positives are split into chunks of at most ``chunk_size``, in index order. Each
     chunk is solved exactly, and the posterior marginals after one chunk become the (again
     independent) priors of the next: assumed-density filtering. It keeps each chunk's
     correlations exactly and drops those between chunks. Its error against the exact answer is
     measured in ``benchmarks/`` (see BENCHMARKS.md).
     """
-    chunk_size = chunk_size or limits.MAX_EXACT_POSITIVES
     group = with_bits(group)
     batch = p_on.shape[0]
     current = p_on
@@ -63,6 +61,6 @@ def approximate_component(
             tuple((b - start, q) for b, q in cause_bits if b in chunk) for cause_bits in group.bits
         )
         sub = Group(len(chunk), group.causes, bits, group.leaks[start : chunk.stop])
-        current, log_ev = exact_component(sub, np.clip(current, OPEN_LOW, OPEN_HIGH))
+        current, log_ev = exact_component(sub, np.clip(current, OPEN_LOW, OPEN_HIGH), state_budget)
         log_evidence += log_ev
     return current, log_evidence

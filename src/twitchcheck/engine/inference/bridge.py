@@ -48,23 +48,26 @@ def solve(
     base: FloatArray,
     present_idx: IntArray,
     absent_idx: IntArray,
-    method: int = KERNEL_AUTO,
+    method: int,
+    budget: int | None,
 ) -> Posterior | None:
-    """The exact posterior from the compiled kernel; None without it or when a group is too
-    large for its memory budget. The kernel sorts and checks the evidence itself (the same
-    checks and messages as :func:`~twitchcheck.engine.inference.network.validate_evidence`)."""
+    """The exact posterior from the compiled kernel; None without it or when a group needs more
+    than ``budget`` table entries (None: the kernel's own budget). The kernel sorts and checks
+    the evidence itself (the same checks and messages as
+    :func:`~twitchcheck.engine.inference.network.validate_evidence`)."""
     if kernel is None or compiled is None:
         return None
     out = np.empty(n_causes)
+    args = (
+        compiled,
+        base,
+        np.ascontiguousarray(present_idx, dtype=np.int64),  # the kernel reads raw buffers
+        np.ascontiguousarray(absent_idx, dtype=np.int64),
+        out,
+        method,
+    )
     try:
-        answer = kernel.solve(
-            compiled,
-            base,
-            np.ascontiguousarray(present_idx, dtype=np.int64),  # the kernel reads raw buffers
-            np.ascontiguousarray(absent_idx, dtype=np.int64),
-            out,
-            method,
-        )
+        answer = kernel.solve(*args) if budget is None else kernel.solve(*args, budget)
     except ValueError as exc:
         raise NetworkError(str(exc)) from None
     if answer is None:
@@ -78,20 +81,26 @@ def exact_variants(
     base: FloatArray,
     present_idx: IntArray,
     absent_idx: IntArray,
+    budget: int | None,
 ) -> tuple[FloatArray, FloatArray] | None:
     """The exact marginals with each answer left out in turn, in one kernel call: rows for the
-    present answers, then rows for the absent ones (None if any variant declines)."""
+    present answers, then rows for the absent ones (None if any variant needs more than
+    ``budget`` table entries; None: the kernel's own budget)."""
     if kernel is None or compiled is None:
         return None
     rows = np.empty((present_idx.size + absent_idx.size, n_causes))
+    args = (
+        compiled,
+        base,
+        np.ascontiguousarray(present_idx, dtype=np.int64),
+        np.ascontiguousarray(absent_idx, dtype=np.int64),
+        rows,
+    )
     try:
-        work = kernel.variants(
-            compiled,
-            base,
-            np.ascontiguousarray(present_idx, dtype=np.int64),
-            np.ascontiguousarray(absent_idx, dtype=np.int64),
-            rows,
-        )
+        if budget is None:
+            work = kernel.variants(*args)
+        else:
+            work = kernel.variants(*args, KERNEL_AUTO, budget)
     except ValueError as exc:
         raise NetworkError(str(exc)) from None
     if work is None:

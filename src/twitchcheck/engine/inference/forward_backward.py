@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from twitchcheck.engine.inference import limits
 from twitchcheck.engine.inference.answers import FloatArray
 from twitchcheck.engine.inference.groups import Group, with_bits
 
@@ -135,22 +134,23 @@ def _backward_block(
 
 
 def exact_component(
-    group: Group, p_on: FloatArray, terminal: FloatArray | None = None
+    group: Group, p_on: FloatArray, state_budget: int, terminal: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray]:
     """:func:`exact_component_state` without its final state."""
-    marginals, log_evidence, _ = exact_component_state(group, p_on, terminal)
+    marginals, log_evidence, _ = exact_component_state(group, p_on, state_budget, terminal)
     return marginals, log_evidence
 
 
 def exact_component_state(
-    group: Group, p_on: FloatArray, terminal: FloatArray | None = None
+    group: Group, p_on: FloatArray, state_budget: int, terminal: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Exact posteriors of the group's causes and log P(positives | negatives), per batch row.
 
     ``p_on`` has shape (batch, k): each cause's probability after the negatives. ``terminal``
     (batch, 2^m) says which final states count as "the evidence holds": by default only "all
     positives on"; marking a bit as don't-care leaves that positive out of the evidence exactly
-    (used to explain each answer's effect in one pass).
+    (used to explain each answer's effect in one pass). At most ``state_budget`` entries of
+    backward vectors are kept at once (:attr:`Limits.state_budget`).
     """
     group = with_bits(group)
     batch, k = p_on.shape
@@ -165,7 +165,7 @@ def exact_component_state(
     # Keep at most `block` backward vectors at once. When every one fits (the usual case) there
     # is one block and one backward pass; otherwise a first pass keeps the vector that ends each
     # block (a checkpoint) and each block is recomputed just before the forward pass needs it.
-    block = max(1, min(k, limits.STATE_BUDGET // max(1, batch << group.size)))
+    block = max(1, min(k, state_budget // max(1, batch << group.size)))
     checkpoints: dict[int, FloatArray] = {k - 1: beta}
     if block < k:
         for j in range(k - 1, 0, -1):

@@ -11,10 +11,11 @@ from typing import Literal
 
 import numpy as np
 
-from twitchcheck.engine.inference import bridge, limits
+from twitchcheck.engine.inference import bridge
 from twitchcheck.engine.inference.answers import FloatArray, IntArray, Lookahead, Posterior
 from twitchcheck.engine.inference.approximation import OPEN_HIGH, OPEN_LOW, chunks, shifted
 from twitchcheck.engine.inference.groups import components
+from twitchcheck.engine.inference.limits import Limits
 from twitchcheck.engine.inference.network import NoisyOrNetwork, validate_evidence
 
 
@@ -23,11 +24,20 @@ def kernel_posterior(
     base: FloatArray,
     present_idx: IntArray,
     absent_idx: IntArray,
+    limits: Limits,
     method: int = bridge.KERNEL_AUTO,
 ) -> Posterior | None:
     """The exact posterior from the compiled kernel; None without it or when a group is too
-    large for its memory budget (then the NumPy path answers)."""
-    return bridge.solve(net._compiled, net.n_causes, base, present_idx, absent_idx, method)
+    large for its table budget (then the NumPy path answers)."""
+    return bridge.solve(
+        net._compiled,
+        net.n_causes,
+        base,
+        present_idx,
+        absent_idx,
+        method,
+        limits.kernel_table_budget,
+    )
 
 
 def kernel_chunked(
@@ -37,6 +47,7 @@ def kernel_chunked(
     absent_idx: IntArray,
     chunk: int,
     whole: int,
+    limits: Limits,
     groups: list[IntArray] | None = None,
 ) -> Posterior | None:
     """The chunked approximation (assumed-density filtering) with each chunk solved exactly by
@@ -47,13 +58,13 @@ def kernel_chunked(
     if groups is None:
         groups = [fs for fs, _ in components(net, np.sort(present_idx))]
     if not groups:
-        return kernel_posterior(net, base, present_idx, absent_idx)
+        return kernel_posterior(net, base, present_idx, absent_idx, limits)
     current = base
     negatives = absent_idx
     log_evidence = 0.0
     answer = None
     for part in chunks(groups, chunk, whole):
-        answer = kernel_posterior(net, current, part, negatives)
+        answer = kernel_posterior(net, current, part, negatives, limits)
         if answer is None:
             return None
         log_evidence += answer.log_evidence
@@ -67,19 +78,24 @@ def kernel_chunked(
 
 
 def fast_posterior(
-    net: NoisyOrNetwork, base: FloatArray, present_idx: IntArray, absent_idx: IntArray
+    net: NoisyOrNetwork,
+    base: FloatArray,
+    present_idx: IntArray,
+    absent_idx: IntArray,
+    limits: Limits,
 ) -> Posterior | None:
-    """The kernel's exact answer; where it declines and a group is above MAX_EXACT_POSITIVES,
-    the kernel's chunked approximation; else None (the NumPy path answers)."""
-    answer = kernel_posterior(net, base, present_idx, absent_idx)
+    """The kernel's exact answer; where it declines and a group is above
+    ``limits.max_exact_positives``, the kernel's chunked approximation; else None (the NumPy
+    path answers)."""
+    answer = kernel_posterior(net, base, present_idx, absent_idx, limits)
     if answer is not None or net._compiled is None:
         return answer
     validate_evidence(net, present_idx, absent_idx)  # (the kernel checks only what it solves)
     groups = [fs for fs, _ in components(net, np.sort(present_idx))]
-    if max((fs.size for fs in groups), default=0) <= limits.MAX_EXACT_POSITIVES:
+    if max((fs.size for fs in groups), default=0) <= limits.max_exact_positives:
         return None
-    size = min(limits.KERNEL_CHUNK, limits.MAX_EXACT_POSITIVES)
-    return kernel_chunked(net, base, present_idx, absent_idx, size, size, groups)
+    size = min(limits.kernel_chunk, limits.max_exact_positives)
+    return kernel_chunked(net, base, present_idx, absent_idx, size, size, limits, groups)
 
 
 def kernel_lookahead(
@@ -88,9 +104,10 @@ def kernel_lookahead(
     present_idx: IntArray,
     absent_idx: IntArray,
     cand: IntArray,
+    limits: Limits,
 ) -> Lookahead | None:
     """:func:`lookahead` as two kernel calls per candidate (None if any call declines)."""
-    current = kernel_posterior(net, base, present_idx, absent_idx)
+    current = kernel_posterior(net, base, present_idx, absent_idx, limits)
     if current is None:
         return None
     n = cand.size
@@ -98,8 +115,8 @@ def kernel_lookahead(
     if_absent = np.empty((n, net.n_causes))
     log_z_present = np.empty(n)
     for row, f in enumerate(cand.tolist()):
-        with_f = kernel_posterior(net, base, np.append(present_idx, f), absent_idx)
-        without_f = kernel_posterior(net, base, present_idx, np.append(absent_idx, f))
+        with_f = kernel_posterior(net, base, np.append(present_idx, f), absent_idx, limits)
+        without_f = kernel_posterior(net, base, present_idx, np.append(absent_idx, f), limits)
         if with_f is None or without_f is None:
             return None
         if_present[row], log_z_present[row] = with_f.marginals, with_f.log_evidence
@@ -138,25 +155,33 @@ def kernel_leave_one_out(
     present_idx: IntArray,
     absent_idx: IntArray,
     exact_limit: int | None,
+    limits: Limits,
 ) -> tuple[Posterior, FloatArray, FloatArray] | Posterior | None:
     """:func:`leave_one_out` through the kernel: every variant exact (one call each), unless a
     group is above ``exact_limit`` and the full answer is approximate or the exact variants
-    would cost more than :data:`EXPLAIN_WORK_LIMIT`: then each variant comes from the kernel's
-    chunked approximation (chunks of :data:`EXPLAIN_CHUNK`, groups up to ``exact_limit`` whole
+    would cost more than ``limits.explain_work_limit``: then each variant comes from the kernel's
+    chunked approximation (chunks of ``limits.explain_chunk``, groups up to ``exact_limit`` whole
     and exact), moved onto the full answer by its change in log-odds, so that the
     approximation's own error largely cancels. Returns only the full posterior when the
     variants are left to the NumPy path, None when the kernel has no answer at all."""
-    full = fast_posterior(net, base, present_idx, absent_idx)
+    full = fast_posterior(net, base, present_idx, absent_idx, limits)
     if full is None:
         return None
     n_variants = present_idx.size + absent_idx.size
     rough = (
         exact_limit is not None
         and full.largest_group > exact_limit
-        and (full.method == "approximate" or full.work * n_variants > limits.EXPLAIN_WORK_LIMIT)
+        and (full.method == "approximate" or full.work * n_variants > limits.explain_work_limit)
     )
     if not rough and full.method == "exact":
-        exact = bridge.exact_variants(net._compiled, net.n_causes, base, present_idx, absent_idx)
+        exact = bridge.exact_variants(
+            net._compiled,
+            net.n_causes,
+            base,
+            present_idx,
+            absent_idx,
+            limits.kernel_table_budget,
+        )
         return full if exact is None else (full, exact[0], exact[1])
     if not rough:
         return full
@@ -164,7 +189,7 @@ def kernel_leave_one_out(
     limit = exact_limit
 
     def chunked(p: IntArray, a: IntArray) -> Posterior | None:
-        return kernel_chunked(net, base, p, a, limits.EXPLAIN_CHUNK, limit)
+        return kernel_chunked(net, base, p, a, limits.explain_chunk, limit, limits)
 
     approx_full = chunked(present_idx, absent_idx)
     variants = _variants_one_by_one(net, present_idx, absent_idx, chunked)

@@ -11,19 +11,20 @@ from typing import Literal
 
 import numpy as np
 
-from twitchcheck.engine.inference import limits
 from twitchcheck.engine.inference.answers import FloatArray, IntArray, Posterior
 from twitchcheck.engine.inference.approximation import approximate_component
 from twitchcheck.engine.inference.forward_backward import exact_component_state, off_ratios
 from twitchcheck.engine.inference.groups import Group, absorb_negatives, components, prepare
+from twitchcheck.engine.inference.limits import Limits
 from twitchcheck.engine.inference.network import NoisyOrNetwork
 
 
-def _enumeration_is_cheaper(batch: int, k: int, m: int) -> bool:
+def _enumeration_is_cheaper(batch: int, k: int, m: int, budget: int) -> bool:
     """A rough cost model of the two exact methods: enumeration costs a fixed overhead plus a
     cost per state entry; the forward-backward pass a cost per cause (its NumPy calls) plus a
-    cost per state entry and bit. Its constants were measured on the development machine."""
-    if batch * (1 << k) * (k + m) > limits.ENUMERATION_BUDGET:
+    cost per state entry and bit. Its constants were measured on the development machine.
+    Never above ``budget`` state entries (:attr:`Limits.enumeration_budget`)."""
+    if batch * (1 << k) * (k + m) > budget:
         return False
     enumeration = 50e-6 + 6e-9 * batch * (1 << k) * (k + m)
     forward_backward = k * (40e-6 + 3e-9 * batch * (1 << m) * m)
@@ -70,7 +71,9 @@ def _enumerate_core(
     return np.clip(marginals, 0.0, 1.0), log_evidence, ratios
 
 
-def solve_group(group: Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+def solve_group(
+    group: Group, p_on: FloatArray, limits: Limits
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
     """Posteriors and log-evidence of one group, per batch row, and the off-ratios of its bits.
 
     Causes linked to exactly one positive ("private" causes; most of them in a QMR-like
@@ -83,8 +86,10 @@ def solve_group(group: Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray,
     and ``R_b = P(all on but b, b off) / P(all on)`` (the off-ratio): sums and products only.
     The third value holds the off-ratio of every bit (None for the approximation).
     """
-    if group.size > limits.MAX_EXACT_POSITIVES:
-        post, log_ev = approximate_component(group, p_on)
+    if group.size > limits.max_exact_positives:
+        post, log_ev = approximate_component(
+            group, p_on, limits.max_exact_positives, limits.state_budget
+        )
         return post, log_ev, None
     batch, k = p_on.shape
     if group.q_matrix is not None:
@@ -116,14 +121,16 @@ def solve_group(group: Group, p_on: FloatArray) -> tuple[FloatArray, FloatArray,
         log_off += np.log1p(-p_priv * q_of) @ onehot
     folded = -np.expm1(log_off)  # (batch, m): each bit's leak with its private causes
     q_core = None if group.q_matrix is None else group.q_matrix[core]
-    if q_core is not None and _enumeration_is_cheaper(batch, int(core.size), group.size):
+    if q_core is not None and _enumeration_is_cheaper(
+        batch, int(core.size), group.size, limits.enumeration_budget
+    ):
         sub = Group(group.size, group.causes[core], (), (), q_core)
         post_core, log_ev, ratios = _enumerate_core(sub, p_on[:, core], folded)
     else:
         leaks = tuple(folded[:, bit] for bit in range(group.size))
         core_bits = () if q_core is not None else tuple(group.bits[j] for j in core)
         sub = Group(group.size, group.causes[core], core_bits, leaks, q_core)
-        post_core, log_ev, state = exact_component_state(sub, p_on[:, core])
+        post_core, log_ev, state = exact_component_state(sub, p_on[:, core], limits.state_budget)
         ratios = off_ratios(state, group.size)
     out = np.empty_like(p_on)
     out[:, core] = post_core
@@ -143,7 +150,11 @@ class SolvedGroup:
 
 
 def solve_all(
-    net: NoisyOrNetwork, base: FloatArray, present_idx: IntArray, absent_idx: IntArray
+    net: NoisyOrNetwork,
+    base: FloatArray,
+    present_idx: IntArray,
+    absent_idx: IntArray,
+    limits: Limits,
 ) -> tuple[Posterior, list[SolvedGroup], FloatArray, float]:
     """The posterior, each group as solved, the causes after the negatives, log P(negatives)."""
     adjusted, log_negatives = absorb_negatives(net, base, absent_idx)
@@ -155,9 +166,9 @@ def solve_all(
     for findings, causes in components(net, present_idx):
         group = prepare(net, findings, causes)
         largest = max(largest, group.size)
-        if group.size > limits.MAX_EXACT_POSITIVES:
+        if group.size > limits.max_exact_positives:
             method = "approximate"
-        post, log_ev, _ = solve_group(group, adjusted[causes].reshape(1, -1))
+        post, log_ev, _ = solve_group(group, adjusted[causes].reshape(1, -1), limits)
         marginals[causes] = post[0]
         log_evidence += float(log_ev[0])
         solved.append(SolvedGroup(group, findings, causes, float(log_ev[0])))
