@@ -142,6 +142,31 @@ def test_network_is_checked_before_inference(
         NoisyOrNetwork(np.array(priors), np.array(leaks), np.array(links))
 
 
+def test_network_arrays_are_read_only_copies() -> None:
+    """A network keeps its own copies, read-only: writing to one raises instead of making the
+    kernel (which holds its own copy of the links) and NumPy disagree; the caller's arrays stay
+    theirs, writable, and changing them changes no answer."""
+    priors, leaks = np.array([0.1, 0.2]), np.array([0.1, 0.2, 0.05])
+    links = np.array([[0.5, 0.0, 0.3], [0.0, 0.4, 0.2]])
+    net = NoisyOrNetwork(priors, leaks, links)
+    before = posteriors(net, [0, 2], [1]).marginals
+    held = {name: value for name, value in vars(net).items() if isinstance(value, np.ndarray)}
+    assert {"priors", "leaks", "links"} <= held.keys()
+    for name, array in held.items():
+        assert not array.flags.writeable, name
+        with pytest.raises(ValueError, match="read-only"):
+            array[(0,) * array.ndim] = 0
+    with pytest.raises(ValueError, match="read-only"):
+        net.links[0, 0] = 0.9
+    assert priors.flags.writeable and leaks.flags.writeable and links.flags.writeable
+    links[0, 0], priors[0] = 0.9, 0.3  # the caller's own arrays: not the network's
+    assert net.links[0, 0] == 0.5 and net.priors[0] == 0.1
+    np.testing.assert_array_equal(posteriors(net, [0, 2], [1]).marginals, before)
+    np.testing.assert_allclose(
+        posteriors(net, [0, 2], [1], compiled=False).marginals, before, rtol=0, atol=1e-15
+    )
+
+
 def test_bad_evidence_is_refused() -> None:
     net = NoisyOrNetwork(np.array([0.1]), np.array([0.1, 0.2]), np.array([[0.5, 0.5]]))
     with pytest.raises(NetworkError, match="both present and absent"):

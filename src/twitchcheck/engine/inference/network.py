@@ -5,12 +5,16 @@ and priors before any arithmetic."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from twitchcheck.engine.inference.answers import FloatArray, IntArray
 from twitchcheck.engine.inference.bridge import compile_links
 from twitchcheck.errors import NetworkError
+
+_Array = TypeVar("_Array", bound=np.ndarray[Any, Any])
 
 
 @dataclass(frozen=True)
@@ -18,7 +22,10 @@ class NoisyOrNetwork:
     """A two-layer noisy-OR network: ``links[j, f]`` is P(f | cause j alone), 0 when unlinked.
 
     ``priors`` are the default priors; :func:`posteriors` accepts per-person priors instead.
-    The constructor checks shapes and ranges (as pgmpy checks a model before inference).
+    The constructor checks shapes and ranges (as pgmpy checks a model before inference). It
+    keeps copies of the caller's arrays, and every array it holds is read-only: the compiled
+    kernel keeps its own copy of the links, so a change made afterwards would reach NumPy's
+    answers and not the kernel's.
     """
 
     priors: FloatArray
@@ -34,9 +41,9 @@ class NoisyOrNetwork:
     _compiled: object | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        priors = np.ascontiguousarray(self.priors, dtype=np.float64)
-        leaks = np.ascontiguousarray(self.leaks, dtype=np.float64)
-        links = np.ascontiguousarray(self.links, dtype=np.float64)
+        priors = _read_only_copy(self.priors)
+        leaks = _read_only_copy(self.leaks)
+        links = _read_only_copy(self.links)
         if priors.ndim != 1 or leaks.ndim != 1 or links.ndim != 2:
             raise NetworkError("priors and leaks must be vectors and links a matrix")
         if links.shape != (priors.size, leaks.size):
@@ -51,11 +58,11 @@ class NoisyOrNetwork:
         object.__setattr__(self, "priors", priors)
         object.__setattr__(self, "leaks", leaks)
         object.__setattr__(self, "links", links)
-        object.__setattr__(self, "log_absent", np.log1p(-links))
+        object.__setattr__(self, "log_absent", _read_only(np.log1p(-links)))
         link_causes, link_findings = np.nonzero(links)
-        object.__setattr__(self, "_link_causes", link_causes.astype(np.intp))
-        object.__setattr__(self, "_link_findings", link_findings.astype(np.intp))
-        object.__setattr__(self, "_link_q", links[link_causes, link_findings])
+        object.__setattr__(self, "_link_causes", _read_only(link_causes.astype(np.intp)))
+        object.__setattr__(self, "_link_findings", _read_only(link_findings.astype(np.intp)))
+        object.__setattr__(self, "_link_q", _read_only(links[link_causes, link_findings]))
         object.__setattr__(self, "_compiled", compile_links(links, leaks))
 
     @property
@@ -65,6 +72,17 @@ class NoisyOrNetwork:
     @property
     def n_findings(self) -> int:
         return int(self.leaks.size)
+
+
+def _read_only(array: _Array) -> _Array:
+    array.flags.writeable = False
+    return array
+
+
+def _read_only_copy(values: npt.ArrayLike) -> FloatArray:
+    """A C-contiguous float64 copy of ``values`` that no one can write (the caller's own array
+    stays as it was, writable)."""
+    return _read_only(np.ascontiguousarray(values, dtype=np.float64).copy())
 
 
 def check_open_unit(name: str, values: FloatArray) -> None:
