@@ -20,8 +20,8 @@ Sections:
    for 5–16 positives and 30 negatives.
 3. ``exactness`` — max |engine − brute force| on 12-cause networks up to 18 positives, with a
    plain NumPy inclusion–exclusion Quickscore for comparison.
-4. ``approximation`` — the error of ``_approximate_component`` when MAX_EXACT_POSITIVES is lowered
-   (monkeypatched in-process) below the size of the group.
+4. ``approximation`` — the error of ``approximate_component`` when the exact limit is lowered
+   (``Limits(max_exact_positives=...)`` passed to ``posteriors``) below the size of the group.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,8 +59,8 @@ from benchmarks.networks import (
     random_network,
 )
 from benchmarks.quickscore import quickscore
-from twitchcheck.engine import inference
-from twitchcheck.engine.inference import NoisyOrNetwork, posteriors
+from twitchcheck.engine.inference import DEFAULT_LIMITS, Limits, NoisyOrNetwork, bridge, posteriors
+from twitchcheck.engine.inference.groups import absorb_negatives, components
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parent.parent
@@ -795,7 +795,7 @@ def section_qmr(settings: Settings, libs: list[str]) -> dict[str, Any]:
         answers = [posteriors(net, *q) for q in queries]
         group_causes = []
         for present, _ in queries:
-            comps = inference._components(net, np.sort(present))
+            comps = components(net, np.sort(present))
             group_causes.append(
                 max(c.size for f, c in comps if f.size == max(ff.size for ff, _ in comps))
             )
@@ -977,21 +977,10 @@ def section_exactness(settings: Settings) -> dict[str, Any]:
 # --- section 4: the approximation -----------------------------------------------------------
 
 
-@contextlib.contextmanager
-def exact_limit(value: int) -> Iterator[None]:
-    """Temporarily lower ``inference.MAX_EXACT_POSITIVES`` (in this process only)."""
-    old = inference.MAX_EXACT_POSITIVES
-    inference.MAX_EXACT_POSITIVES = value
-    try:
-        yield
-    finally:
-        inference.MAX_EXACT_POSITIVES = old
-
-
 def section_approximation(settings: Settings) -> dict[str, Any]:
     print(
-        "\n== 4. the approximation above MAX_EXACT_POSITIVES (NumPy path; limit lowered "
-        "in-process) =="
+        "\n== 4. the approximation above the exact limit (NumPy path; limit lowered "
+        "through Limits) =="
     )
     networks = {
         "30 causes / 80 findings": random_network(APPROX_SPEC, seed=3080),
@@ -1008,8 +997,8 @@ def section_approximation(settings: Settings) -> dict[str, Any]:
             ]
             exact = [posteriors(net, *q) for q in queries]
             for limit in settings.approx_limits:
-                with exact_limit(limit):
-                    approx = [posteriors(net, *q, compiled=False) for q in queries]
+                lowered = Limits(max_exact_positives=limit)
+                approx = [posteriors(net, *q, compiled=False, limits=lowered) for q in queries]
                 errs, means, top_same, used = [], [], 0, 0
                 for (present, _), ex, ap in zip(queries, exact, approx, strict=True):
                     if ap.method != "approximate":
@@ -1078,11 +1067,12 @@ def section_approximation(settings: Settings) -> dict[str, Any]:
         net = NoisyOrNetwork(priors, leaks, links)
         rng = np.random.default_rng(seed)
         present, absent = random_evidence(links, 12, 8, rng, n_true=3)
-        with exact_limit(limit):
-            filtered = posteriors(net, present, absent, compiled=False)
-        if filtered.method != "approximate" or len(inference._components(net, present)) != 1:
+        filtered = posteriors(
+            net, present, absent, compiled=False, limits=Limits(max_exact_positives=limit)
+        )
+        if filtered.method != "approximate" or len(components(net, present)) != 1:
             continue
-        current, _ = inference.absorb_negatives(net, priors, absent)
+        current, _ = absorb_negatives(net, priors, absent)
         for start in range(0, present.size, limit):
             chunk = present[start : start + limit]
             post, _ = brute_force(
@@ -1312,12 +1302,15 @@ def machine_info() -> dict[str, Any]:
             text=True,
             check=True,
         ).stdout.strip()
-    engine_file = REPO / "src" / "twitchcheck" / "engine" / "inference.py"
+    engine_dir = REPO / "src" / "twitchcheck" / "engine" / "inference"
+    engine_hash = hashlib.sha256()
+    for module in sorted(engine_dir.glob("*.py")):
+        engine_hash.update(module.name.encode() + b"\0" + module.read_bytes())
     engine_dirty = None
     with contextlib.suppress(Exception):
         engine_dirty = bool(
             subprocess.run(
-                ["git", "-C", str(REPO), "status", "--porcelain", str(engine_file)],
+                ["git", "-C", str(REPO), "status", "--porcelain", str(engine_dir)],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -1332,12 +1325,12 @@ def machine_info() -> dict[str, Any]:
         "pyagrum": library_version("pyagrum"),
         "pgmpy": library_version("pgmpy"),
         "twitchcheck_commit": commit,
-        "inference_py_uncommitted_changes": engine_dirty,
-        "inference_py_sha256": hashlib.sha256(engine_file.read_bytes()).hexdigest()[:16],
-        "max_exact_positives": inference.MAX_EXACT_POSITIVES,
-        "compiled_kernel": inference._kernel is not None,
+        "inference_uncommitted_changes": engine_dirty,
+        "inference_sha256": engine_hash.hexdigest()[:16],
+        "max_exact_positives": DEFAULT_LIMITS.max_exact_positives,
+        "compiled_kernel": bridge.has_kernel(),
         "kernel_c_sha256": hashlib.sha256(
-            (engine_file.parent / "_kernel.c").read_bytes()
+            (engine_dir.parent / "_kernel.c").read_bytes()
         ).hexdigest()[:16],
         "load_average_at_start": os.getloadavg(),
     }

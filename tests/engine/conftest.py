@@ -6,15 +6,16 @@ import os
 
 import pytest
 
-import twitchcheck.engine.inference as inference
+from twitchcheck.engine.inference import bridge
 
 
 @pytest.fixture(params=["compiled", "numpy"])
 def engine_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Which implementation answers: the kernel (with NumPy where it declines) or NumPy only."""
+    """Which implementation answers: the kernel (with NumPy where it declines) or NumPy only
+    (the bridge without its kernel, as where no C compiler was available)."""
     if request.param == "numpy":
-        monkeypatch.setattr(inference, "_kernel_posterior", lambda *_a, **_k: None)
-    elif inference._kernel is None:
+        monkeypatch.setattr(bridge, "kernel", None)
+    elif bridge.kernel is None:
         if os.environ.get("CI") == "true":
             pytest.fail("the compiled kernel was not built (setup.py; is a C compiler missing?)")
         pytest.skip("the compiled kernel was not built here")

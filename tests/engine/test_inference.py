@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 
 import twitchcheck.engine.inference as inference
 from tests.engine.brute_force import brute_force
-from twitchcheck.engine.inference import NoisyOrNetwork, posteriors
+from twitchcheck.engine.inference import Limits, NoisyOrNetwork, posteriors
+from twitchcheck.engine.inference.approximation import OPEN_HIGH, OPEN_LOW
+from twitchcheck.engine.inference.groups import components
+from twitchcheck.engine.numeric import logit
 from twitchcheck.errors import NetworkError
 
 TOLERANCE = 1e-9
@@ -82,7 +85,7 @@ def test_exact_with_many_unlikely_positives(n_positive: int) -> None:
     np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
 
 
-def test_checkpointed_backward_pass_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checkpointed_backward_pass_matches() -> None:
     """With a tiny memory budget the backward pass is recomputed in blocks: same answer."""
     rng = np.random.default_rng(7)
     priors = rng.uniform(0.01, 0.4, 8)
@@ -90,8 +93,7 @@ def test_checkpointed_backward_pass_matches(monkeypatch: pytest.MonkeyPatch) -> 
     links = rng.uniform(0.1, 0.9, (8, 6))
     net = NoisyOrNetwork(priors, leaks, links)
     full = posteriors(net, [0, 1, 2, 3], [4])
-    monkeypatch.setattr(inference, "_STATE_BUDGET", 16)
-    blocked = posteriors(net, [0, 1, 2, 3], [4])
+    blocked = posteriors(net, [0, 1, 2, 3], [4], limits=Limits(state_budget=16))
     expected, _ = brute_force(list(priors), list(leaks), links, [0, 1, 2, 3], [4])
     np.testing.assert_allclose(blocked.marginals, expected, atol=TOLERANCE)
     np.testing.assert_allclose(blocked.marginals, full.marginals, atol=1e-12)
@@ -107,15 +109,14 @@ def test_unconnected_positives_are_solved_as_separate_groups() -> None:
     assert post.marginals[2] == pytest.approx(0.3)  # linked to nothing observed: prior unchanged
 
 
-def test_approximation_is_used_above_the_exact_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_approximation_is_used_above_the_exact_limit() -> None:
     """The NumPy path's approximation (the kernel, where it answers, is exact at any size)."""
     rng = np.random.default_rng(3)
     priors = rng.uniform(0.01, 0.2, 6)
     leaks = rng.uniform(0.01, 0.05, 8)
     links = rng.uniform(0.2, 0.9, (6, 8))
     net = NoisyOrNetwork(priors, leaks, links)
-    monkeypatch.setattr(inference, "MAX_EXACT_POSITIVES", 4)
-    post = posteriors(net, list(range(8)), [], compiled=False)
+    post = posteriors(net, list(range(8)), [], compiled=False, limits=Limits(max_exact_positives=4))
     expected, _ = brute_force(list(priors), list(leaks), links, list(range(8)), [])
     assert post.method == "approximate"
     assert np.all((post.marginals >= 0) & (post.marginals <= 1))
@@ -139,6 +140,31 @@ def test_network_is_checked_before_inference(
 ) -> None:
     with pytest.raises(NetworkError, match=message):
         NoisyOrNetwork(np.array(priors), np.array(leaks), np.array(links))
+
+
+def test_network_arrays_are_read_only_copies() -> None:
+    """A network keeps its own copies, read-only: writing to one raises instead of making the
+    kernel (which holds its own copy of the links) and NumPy disagree; the caller's arrays stay
+    theirs, writable, and changing them changes no answer."""
+    priors, leaks = np.array([0.1, 0.2]), np.array([0.1, 0.2, 0.05])
+    links = np.array([[0.5, 0.0, 0.3], [0.0, 0.4, 0.2]])
+    net = NoisyOrNetwork(priors, leaks, links)
+    before = posteriors(net, [0, 2], [1]).marginals
+    held = {name: value for name, value in vars(net).items() if isinstance(value, np.ndarray)}
+    assert {"priors", "leaks", "links"} <= held.keys()
+    for name, array in held.items():
+        assert not array.flags.writeable, name
+        with pytest.raises(ValueError, match="read-only"):
+            array[(0,) * array.ndim] = 0
+    with pytest.raises(ValueError, match="read-only"):
+        net.links[0, 0] = 0.9
+    assert priors.flags.writeable and leaks.flags.writeable and links.flags.writeable
+    links[0, 0], priors[0] = 0.9, 0.3  # the caller's own arrays: not the network's
+    assert net.links[0, 0] == 0.5 and net.priors[0] == 0.1
+    np.testing.assert_array_equal(posteriors(net, [0, 2], [1]).marginals, before)
+    np.testing.assert_allclose(
+        posteriors(net, [0, 2], [1], compiled=False).marginals, before, rtol=0, atol=1e-15
+    )
 
 
 def test_bad_evidence_is_refused() -> None:
@@ -203,7 +229,7 @@ def test_leave_one_out_with_a_limit_keeps_small_groups_exact_and_the_full_answer
     np.testing.assert_array_equal(rough[0].marginals, exact[0].marginals)
     sizes = {
         int(f): fs.size
-        for fs, _causes in inference._components(net, np.array(sorted(present), dtype=np.intp))
+        for fs, _causes in components(net, np.array(sorted(present), dtype=np.intp))
         for f in fs
     }
     for row, f in enumerate(sorted(present)):
@@ -242,7 +268,10 @@ def test_many_positives_keep_an_exact_ranking_and_flag_approximate_explanations(
     by_id = {c.id: c.probability for c in result.causes}
     for j, cause in enumerate(kb.causes):
         assert by_id[cause.id] == pytest.approx(exact[0].marginals[j], abs=1e-12)
-    logit = inference._logit
-    effect_exact = logit(exact[0].marginals)[None, :] - logit(exact[2])
-    effect_rough = logit(rough[0].marginals)[None, :] - logit(rough[2])
+
+    def log_odds(p: np.ndarray) -> np.ndarray:
+        return logit(p, OPEN_LOW, OPEN_HIGH)
+
+    effect_exact = log_odds(exact[0].marginals)[None, :] - log_odds(exact[2])
+    effect_rough = log_odds(rough[0].marginals)[None, :] - log_odds(rough[2])
     assert np.abs(effect_exact - effect_rough).max() < 0.05

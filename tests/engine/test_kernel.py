@@ -13,14 +13,18 @@ import twitchcheck.engine.inference as inference
 from tests.engine.brute_force import brute_force
 from tests.engine.test_inference import TOLERANCE, networks_and_evidence
 from twitchcheck.engine.inference import (
+    DEFAULT_LIMITS,
     KERNEL_AUTO,
     KERNEL_FORWARD_BACKWARD,
     KERNEL_JUNCTION_TREE,
+    Limits,
     NoisyOrNetwork,
+    bridge,
     posteriors,
 )
+from twitchcheck.engine.inference.kernel_queries import kernel_posterior
 
-pytestmark = pytest.mark.skipif(inference._kernel is None, reason="the kernel was not built")
+pytestmark = pytest.mark.skipif(bridge.kernel is None, reason="the kernel was not built")
 # (Under CI the engine_path fixture in conftest.py fails the run when the kernel is missing.)
 
 METHODS = {
@@ -31,8 +35,13 @@ METHODS = {
 
 
 def _kernel(net: NoisyOrNetwork, present: list[int], absent: list[int], method: int):  # type: ignore[no-untyped-def]
-    return inference._kernel_posterior(
-        net, net.priors, np.array(present, dtype=np.intp), np.array(absent, dtype=np.intp), method
+    return kernel_posterior(
+        net,
+        net.priors,
+        np.array(present, dtype=np.intp),
+        np.array(absent, dtype=np.intp),
+        DEFAULT_LIMITS,
+        method,
     )
 
 
@@ -145,47 +154,23 @@ def test_thin_networks_keep_exact_explanations_past_the_limit() -> None:
     np.testing.assert_allclose(without_a[1], posteriors(net, present, absent[:1]).marginals)
 
 
-_REAL_KERNEL = inference._kernel
+#: A one-entry table budget: the kernel declines every shared group.
+TIGHT = Limits(kernel_table_budget=1)
 
 
-def _budget_kernel(budget: int) -> type:
-    """The real kernel with a table budget of ``budget`` entries (it declines what needs more)."""
-
-    class Budgeted:
-        network = staticmethod(_REAL_KERNEL.network) if _REAL_KERNEL else None
-
-        @staticmethod
-        def solve(*args: object) -> object:
-            return _REAL_KERNEL.solve(*args, budget)  # type: ignore[arg-type, union-attr]
-
-        @staticmethod
-        def variants(*args: object) -> object:
-            return _REAL_KERNEL.variants(*args, 0, budget)  # type: ignore[arg-type, union-attr]
-
-    return Budgeted
-
-
-#: A one-entry budget: the kernel declines every shared group.
-_TightKernel = _budget_kernel(1)
-#: A 200-entry budget: a dense group of 12 positives over 10 causes is declined, a chunk of 4
-#: fits.
-_BudgetKernel = _budget_kernel(200)
-
-
-def test_numpy_answers_when_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_numpy_answers_when_the_kernel_declines() -> None:
     rng = np.random.default_rng(11)
     priors = rng.uniform(0.01, 0.3, 6)
     leaks = rng.uniform(0.001, 0.05, 8)
     links = rng.uniform(0.1, 0.9, (6, 8))
     net = NoisyOrNetwork(priors, leaks, links)
     present, absent = [0, 1, 2, 3], [4, 5]
-    assert inference._kernel.solve(net._compiled, priors, np.array(present), np.array(absent),
+    assert bridge.kernel.solve(net._compiled, priors, np.array(present), np.array(absent),
                                    np.empty(6), 0, 1) is None  # fmt: skip
-    monkeypatch.setattr(inference, "_kernel", _TightKernel)
-    post = posteriors(net, present, absent)
+    post = posteriors(net, present, absent, limits=TIGHT)
     expected, _ = brute_force(list(priors), list(leaks), links, present, absent)
     np.testing.assert_allclose(post.marginals, expected, rtol=0, atol=TOLERANCE)
-    full, without_p, _ = inference.leave_one_out(net, present, absent)
+    full, without_p, _ = inference.leave_one_out(net, present, absent, limits=TIGHT)
     np.testing.assert_allclose(full.marginals, expected, rtol=0, atol=TOLERANCE)
     rest, _ = brute_force(list(priors), list(leaks), links, present[1:], absent)
     np.testing.assert_allclose(without_p[0], rest, rtol=0, atol=TOLERANCE)
@@ -198,7 +183,7 @@ def test_variants_are_one_solve_per_left_out_answer(case: tuple) -> None:
     (present answers first, each list in sorted order, whatever order they came in)."""
     priors, leaks, links, present, absent = case
     net = NoisyOrNetwork(np.array(priors), np.array(leaks), links)
-    kernel = inference._kernel
+    kernel = bridge.kernel
     pres, abs_ = sorted(present), sorted(absent)
     rows = np.empty((len(pres) + len(abs_), net.n_causes))
     shuffled = (np.array(pres[::-1], dtype=np.int64), np.array(abs_[::-1], dtype=np.int64))
@@ -217,7 +202,7 @@ def test_variants_are_one_solve_per_left_out_answer(case: tuple) -> None:
 
 def test_variants_check_what_they_are_given() -> None:
     net = NoisyOrNetwork(np.array([0.1, 0.2]), np.array([0.1, 0.2]), np.array([[0.5, 0], [0, 0.4]]))
-    kernel = inference._kernel
+    kernel = bridge.kernel
     two = np.array([0, 1], dtype=np.int64)
     with pytest.raises(ValueError, match="bytes"):  # one row per answer: 2 rows, not 1
         kernel.variants(net._compiled, net.priors, two, two[:0], np.empty(2))
@@ -234,7 +219,7 @@ def test_variants_check_what_they_are_given() -> None:
 
 def test_kernel_checks_what_it_is_given() -> None:
     net = NoisyOrNetwork(np.array([0.1, 0.2]), np.array([0.1, 0.2]), np.array([[0.5, 0], [0, 0.4]]))
-    kernel = inference._kernel
+    kernel = bridge.kernel
     with pytest.raises(ValueError, match="bytes"):
         kernel.solve(net._compiled, np.array([0.1]), np.array([0]), np.array([1]), np.empty(2))
     with pytest.raises(ValueError, match="ascending"):
@@ -285,7 +270,7 @@ def test_strided_evidence_arrays_are_accepted() -> None:
     np.testing.assert_allclose(got.marginals, want.marginals, rtol=0, atol=1e-15)
 
 
-def test_chunked_approximation_where_the_kernel_declines(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chunked_approximation_where_the_kernel_declines() -> None:
     """Past MAX_EXACT_POSITIVES, a group the kernel declines is filtered chunk by chunk, each
     chunk solved exactly by the kernel: equal to the same filtering done by hand with brute
     force (chunk 1's posteriors are chunk 2's priors, ...)."""
@@ -295,10 +280,10 @@ def test_chunked_approximation_where_the_kernel_declines(monkeypatch: pytest.Mon
     links = rng.uniform(0.1, 0.9, (10, 14))
     net = NoisyOrNetwork(priors, leaks, links)
     present, absent = list(range(12)), [12, 13]
-    monkeypatch.setattr(inference, "_kernel", _BudgetKernel)
-    monkeypatch.setattr(inference, "MAX_EXACT_POSITIVES", 6)
-    monkeypatch.setattr(inference, "KERNEL_CHUNK", 4)
-    post = posteriors(net, present, absent)
+    # A 200-entry table budget: the dense group of 12 positives over 10 causes is declined, a
+    # chunk of 4 fits.
+    limits = Limits(kernel_table_budget=200, max_exact_positives=6, kernel_chunk=4)
+    post = posteriors(net, present, absent, limits=limits)
     current, negatives, log_z = list(priors), absent, 0.0
     for start in (0, 4, 8):
         current, evidence = brute_force(
