@@ -103,3 +103,13 @@ def test_yaml_syntax_error_and_missing_file(mini_kb_copy: Path) -> None:
 
 def test_not_a_folder(tmp_path: Path) -> None:
     assert "not a folder" in _problems(tmp_path / "nope")[0]
+
+
+def test_the_level_type_holds_the_five_level_ids_in_order() -> None:
+    """``LevelId`` (the pydantic type) is the one Literal of the level ids: it must agree with
+    the levels the rest of the code reads (``LEVELS``, ``TriageLevel``)."""
+    from typing import get_args
+
+    from twitchcheck.domain import LEVELS, LevelId, TriageLevel
+
+    assert get_args(LevelId) == LEVELS == tuple(level.value for level in TriageLevel)

@@ -6,10 +6,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from twitchcheck.domain import LEVELS
 from twitchcheck.errors import KBProblem, suggest
 from twitchcheck.kb import schema as s
-
-LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
 
 
 def _where(index: int, ident: str | None, field: str) -> str:

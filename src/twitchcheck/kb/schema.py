@@ -21,9 +21,10 @@ from pydantic import (
     model_validator,
 )
 
+from twitchcheck.domain import MAX_AGE, MIN_AGE, LevelId
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-Level = Literal["emergency", "urgent", "soon", "routine", "self_care"]
 # An open probability: 0 and 1 would make the noisy-OR model deterministic and break inference.
 OpenProbability = Annotated[float, Field(gt=0.0, lt=1.0)]
 
@@ -74,8 +75,8 @@ class Source(Strict):
 class AgeOddsRatio(Strict):
     """Odds ratio for ages in the half-open band [min, max)."""
 
-    min: Annotated[int, Field(ge=0, le=120)]
-    max: Annotated[int, Field(ge=1, le=121)]
+    min: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE)]
+    max: Annotated[int, Field(ge=MIN_AGE + 1, le=MAX_AGE + 1)]
     value: Annotated[float, Field(gt=0.0)]
 
     @model_validator(mode="after")
@@ -127,7 +128,7 @@ class Cause(Strict):
         "must_not_miss",
     ]
     prior: Prior
-    urgency: Level
+    urgency: LevelId
     # The posterior at or above which this cause's own urgency raises the triage level.
     urgency_threshold: OpenProbability
     self_care: tuple[NonEmpty, ...] = ()
@@ -216,9 +217,9 @@ class Rule(Provenance):
     kind: Literal["red_flag", "combination", "time_course"]
     all_of: tuple[Id, ...] = ()
     any_of: tuple[Id, ...] = ()
-    age_min: Annotated[int, Field(ge=0, le=120)] | None = None
-    age_max: Annotated[int, Field(ge=1, le=121)] | None = None
-    level: Level
+    age_min: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE)] | None = None
+    age_max: Annotated[int, Field(ge=MIN_AGE + 1, le=MAX_AGE + 1)] | None = None
+    level: LevelId
     text: NonEmpty
 
     @model_validator(mode="after")
@@ -229,7 +230,7 @@ class Rule(Provenance):
 
 
 class TriageLevelText(Strict):
-    id: Level
+    id: LevelId
     name: NonEmpty
     advice: NonEmpty
     safety_net: NonEmpty
@@ -270,5 +271,5 @@ class Meta(Strict):
     id: Id
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
     title: NonEmpty
-    reference_age: Annotated[int, Field(ge=0, le=120)]
+    reference_age: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE)]
     disclaimer: NonEmpty
