@@ -12,19 +12,6 @@ from twitchcheck.results import Data
 
 #: Causes whose advice is shown: at least this probability, or the top three.
 ADVICE_MIN_PROBABILITY = 0.10
-#: Findings whose presence brings up the ALS context.
-ALS_CONTEXT_FINDINGS = ("anxiety_health_worry", "family_history_als")
-#: Findings that, in the ALS context, are the signs doctors look for (beyond twitching).
-ALS_SIGNS = (
-    "muscle_weakness",
-    "progressive_weakness",
-    "muscle_wasting",
-    "difficulty_swallowing",
-    "slurred_speech",
-    "breathing_difficulty",
-    "frequent_tripping_falling",
-    "hand_clumsiness",
-)
 
 
 def shown_causes(causes: Sequence[Data]) -> Sequence[Data]:
@@ -96,19 +83,26 @@ class AdviceWriter:
     def als_context(
         self, req: Request, causes: Sequence[Data], citations: Citations
     ) -> Data | None:
-        """r.AlsContext's data, or None when the ALS answer in context is not called for."""
-        if "als" not in self.kb.cause_index:
+        """r.AlsContext's data, or None when the ALS answer in context is not called for.
+
+        The ids come from the KB's ``roles``: ``als_cause`` (the cause, and the concern a request
+        may name), ``als_context_findings`` and ``als_signs``.
+        """
+        roles = self.kb.roles
+        als = roles.als_cause
+        if als is None:
             return None
-        because = [f for f in ALS_CONTEXT_FINDINGS if f in req.closed.present]
-        rank = next(i for i, c in enumerate(causes) if c["id"] == "als")
+        present = req.closed.present
+        because = [f for f in roles.als_context_findings if f in present]
+        rank = next(i for i, c in enumerate(causes) if c["id"] == als)
         if rank < 5:
             because.append("als_in_top_5")
-        if "als" in req.concerns:
+        if als in req.concerns:
             because.append("concern_als")
         if not because:
             return None
         p = causes[rank]["probability"]
-        signs = [s for s in ALS_SIGNS if s in req.closed.present and s in self.kb.finding_index]
+        signs = [s for s in roles.als_signs if s in present]
         if signs:
             labels = ", ".join(self.finding_labels[s].lower() for s in signs)
             summary = (

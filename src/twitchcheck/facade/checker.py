@@ -16,7 +16,7 @@ from twitchcheck.facade.citations import Citations, SourceCatalogue
 from twitchcheck.facade.compile import compile_kb
 from twitchcheck.facade.interview import Interviewer
 from twitchcheck.facade.ranking import Inference
-from twitchcheck.facade.request import Request, RequestReader
+from twitchcheck.facade.request import Request, RequestReader, known_concerns
 from twitchcheck.facade.triage import TriageWriter
 from twitchcheck.kb import KnowledgeBase
 from twitchcheck.results import Data
@@ -34,7 +34,7 @@ class Checker:
         self.kb = kb
         self.model: EngineModel = compile_kb(kb)
         sources = SourceCatalogue(kb)
-        self.requests = RequestReader(self.model)
+        self.requests = RequestReader(self.model, known_concerns(kb))
         self.inference = Inference(kb, self.model)
         self.triage = TriageWriter(kb, self.model, sources)
         self.advice = AdviceWriter(kb)

@@ -10,9 +10,14 @@ from twitchcheck.domain import MAX_AGE, MIN_AGE, Choice, Sex
 from twitchcheck.engine.evidence import ClosedEvidence, close_evidence
 from twitchcheck.engine.model import EngineModel
 from twitchcheck.errors import ContradictionError, UnknownIdError, ValueRangeError
+from twitchcheck.kb import KnowledgeBase
 
-#: Concerns a request may name (contracts §2: the ALS answer in context).
-KNOWN_CONCERNS = ("als",)
+
+def known_concerns(kb: KnowledgeBase) -> tuple[str, ...]:
+    """Concerns a request may name (contracts §2): fear of the cause the ALS answer in context
+    is about (``roles.als_cause``), when the KB has one."""
+    als = kb.roles.als_cause
+    return (als,) if als is not None else ()
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,9 @@ class Request:
 class RequestReader:
     """Checks requests against one KB's ids and closes their evidence."""
 
-    def __init__(self, model: EngineModel) -> None:
+    def __init__(self, model: EngineModel, concerns: tuple[str, ...]) -> None:
         self.model = model
+        self.concerns = concerns
 
     def read(
         self,
@@ -65,8 +71,8 @@ class RequestReader:
             )
         concern_list = unique(concerns)
         for c in concern_list:
-            if c not in KNOWN_CONCERNS:
-                raise UnknownIdError("concern", c, KNOWN_CONCERNS)
+            if c not in self.concerns:
+                raise UnknownIdError("concern", c, self.concerns)
         model = self.model
         closed = close_evidence(pres, abs_, model.exclusive_groups, model.implications)
         return Request(age, sex_value, pres, abs_, init, closed, concern_list)

@@ -199,10 +199,32 @@ class Screen(Strict):
     members: Annotated[tuple[Id, ...], Field(min_length=2, max_length=12)]
 
 
+class Roles(Strict):
+    """The ids that code gives a part to, named here so that a renamed id fails the cross-check
+    instead of vanishing silently. Every role is optional: a KB without one lacks that feature.
+    """
+
+    #: The cause the ALS answer in context is about; also the one concern a request may name.
+    als_cause: Id | None = None
+    #: Findings whose presence brings up the ALS context.
+    als_context_findings: tuple[Id, ...] = ()
+    #: Findings that, in the ALS context, are the signs doctors look for (beyond twitching).
+    als_signs: tuple[Id, ...] = ()
+    #: Twitch sites beyond the face: reaching them from the face is "spreading" (the diary).
+    body_locations: tuple[Id, ...] = ()
+    #: Face patterns that are themselves a spread over the face (the diary).
+    face_spread_locations: tuple[Id, ...] = ()
+    #: How long the twitching has gone on, shortest first (the diary answers them from its span).
+    duration_findings: tuple[Id, ...] = ()
+    #: The finding that says the twitching is getting worse (the diary sets it on a change).
+    worsening: Id | None = None
+
+
 class Structure(Strict):
     exclusive_groups: tuple[ExclusiveGroup, ...] = ()
     implications: tuple[Implication, ...] = ()
     screens: tuple[Screen, ...] = ()
+    roles: Roles = Roles()
 
 
 class Rule(Provenance):
