@@ -1,4 +1,4 @@
-"""The whole KB as JSON, with every model parameter (shape: docs/kb-json.md)."""
+"""The whole KB as JSON, with every model parameter (shape: docs/assessment-json.md)."""
 
 from __future__ import annotations
 
