@@ -28,6 +28,7 @@ from twitchcheck import results as r
 from twitchcheck.api import Checker, default_checker, evidence_sets
 from twitchcheck.domain import Choice, Sex
 from twitchcheck.engine import interview as iv
+from twitchcheck.engine.model import QuestionUnit
 from twitchcheck.evaluation.runner import simulated_answer
 from twitchcheck.evaluation.vignettes import Vignette, load_vignettes
 from twitchcheck.kb.generate import generate_kb
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_N = 15
 
 
-def _question(checker: Checker, unit: iv.QuestionUnit) -> r.Question:
+def _question(checker: Checker, unit: QuestionUnit) -> r.Question:
     return r.Question(
         id=unit.id,
         type=unit.type,
@@ -51,8 +52,8 @@ def _fixed_next(checker: Checker, evidence: list[r.EvidenceItem], v: Vignette) -
     req = checker.request(age=v.age, sex=v.sex, present=present, absent=absent)
     known = {e.id for e in evidence} | req.closed.present | req.closed.absent
     for unit in checker.units:
-        if not iv._is_answered(unit, known):
-            return _question(checker, iv._open_part(checker.kb, unit, known))
+        if not iv.is_answered(unit, known):
+            return _question(checker, iv.open_part(checker.model, unit, known))
     return None
 
 
@@ -136,10 +137,10 @@ def qmr_latency(cases: int, exhaustive_checks: int, keep: int) -> dict[str, floa
             if u.type == "single" and u.id not in set(present) | set(absent)
         ]
         t = time.perf_counter()
-        gains = iv._gains(kb, checker.network, priors, present, absent, units, 0, keep)
+        gains = iv.gains(checker.model, priors, present, absent, units, 0, keep)
         times.append(time.perf_counter() - t)
         if case < exhaustive_checks:
-            exact = iv._gains(kb, checker.network, priors, present, absent, units)
+            exact = iv.gains(checker.model, priors, present, absent, units)
             agree += max(gains, key=lambda k: gains[k][0]) == max(exact, key=lambda k: exact[k][0])
             checked += 1
     return {

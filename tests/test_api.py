@@ -254,7 +254,7 @@ def test_one_red_flag_answer_triages_as_the_general_path(
     except ContradictionError:
         return
     data = CHECKER.assessment_data(req)
-    general = CHECKER.triage_for(req, CHECKER.priors(req.age, req.sex), {})
+    general = CHECKER.triage_for(req, CHECKER.priors(req.age, req.sex))
     assert data["triage"] == general
 
 
@@ -296,8 +296,9 @@ def test_rules_that_may_fire_leave_out_only_rules_that_cannot(case: dict, flags:
     except ContradictionError:
         return
     probabilities = np.linspace(0.0, 1.0, len(KB.causes))  # every urgency threshold crossed
-    fired = [r for r in KB.rules if rule_fires(r, req.closed.present, req.age)]
+    rules = CHECKER.model.rules
+    fired = [r for r in rules if rule_fires(r, req.closed.present, req.age)]
     candidates = CHECKER.rules_that_may_fire(req.closed.present)
     assert all(r in candidates for r in fired)
-    args = (KB.causes, req.closed.present, req.age, probabilities)
-    assert decide(candidates, *args) == decide(KB.rules, *args)
+    args = (CHECKER.model.causes, req.closed.present, req.age, probabilities)
+    assert decide(candidates, *args) == decide(rules, *args)

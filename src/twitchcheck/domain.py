@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 
 class TriageLevel(StrEnum):
@@ -60,6 +61,9 @@ MAX_AGE = 120
 LEVELS: tuple[str, ...] = tuple(level.value for level in TriageLevel)
 #: Levels whose rules make the interview's safety screen and count as red flags.
 RED_FLAG_LEVELS: frozenset[str] = frozenset({TriageLevel.EMERGENCY, TriageLevel.URGENT})
+#: The level ids as a type, for pydantic models that hold a level as plain text (the KB schema,
+#: vignette files). Python cannot build a Literal from LEVELS, so a test checks that they agree.
+LevelId = Literal["emergency", "urgent", "soon", "routine", "self_care"]
 
 #: Questions the interview asks at most, by default and at most on request.
 DEFAULT_MAX_QUESTIONS = 15

@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from twitchcheck.engine import numeric
+
 try:  # the compiled item builder (setup.py builds it; optional: Python builds the same items)
     from twitchcheck import _explain
 except ImportError:  # pragma: no cover - exercised only where no C compiler was available
@@ -27,13 +29,14 @@ MIN_EFFECT = 0.05
 #: At most this many answers are listed per cause, largest effect first.
 MAX_ITEMS = 6
 
-_EPS = 1e-15
+#: Probabilities are held within [EPS, 1 - EPS] before their log-odds are taken, so that a
+#: certain cause (0 or 1) still gets a finite effect.
+EPS = 1e-15
 
 
 def logit(p: FloatArray) -> FloatArray:
-    q = np.minimum(np.maximum(p, _EPS), 1.0 - _EPS)  # np.clip's values, at 2/3 of its cost
-    result: FloatArray = np.log(q) - np.log1p(-q)
-    return result
+    """The log-odds the explanations compare (:func:`twitchcheck.engine.numeric.logit`)."""
+    return numeric.logit(p, EPS, 1.0 - EPS)
 
 
 def _effects(marginals: FloatArray, n_answers: int, without: FloatArray) -> FloatArray:

@@ -4,11 +4,15 @@ the REST API. Keys named in ``shared/spec/contracts.md`` §1 are fixed; see docs
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from twitchcheck.domain import Choice, Sex, TriageLevel
+
+#: Plain JSON data (str, int, float, bool, None, lists and dicts) in the shape of a results model:
+#: what the facade builds, the REST API sends as it is and the Python API validates.
+Data = dict[str, Any]
 
 
 class Public(BaseModel):

@@ -6,8 +6,9 @@ import pytest
 
 from twitchcheck import results as r
 from twitchcheck.api import Checker, default_checker
-from twitchcheck.domain import Choice
+from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, Choice
 from twitchcheck.engine import interview
+from twitchcheck.engine.numeric import entropy
 from twitchcheck.errors import ContradictionError, UnknownIdError
 from twitchcheck.kb.generate import generate_kb
 
@@ -83,7 +84,7 @@ def test_a_whole_interview_ends_with_a_ranking_and_counts_screens() -> None:
             else [item(step.question.items[0].id, "unknown")]
         )
     assert step.should_stop and step.stop_reason
-    assert step.progress.answered == len(seen) <= interview.DEFAULT_MAX_QUESTIONS + 5
+    assert step.progress.answered == len(seen) <= DEFAULT_MAX_QUESTIONS + 5
     assert [c.probability for c in step.causes] == sorted(
         (c.probability for c in step.causes), reverse=True
     )
@@ -91,7 +92,6 @@ def test_a_whole_interview_ends_with_a_ranking_and_counts_screens() -> None:
 
 def test_gains_are_exact_expectations() -> None:
     """The gain of a single question, recomputed by hand from two inferences."""
-    kb = CHECKER.kb
     priors = CHECKER.priors(30, CHECKER.request(age=30, sex="male").sex)
     present = ["twitch_nose"]
     units = [
@@ -99,7 +99,7 @@ def test_gains_are_exact_expectations() -> None:
         for u in CHECKER.units
         if u.type == "single" and u.id in ("high_caffeine_intake", "muscle_weakness")
     ]
-    gains = interview._gains(kb, CHECKER.network, priors, present, [], units)
+    gains = interview.gains(CHECKER.model, priors, present, [], units)
     for unit in units:
         now = CHECKER.infer(priors, present, [])
         yes = CHECKER.infer(priors, [*present, unit.id], [])
@@ -107,11 +107,9 @@ def test_gains_are_exact_expectations() -> None:
         import numpy as np
 
         p_yes = float(np.exp(yes.log_evidence - now.log_evidence))
-        expected = p_yes * interview._entropy(yes.marginals) + (1 - p_yes) * interview._entropy(
-            no.marginals
-        )
+        expected = p_yes * entropy(yes.marginals) + (1 - p_yes) * entropy(no.marginals)
         assert gains[unit.id][0] == pytest.approx(
-            float(interview._entropy(now.marginals) - expected), abs=1e-9
+            float(entropy(now.marginals) - expected), abs=1e-9
         )
 
 
@@ -163,10 +161,9 @@ def test_approximate_gains_are_exact_with_one_cause_per_finding() -> None:
     links = np.array([[0.8, 0.3, 0.0], [0.0, 0.6, 0.9]])
     net = NoisyOrNetwork(np.array([0.2, 0.05]), np.array([0.01, 0.02, 0.03]), links)
     look = lookahead(net, [], [], [0, 1, 2])
-    h = interview._entropy(look.current.marginals)
+    h = entropy(look.current.marginals)
     exact = h - (
-        look.p_present * interview._entropy(look.if_present)
-        + (1 - look.p_present) * interview._entropy(look.if_absent)
+        look.p_present * entropy(look.if_present) + (1 - look.p_present) * entropy(look.if_absent)
     )
     approx = interview.approximate_gains(net, look.current.marginals, [0, 1, 2])
     # With no positive findings yet the causes are independent, so it is exact for every finding,
@@ -179,8 +176,8 @@ def test_pruned_gains_keep_only_the_best_ranked_candidates() -> None:
     priors = ch.priors(50, ch.request(age=50, sex="unknown").sex)
     present = [ch.kb.findings[0].id]
     units = [u for u in ch.units if u.type == "single" and u.id not in present]
-    full = interview._gains(ch.kb, ch.network, priors, present, [], units)
-    pruned = interview._gains(ch.kb, ch.network, priors, present, [], units, prune_above=5, keep=3)
+    full = interview.gains(ch.model, priors, present, [], units)
+    pruned = interview.gains(ch.model, priors, present, [], units, prune_above=5, keep=3)
     assert len(pruned) == 3 and len(full) == len(units)
     for unit_id, gain in pruned.items():
         assert gain[0] == pytest.approx(full[unit_id][0], abs=1e-12)  # exact gains for those kept

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from twitchcheck.api import Checker
 from twitchcheck.domain import TriageLevel
+from twitchcheck.engine.model import TriageRule
 from twitchcheck.engine.triage import decide, rule_fires
+from twitchcheck.facade.compile import compile_rule
 from twitchcheck.kb import schema as s
 from twitchcheck.kb.generate import generate_kb
 
@@ -61,9 +63,9 @@ def test_evidence_order_never_changes_the_answer(case: tuple, rnd) -> None:  # t
     assert a.model_dump() == b.model_dump()
 
 
-def _rule(**kw) -> s.Rule:  # type: ignore[no-untyped-def]
+def _rule(**kw) -> TriageRule:  # type: ignore[no-untyped-def]
     base = {"id": "r", "kind": "combination", "level": "urgent", "text": "t", "estimate": "test"}
-    return s.Rule.model_validate({**base, **kw})
+    return compile_rule(s.Rule.model_validate({**base, **kw}))
 
 
 def test_rule_conditions() -> None:

@@ -103,3 +103,52 @@ def test_yaml_syntax_error_and_missing_file(mini_kb_copy: Path) -> None:
 
 def test_not_a_folder(tmp_path: Path) -> None:
     assert "not a folder" in _problems(tmp_path / "nope")[0]
+
+
+def test_the_level_type_holds_the_five_level_ids_in_order() -> None:
+    """``LevelId`` (the pydantic type) is the one Literal of the level ids: it must agree with
+    the levels the rest of the code reads (``LEVELS``, ``TriageLevel``)."""
+    from typing import get_args
+
+    from twitchcheck.domain import LEVELS, LevelId, TriageLevel
+
+    assert get_args(LevelId) == LEVELS == tuple(level.value for level in TriageLevel)
+
+
+def test_roles_name_ids_that_exist_and_each_error_says_where(mini_kb_copy: Path) -> None:
+    """The ids code gives a part to (``structure.yaml`` ``roles``) are cross-checked, so that a
+    renamed id fails loading instead of switching a feature off silently."""
+
+    def roles(structure: dict) -> None:
+        structure["roles"] = {
+            "als_cause": "rare_thin",  # typo of a cause
+            "als_signs": ["weakness", "weaknes"],  # the second is a typo
+            "body_locations": ["twitch", "weakness"],  # weakness is a symptom
+            "duration_findings": ["short", "long", "short"],  # listed twice
+            "worsening": "worse",  # no such finding
+        }
+
+    _edit(mini_kb_copy, "structure.yaml", roles)
+    problems = _problems(mini_kb_copy)
+    assert problems == [
+        "structure.yaml: roles.als_cause: unknown cause id 'rare_thin' (did you mean rare_thing?)",
+        "structure.yaml: roles.als_signs[1]: unknown finding id 'weaknes' (did you mean weakness?)",
+        "structure.yaml: roles.body_locations[1]: 'weakness' is a symptom finding, not a location",
+        "structure.yaml: roles.duration_findings[2]: 'short' is listed twice",
+        "structure.yaml: roles.worsening: unknown finding id 'worse'",
+    ]
+
+
+def test_roles_are_read_and_shown(mini_kb_copy: Path) -> None:
+    from twitchcheck.kb.export import kb_to_json
+
+    def roles(structure: dict) -> None:
+        structure["roles"] = {"als_cause": "rare_thing", "duration_findings": ["short", "long"]}
+
+    _edit(mini_kb_copy, "structure.yaml", roles)
+    kb = load_kb_from_path(mini_kb_copy)
+    assert kb.roles.als_cause == "rare_thing"
+    assert kb.roles.duration_findings == ("short", "long")
+    assert kb.roles.body_locations == () and kb.roles.worsening is None
+    shown = kb_to_json(kb)["roles"]
+    assert shown["duration_findings"] == ["short", "long"] and shown["als_signs"] == []

@@ -185,3 +185,14 @@ def test_hpo_ids_exist(kb: KnowledgeBase) -> None:
 def test_the_copies_match_shared() -> None:
     assert VOCABULARY.read_text() == (SHARED / "spec" / "vocabulary.yaml").read_text()
     assert _references(REFERENCES.read_text()) == _references(SECOND_ARTICLE.read_text())
+
+
+def test_the_roles_fit_what_the_code_does_with_them(kb: KnowledgeBase) -> None:
+    """Every role the ALS context and the diary read is filled, and the diary's duration
+    answers are one exclusive group, shortest first (it answers exactly one of them)."""
+    roles = kb.roles
+    assert roles.als_cause == "als" and roles.als_context_findings and roles.als_signs
+    assert roles.body_locations and roles.face_spread_locations and roles.worsening
+    groups = [g.members for g in kb.structure.exclusive_groups]
+    assert roles.duration_findings in groups
+    assert roles.duration_findings[0] == "duration_under_2_weeks"

@@ -1,14 +1,15 @@
 """Choosing the next question: exact expected information gain, a safety screen, a stop rule.
 
-Stateless: everything is derived from the KB and the evidence so far, so the REST API, the CLI
-and the evaluation's simulated patients share it. See ``docs/interview.md`` for the rules and
-their thresholds.
+Stateless: everything is derived from the engine's model (:class:`EngineModel`, compiled from
+the KB by the facade, which also builds the screens and their wording) and the evidence so far,
+so the REST API, the CLI and the evaluation's simulated patients share it. See
+``docs/interview.md`` for the rules and their thresholds.
 
-* **Question units.** Each exclusive group is one single-choice screen (``group_single``); the
-  findings of every single-finding red-flag rule at level ``emergency`` or ``urgent`` form one
-  "any of these?" screen (``group_multiple``); every other finding a person can answer is a
-  yes / no / don't know question (``single``). Findings only a clinician can check (``asked_by: clinician``) are
-  never asked.
+* **Question units** (:attr:`EngineModel.units`). Each exclusive group is one single-choice
+  screen (``group_single``); the findings of every single-finding red-flag rule at level
+  ``emergency`` or ``urgent`` (:func:`safety_findings`) form one "any of these?" screen
+  (``group_multiple``); every other finding a person can answer is a yes / no / don't know
+  question (``single``). Findings only a clinician can check are never asked.
 * **Safety first.** The safety screen comes first. Before the interview may stop, the red flags
   linked (link ≥ :data:`RELEVANT_LINK`) to any cause whose posterior is at least
   :data:`RELEVANT_CAUSE` must also have been asked, as must the other findings of any
@@ -28,26 +29,27 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, RED_FLAG_LEVELS
 from twitchcheck.engine.inference import NoisyOrNetwork, Posterior, lookahead, posteriors
-from twitchcheck.kb.model import KnowledgeBase
+from twitchcheck.engine.model import EngineModel, QuestionUnit, SparseLinks, TriageRule
+from twitchcheck.engine.numeric import FloatArray, binary_entropy, entropy
 
-FloatArray = npt.NDArray[np.float64]
-QuestionType = Literal["single", "group_single", "group_multiple"]
+#: A question's expected gain (bits), the cause a "yes" would raise most, and the cause a "no"
+#: would raise most.
+Gain = tuple[float, str | None, str | None]
 
 SAFETY_SCREEN_ID = "safety_screen"
 #: Above this many askable findings (a very large KB), only the PRUNE_TO most promising ones
 #: get an exact gain (:func:`prune_candidates`). The shipped KB stays below it, so its choice
 #: is exhaustive.
 PRUNE_ABOVE = 160
-#: How many candidates keep an exact gain when pruning (measured at QMR-DT scale: the same
-#: choice as the exhaustive one in 7 of 8 queries, 40 ms; BENCHMARKS.md).
+#: How many candidates keep an exact gain when pruning (at QMR-DT scale the same choice as the
+#: exhaustive one in 7 of 8 measured queries; BENCHMARKS.md).
 PRUNE_TO = 8
-DEFAULT_MAX_QUESTIONS = 15
 #: Causes at or above this posterior make their linked red flags "relevant".
 RELEVANT_CAUSE = 0.05
 #: A red flag is linked to a cause when its link probability is at least this.
@@ -58,14 +60,6 @@ MIN_GAIN = 0.01
 SETTLED_TOP = 0.95
 #: ... when it is also this many times more likely than the runner-up.
 SETTLED_RATIO = 3.0
-
-
-@dataclass(frozen=True)
-class QuestionUnit:
-    id: str
-    type: QuestionType
-    text: str
-    items: tuple[str, ...]  # finding ids (one for ``single``)
 
 
 @dataclass(frozen=True)
@@ -81,71 +75,19 @@ class Decision:
     answered: int  # screens answered so far (not counting what was said first)
 
 
-def safety_findings(kb: KnowledgeBase) -> tuple[str, ...]:
+def safety_findings(rules: Sequence[TriageRule], askable: Collection[str]) -> tuple[str, ...]:
+    """The findings of every single-finding rule at a red-flag level (emergency or urgent) that
+    a person can answer, in rule order: the safety screen's items."""
     out: list[str] = []
-    for rule in kb.rules:
-        if rule.level in ("emergency", "urgent") and len(rule.all_of) == 1 and not rule.any_of:
+    for rule in rules:
+        if rule.level in RED_FLAG_LEVELS and len(rule.all_of) == 1 and not rule.any_of:
             finding = rule.all_of[0]
-            if finding not in out and kb.finding(finding).asked_by == "person":
+            if finding not in out and finding in askable:
                 out.append(finding)
     return tuple(out)
 
 
-def _without_implied(kb: KnowledgeBase, members: Sequence[str]) -> tuple[str, ...]:
-    """Drop members implied by another member of the same screen.
-
-    On a "which of these" screen the unchosen items become absent; if "breathless at rest"
-    (which implies "trouble breathing") were chosen while "trouble breathing" was left
-    unticked, the answer would contradict itself. The implied (more general) finding is asked
-    on its own instead, when it is still open and worth asking.
-    """
-    implied = {imp.then for imp in kb.structure.implications if imp.if_ in members}
-    return tuple(m for m in members if m not in implied)
-
-
-def build_units(kb: KnowledgeBase) -> tuple[QuestionUnit, ...]:
-    units: list[QuestionUnit] = []
-    screen = _without_implied(kb, safety_findings(kb))
-    if screen:
-        units.append(
-            QuestionUnit(
-                SAFETY_SCREEN_ID,
-                "group_multiple",
-                "First, do you have any of these right now? Choose all that apply.",
-                screen,
-            )
-        )
-    grouped = set(screen)
-    for kb_screen in kb.structure.screens:
-        members = _without_implied(
-            kb,
-            [
-                m
-                for m in kb_screen.members
-                if m not in grouped and kb.finding(m).asked_by == "person"
-            ],
-        )
-        if len(members) >= 2:
-            units.append(QuestionUnit(kb_screen.id, "group_multiple", kb_screen.question, members))
-            grouped.update(members)
-    for group in kb.structure.exclusive_groups:
-        units.append(QuestionUnit(group.id, "group_single", group.question, group.members))
-        grouped.update(group.members)
-    for f in kb.findings:
-        if f.id not in grouped and f.asked_by == "person":
-            units.append(QuestionUnit(f.id, "single", f.question, (f.id,)))
-    return tuple(units)
-
-
-def _entropy(p: FloatArray) -> FloatArray:
-    """Sum over causes of the binary entropy (bits), along the last axis."""
-    q = np.clip(p, 1e-300, 1.0)
-    r = np.clip(1.0 - p, 1e-300, 1.0)
-    result: FloatArray = -(p * np.log2(q) + (1.0 - p) * np.log2(r)).sum(axis=-1)
-    return result
-
-
-def _is_answered(unit: QuestionUnit, answered: Collection[str]) -> bool:
+def is_answered(unit: QuestionUnit, answered: Collection[str]) -> bool:
     if unit.type == "single":
         return unit.items[0] in answered
     if unit.type == "group_single":
@@ -164,27 +106,27 @@ def count_answered(
 
 
 def relevant_red_flags(
-    kb: KnowledgeBase, marginals: FloatArray, red_flags: Collection[str]
+    model: EngineModel, marginals: FloatArray, red_flags: Collection[str]
 ) -> list[str]:
     """Red flags linked to a cause that is still possible (see module docstring)."""
     out: list[str] = []
-    for link in kb.links:
+    for link in model.links:
         if (
             link.finding in red_flags
             and link.p >= RELEVANT_LINK
-            and marginals[kb.cause_index[link.cause]] >= RELEVANT_CAUSE
+            and marginals[link.cause] >= RELEVANT_CAUSE
             and link.finding not in out
-            and kb.finding(link.finding).asked_by == "person"
+            and link.finding in model.askable
         ):
             out.append(link.finding)
     return out
 
 
-def half_met_rule_findings(kb: KnowledgeBase, present: Collection[str], age: int) -> list[str]:
+def half_met_rule_findings(model: EngineModel, present: Collection[str], age: int) -> list[str]:
     """Missing findings of emergency/urgent combination rules of which something is present."""
     out: list[str] = []
-    for rule in kb.rules:
-        if rule.level not in ("emergency", "urgent") or len(rule.all_of) + len(rule.any_of) < 2:
+    for rule in model.rules:
+        if rule.level not in RED_FLAG_LEVELS or len(rule.all_of) + len(rule.any_of) < 2:
             continue
         if rule.age_min is not None and age < rule.age_min:
             continue
@@ -193,31 +135,33 @@ def half_met_rule_findings(kb: KnowledgeBase, present: Collection[str], age: int
         involved = (*rule.all_of, *rule.any_of)
         if any(f in present for f in involved):
             for f in involved:
-                if f not in present and f not in out and kb.finding(f).asked_by == "person":
+                if f not in present and f not in out and f in model.askable:
                     out.append(f)
     return out
 
 
-def time_course_group_findings(kb: KnowledgeBase) -> list[str]:
+def time_course_group_findings(model: EngineModel) -> list[str]:
     """Members of single-choice groups that time-course rules use (how long it has gone on):
     the level of care depends on them, so they are always asked before stopping."""
     used = {
-        f for rule in kb.rules if rule.kind == "time_course" for f in (*rule.all_of, *rule.any_of)
+        f
+        for rule in model.rules
+        if rule.kind == "time_course"
+        for f in (*rule.all_of, *rule.any_of)
     }
-    return [m for g in kb.structure.exclusive_groups if used & set(g.members) for m in g.members]
+    return [
+        m for members in model.exclusive_groups.values() if used & set(members) for m in members
+    ]
 
 
 def decide_next(
-    kb: KnowledgeBase,
-    net: NoisyOrNetwork,
+    model: EngineModel,
     priors: FloatArray,
     present: Collection[str],
     absent: Collection[str],
     answered: Collection[str],
     initial: Collection[str],
     age: int,
-    red_flags: Collection[str],
-    units: Sequence[QuestionUnit],
     max_questions: int = DEFAULT_MAX_QUESTIONS,
     current: Posterior | None = None,
 ) -> Decision:
@@ -228,10 +172,11 @@ def decide_next(
     ``answered`` holds every finding the person answered, "don't know" included; ``present``
     and ``absent`` are the closed evidence.
     """
-    index = kb.finding_index
+    index = model.finding_index
+    units = model.units
     known = set(answered) | set(present) | set(absent)
     done = count_answered(units, answered, initial)
-    open_units = [_open_part(kb, u, known) for u in units if not _is_answered(u, known)]
+    open_units = [open_part(model, u, known) for u in units if not is_answered(u, known)]
     by_id = {u.id: u for u in open_units}
 
     # 1. The safety screen first.
@@ -240,69 +185,72 @@ def decide_next(
 
     if current is None:
         current = posteriors(
-            net, sorted(index[f] for f in present), sorted(index[f] for f in absent), priors
+            model.network,
+            sorted(index[f] for f in present),
+            sorted(index[f] for f in absent),
+            priors,
         )
     must_ask = {
-        *relevant_red_flags(kb, current.marginals, red_flags),
-        *half_met_rule_findings(kb, present, age),
-        *time_course_group_findings(kb),
-        *safety_findings(kb),  # those left off the screen because another item implies them
+        *relevant_red_flags(model, current.marginals, model.red_flags),
+        *half_met_rule_findings(model, present, age),
+        *time_course_group_findings(model),
+        # those left off the safety screen because another item implies them
+        *safety_findings(model.rules, model.askable),
     }
     must_units = [u for u in open_units if any(i in must_ask for i in u.items)]
 
-    computed = _gains(kb, net, priors, present, absent, open_units, PRUNE_ABOVE, PRUNE_TO)
-    gains = {u.id: computed.get(u.id, (0.0, None, None)) for u in open_units}
+    computed = gains(model, priors, present, absent, open_units, PRUNE_ABOVE, PRUNE_TO)
+    unit_gains = {u.id: computed.get(u.id, (0.0, None, None)) for u in open_units}
     if done >= max_questions and not must_units:
         return Decision(None, True, "max_questions", 0.0, None, None, done)
 
-    settled = _settled(current.marginals)
+    settled = is_settled(current.marginals)
     order = {u.id: n for n, u in enumerate(open_units)}
-    best = max(open_units, key=lambda u: (gains[u.id][0], -order[u.id]), default=None)
-    worth_it = best is not None and gains[best.id][0] >= MIN_GAIN and not settled
+    best = max(open_units, key=lambda u: (unit_gains[u.id][0], -order[u.id]), default=None)
+    worth_it = best is not None and unit_gains[best.id][0] >= MIN_GAIN and not settled
     if worth_it and best is not None and done < max_questions:
-        g, yes, no = gains[best.id]
+        g, yes, no = unit_gains[best.id]
         return Decision(best, False, "information_gain", g, yes, no, done)
     if must_units:
-        unit = max(must_units, key=lambda u: (gains[u.id][0], -order[u.id]))
-        g, yes, no = gains[unit.id]
+        unit = max(must_units, key=lambda u: (unit_gains[u.id][0], -order[u.id]))
+        g, yes, no = unit_gains[unit.id]
         return Decision(unit, False, "red_flag_check", g, yes, no, done)
     reason = "settled" if settled else "no_useful_question"
     return Decision(None, True, reason, 0.0, None, None, done)
 
 
-def _open_part(kb: KnowledgeBase, unit: QuestionUnit, known: Collection[str]) -> QuestionUnit:
+def open_part(model: EngineModel, unit: QuestionUnit, known: Collection[str]) -> QuestionUnit:
     """A "which of these" screen shows only what is still unanswered (one item: a yes/no)."""
     if unit.type != "group_multiple" or unit.id == SAFETY_SCREEN_ID:
         return unit
     rest = tuple(i for i in unit.items if i not in known)
     if len(rest) == 1:
-        return QuestionUnit(rest[0], "single", kb.finding(rest[0]).question, rest)
+        return model.single_questions[rest[0]]
     return QuestionUnit(unit.id, unit.type, unit.text, rest)
 
 
-def _settled(marginals: FloatArray) -> bool:
+def is_settled(marginals: FloatArray) -> bool:
+    """Whether the leading cause is settled (see :data:`SETTLED_TOP`, :data:`SETTLED_RATIO`)."""
     top = np.sort(marginals)[::-1]
     runner_up = float(top[1]) if top.size > 1 else 0.0
     return bool(top[0] >= SETTLED_TOP and top[0] >= SETTLED_RATIO * max(runner_up, 1e-12))
 
 
-def _binary_entropy(p: FloatArray) -> FloatArray:
-    q = np.clip(p, 1e-300, 1.0)
-    r = np.clip(1.0 - p, 1e-300, 1.0)
-    result: FloatArray = -(p * np.log2(q) + (1.0 - p) * np.log2(r))
-    return result
-
-
 def approximate_gains(
-    net: NoisyOrNetwork, marginals: FloatArray, candidates: npt.ArrayLike
+    net: NoisyOrNetwork,
+    marginals: FloatArray,
+    candidates: npt.ArrayLike,
+    links: SparseLinks | None = None,
 ) -> FloatArray:
     """Each candidate's information gain if the causes were independent with these marginals.
 
     Then one finding's answer updates each of its causes in closed form (as if the finding were
-    the only evidence), so every candidate costs a few operations per link: fast enough to rank
-    thousands of candidates before the exact gains of the best few.
+    the only evidence), so every candidate costs a few operations per link: cheap enough to rank
+    thousands of candidates before the exact gains of the best few. ``links`` are ``net``'s
+    links as arrays (:attr:`EngineModel.sparse_links`), computed here when not given.
     """
-    f, c, q = net._link_findings, net._link_causes, net._link_q
+    sparse = links if links is not None else SparseLinks.of(net)
+    f, c, q = sparse.findings, sparse.causes, sparse.q
     p = marginals[c]
     log_keep = np.log1p(-p * q)  # log P(this cause does not switch f on)
     n = net.n_findings
@@ -314,17 +262,21 @@ def approximate_gains(
     on_if_cause = -np.expm1(log_off[f] - log_keep + np.log1p(-q))  # P(f on | this cause on)
     after_yes = np.clip(p * on_if_cause / np.clip(p_on[f], 1e-300, 1.0), 0.0, 1.0)
     change = (
-        _binary_entropy(p)
-        - p_on[f] * _binary_entropy(after_yes)
-        - p_off[f] * _binary_entropy(after_no)
+        binary_entropy(p)
+        - p_on[f] * binary_entropy(after_yes)
+        - p_off[f] * binary_entropy(after_no)
     )
-    gains = np.bincount(f, weights=change, minlength=n).astype(np.float64)
-    result: FloatArray = gains[np.asarray(candidates, dtype=np.intp)]
+    result_gains = np.bincount(f, weights=change, minlength=n).astype(np.float64)
+    result: FloatArray = result_gains[np.asarray(candidates, dtype=np.intp)]
     return result
 
 
 def prune_candidates(
-    net: NoisyOrNetwork, marginals: FloatArray, candidates: npt.ArrayLike, keep: int
+    net: NoisyOrNetwork,
+    marginals: FloatArray,
+    candidates: npt.ArrayLike,
+    keep: int,
+    links: SparseLinks | None = None,
 ) -> list[int]:
     """The ``keep`` candidates with the largest :func:`approximate_gains`.
 
@@ -332,32 +284,36 @@ def prune_candidates(
     (BENCHMARKS.md).
     """
     cand = np.asarray(candidates, dtype=np.intp)
-    score = approximate_gains(net, marginals, cand)
+    score = approximate_gains(net, marginals, cand, links)
     order = np.lexsort((cand, -score))[:keep]
     return [int(cand[i]) for i in order]
 
 
-def _gains(
-    kb: KnowledgeBase,
-    net: NoisyOrNetwork,
+def gains(
+    model: EngineModel,
     priors: FloatArray,
     present: Collection[str],
     absent: Collection[str],
     units: Sequence[QuestionUnit],
     prune_above: int = 10**9,
     keep: int = PRUNE_TO,
-) -> Mapping[str, tuple[float, str | None, str | None]]:
+) -> Mapping[str, Gain]:
     """Expected information gain per open unit, with the causes each answer would favour."""
-    index = kb.finding_index
+    net = model.network
+    index = model.finding_index
     pres = sorted(index[f] for f in present)
     abs_ = sorted(index[f] for f in absent)
     # Every finding asked on its own or on a "which of these" screen gets its exact gain; on a
     # very large KB only the `keep` most promising do (see prune_candidates).
     askable = [i for u in units if u.type != "group_single" for i in u.items]
-    cause_ids = [c.id for c in kb.causes]
+    cause_ids = model.cause_ids
     if len(askable) > prune_above:
         current = posteriors(net, pres, abs_, priors)
-        kept = set(prune_candidates(net, current.marginals, [index[f] for f in askable], keep))
+        kept = set(
+            prune_candidates(
+                net, current.marginals, [index[f] for f in askable], keep, model.sparse_links
+            )
+        )
         askable = [f for f in askable if index[f] in kept]
         units = [u for u in units if u.type == "group_single" or any(i in askable for i in u.items)]
         units = [
@@ -366,13 +322,13 @@ def _gains(
             else QuestionUnit(u.id, u.type, u.text, tuple(i for i in u.items if i in askable))
             for u in units
         ]
-    out: dict[str, tuple[float, str | None, str | None]] = {}
+    out: dict[str, Gain] = {}
     look = lookahead(net, pres, abs_, [index[f] for f in askable], priors)
-    h_now = float(_entropy(look.current.marginals))
-    per_finding: dict[str, tuple[float, str | None, str | None]] = {}
+    h_now = float(entropy(look.current.marginals))
+    per_finding: dict[str, Gain] = {}
     if askable:
         p_yes = look.p_present
-        expected = p_yes * _entropy(look.if_present) + (1.0 - p_yes) * _entropy(look.if_absent)
+        expected = p_yes * entropy(look.if_present) + (1.0 - p_yes) * entropy(look.if_absent)
         shift = look.if_present - look.if_absent
         for row, finding in enumerate(askable):
             per_finding[finding] = (
@@ -402,7 +358,7 @@ def _gains(
         logs = np.array([o[0] for o in options])
         weights = np.exp(logs - logs.max())
         weights /= weights.sum()
-        expected_h = float(sum(w * _entropy(m) for w, (_, m) in zip(weights, options, strict=True)))
+        expected_h = float(sum(w * entropy(m) for w, (_, m) in zip(weights, options, strict=True)))
         gain = max(0.0, h_now - expected_h) if len(options) > 1 else 0.0
         top = [cause_ids[int(np.argmax(m - look.current.marginals))] for _, m in options]
         out[unit.id] = (gain, top[0] if top else None, top[-1] if top else None)

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from twitchcheck.domain import TriageLevel
-from twitchcheck.kb import schema as s
+from twitchcheck.engine.model import CauseUrgency, TriageRule
 
 ReasonKind = Literal["rule", "cause", "time_course"]
 
@@ -42,7 +42,7 @@ class TriageDecision:
     reasons: tuple[Reason, ...]  # the reasons at the final level first, then the others
 
 
-def rule_fires(rule: s.Rule, present: Collection[str], age: int) -> bool:
+def rule_fires(rule: TriageRule, present: Collection[str], age: int) -> bool:
     if rule.age_min is not None and age < rule.age_min:
         return False
     if rule.age_max is not None and age >= rule.age_max:
@@ -53,8 +53,8 @@ def rule_fires(rule: s.Rule, present: Collection[str], age: int) -> bool:
 
 
 def decide(
-    rules: Sequence[s.Rule],
-    causes: Sequence[s.Cause],
+    rules: Sequence[TriageRule],
+    causes: Sequence[CauseUrgency],
     present: Collection[str],
     age: int,
     cause_probabilities: Sequence[float] | npt.NDArray[np.float64],
@@ -69,18 +69,17 @@ def decide(
     for rule in rules:
         if rule_fires(rule, present, age):
             kind: ReasonKind = "time_course" if rule.kind == "time_course" else "rule"
-            reasons.append(Reason(kind, rule.id, TriageLevel(rule.level), rule.text, rule.sources))
+            reasons.append(Reason(kind, rule.id, rule.level, rule.text, rule.sources))
     if isinstance(cause_probabilities, np.ndarray):
-        cause_probabilities = cause_probabilities.tolist()  # Python floats compare faster
+        # One conversion, rather than a NumPy scalar per comparison.
+        cause_probabilities = cause_probabilities.tolist()
     for cause, p in zip(causes, cause_probabilities, strict=True):
-        if p >= cause.urgency_threshold and cause.urgency != "self_care":
+        if p >= cause.threshold and cause.urgency is not TriageLevel.SELF_CARE:
             text = (
-                f"{cause.name} is likely enough ({p:.0%}, at or above {cause.urgency_threshold:.0%}) "
+                f"{cause.name} is likely enough ({p:.0%}, at or above {cause.threshold:.0%}) "
                 f"that it needs its own level of care: {cause.when_to_seek_care}"
             )
-            reasons.append(
-                Reason("cause", cause.id, TriageLevel(cause.urgency), text, cause.sources)
-            )
+            reasons.append(Reason("cause", cause.id, cause.urgency, text, cause.sources))
     level = TriageLevel.most_urgent([r.level for r in reasons])
     # Most urgent first; ties keep a fixed order (rules in KB order, then causes) so the output
     # never depends on the order the evidence came in.

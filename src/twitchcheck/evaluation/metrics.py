@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from twitchcheck.domain import TriageLevel
-
-LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
+from twitchcheck.domain import LEVELS, TriageLevel
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def summarise(mode: str, results: Sequence[CaseResult]) -> dict[str, object]:
         "under_triage": frac(len(under), n),
         "over_triage": frac(len(over), n),
         "under_triaged_urgent_ids": [
-            r.id for r in under if r.gold_triage in ("emergency", "urgent")
+            r.id for r in under if _rank(r.gold_triage) >= TriageLevel.URGENT.rank
         ],
         "brier": round(sum(brier_terms) / len(brier_terms), 6) if brier_terms else 0.0,
         "by_level": by_level,

@@ -1,16 +1,15 @@
-"""Run vignettes through a checker (structured mode; interview mode arrives with the interview)."""
+"""Run vignettes through a checker: all findings at once, or as a simulated interview."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from twitchcheck import results as r
 from twitchcheck.api import Checker, evidence_sets
 from twitchcheck.domain import Choice
 from twitchcheck.errors import EvaluationError, InputError
 from twitchcheck.evaluation.metrics import CaseResult, summarise
-from twitchcheck.evaluation.vignettes import Vignette, load_vignettes
+from twitchcheck.evaluation.vignettes import Vignette
 
 MODES = ("structured", "interview")
 #: A hard stop for a simulated interview that would not end (it never should).
@@ -107,9 +106,3 @@ def evaluate(
         if progress:
             progress(i + 1, len(vignettes))
     return summarise(mode, results)
-
-
-def evaluate_file(
-    checker: Checker, path: str | Path, mode: str = "structured"
-) -> dict[str, object]:
-    return evaluate(checker, load_vignettes(path), mode)

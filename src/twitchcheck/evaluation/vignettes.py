@@ -8,9 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from twitchcheck.domain import MAX_AGE, MIN_AGE, LevelId
 from twitchcheck.errors import EvaluationError
-
-Level = Literal["emergency", "urgent", "soon", "routine", "self_care"]
 
 
 class Vignette(BaseModel):
@@ -18,14 +17,14 @@ class Vignette(BaseModel):
 
     id: str = Field(min_length=1)
     source: str = ""
-    age: int = Field(ge=0, le=120)
+    age: int = Field(ge=MIN_AGE, le=MAX_AGE)
     sex: Literal["female", "male", "other", "unknown"]
     narrative: str = ""
     initial: tuple[str, ...] = ()
     present: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
     gold_causes: tuple[str, ...] = Field(min_length=1)
-    gold_triage: Level
+    gold_triage: LevelId
 
     @model_validator(mode="after")
     def _consistent(self) -> Vignette:

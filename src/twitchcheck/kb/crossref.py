@@ -6,10 +6,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from twitchcheck.domain import LEVELS
 from twitchcheck.errors import KBProblem, suggest
 from twitchcheck.kb import schema as s
-
-LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
 
 
 def _where(index: int, ident: str | None, field: str) -> str:
@@ -215,6 +214,9 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
                 )
             )
 
+    # 6b. Roles: every id the code gives a part to exists (and locations are locations).
+    problems.extend(_check_roles(structure.roles, cause_ids, findings))
+
     # 7. Rules.
     for i, r in enumerate(rules):
         for field, refs in (("all_of", r.all_of), ("any_of", r.any_of)):
@@ -254,3 +256,41 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
         for i, entry in enumerate(entries):
             check_sources(name, _where(i, entry.id, "") + " ", entry.sources)
     return problems
+
+
+def _check_roles(
+    roles: s.Roles, cause_ids: set[str], findings: Sequence[s.Finding]
+) -> list[KBProblem]:
+    """``structure.yaml`` ``roles``: each id names a cause or finding of the right kind."""
+    out: list[KBProblem] = []
+    category = {f.id: f.category for f in findings}
+    if roles.als_cause is not None and roles.als_cause not in cause_ids:
+        out.append(
+            KBProblem(
+                "structure.yaml", "roles.als_cause", _unknown("cause", roles.als_cause, cause_ids)
+            )
+        )
+    lists: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+        ("als_context_findings", roles.als_context_findings, False),
+        ("als_signs", roles.als_signs, False),
+        ("body_locations", roles.body_locations, True),
+        ("face_spread_locations", roles.face_spread_locations, True),
+        ("duration_findings", roles.duration_findings, False),
+        ("worsening", (roles.worsening,) if roles.worsening is not None else (), False),
+    )
+    for name, ids, locations in lists:
+        for j, ref in enumerate(ids):
+            where = f"roles.{name}" if name == "worsening" else f"roles.{name}[{j}]"
+            if ref not in category:
+                out.append(KBProblem("structure.yaml", where, _unknown("finding", ref, category)))
+            elif locations and category[ref] != "location":
+                out.append(
+                    KBProblem(
+                        "structure.yaml",
+                        where,
+                        f"'{ref}' is a {category[ref]} finding, not a location",
+                    )
+                )
+            elif ref in ids[:j]:
+                out.append(KBProblem("structure.yaml", where, f"'{ref}' is listed twice"))
+    return out

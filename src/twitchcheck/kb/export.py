@@ -1,4 +1,4 @@
-"""The whole KB as JSON, with every model parameter (shape: docs/kb-json.md)."""
+"""The whole KB as JSON, with every model parameter (shape: docs/assessment-json.md)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,7 @@ def kb_to_json(kb: KnowledgeBase) -> dict[str, Any]:
         "implications": [
             i.model_dump(mode="json", by_alias=True) for i in kb.structure.implications
         ],
+        "roles": kb.roles.model_dump(mode="json"),
         "rules": [r.model_dump(mode="json") for r in kb.rules],
         "anatomy": [m.model_dump(mode="json") for m in kb.anatomy],
         "treatments": [t.model_dump(mode="json") for t in kb.treatments.values()],

@@ -10,11 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from twitchcheck.domain import LEVELS, MAX_AGE
 from twitchcheck.errors import KBProblem
 from twitchcheck.kb.loader import build_kb
 from twitchcheck.kb.model import KnowledgeBase
-
-LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
 
 
 def generate_kb_files(
@@ -49,7 +48,7 @@ def generate_kb_files(
                     "basis": "generated",
                     "estimate": "random",
                     "age_odds_ratios": [
-                        {"min": 60, "max": 121, "value": float(rng.uniform(0.5, 3.0))}
+                        {"min": 60, "max": MAX_AGE + 1, "value": float(rng.uniform(0.5, 3.0))}
                     ],
                     "sex_odds_ratios": {
                         "female": float(rng.uniform(0.7, 1.4)),

@@ -78,6 +78,11 @@ class KnowledgeBase:
         """The KB version plus the first 12 hex digits of its content hash."""
         return f"{self.meta.version}+{self.content_hash[:12]}"
 
+    @property
+    def roles(self) -> s.Roles:
+        """The ids code gives a part to (``structure.yaml`` ``roles``), each checked to exist."""
+        return self.structure.roles
+
     # -- look-ups -------------------------------------------------------------------------
     def cause(self, cause_id: str) -> s.Cause:
         try:

@@ -21,9 +21,10 @@ from pydantic import (
     model_validator,
 )
 
+from twitchcheck.domain import MAX_AGE, MIN_AGE, LevelId
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-Level = Literal["emergency", "urgent", "soon", "routine", "self_care"]
 # An open probability: 0 and 1 would make the noisy-OR model deterministic and break inference.
 OpenProbability = Annotated[float, Field(gt=0.0, lt=1.0)]
 
@@ -74,8 +75,8 @@ class Source(Strict):
 class AgeOddsRatio(Strict):
     """Odds ratio for ages in the half-open band [min, max)."""
 
-    min: Annotated[int, Field(ge=0, le=120)]
-    max: Annotated[int, Field(ge=1, le=121)]
+    min: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE)]
+    max: Annotated[int, Field(ge=MIN_AGE + 1, le=MAX_AGE + 1)]
     value: Annotated[float, Field(gt=0.0)]
 
     @model_validator(mode="after")
@@ -127,7 +128,7 @@ class Cause(Strict):
         "must_not_miss",
     ]
     prior: Prior
-    urgency: Level
+    urgency: LevelId
     # The posterior at or above which this cause's own urgency raises the triage level.
     urgency_threshold: OpenProbability
     self_care: tuple[NonEmpty, ...] = ()
@@ -198,10 +199,32 @@ class Screen(Strict):
     members: Annotated[tuple[Id, ...], Field(min_length=2, max_length=12)]
 
 
+class Roles(Strict):
+    """The ids that code gives a part to, named here so that a renamed id fails the cross-check
+    instead of vanishing silently. Every role is optional: a KB without one lacks that feature.
+    """
+
+    #: The cause the ALS answer in context is about; also the one concern a request may name.
+    als_cause: Id | None = None
+    #: Findings whose presence brings up the ALS context.
+    als_context_findings: tuple[Id, ...] = ()
+    #: Findings that, in the ALS context, are the signs doctors look for (beyond twitching).
+    als_signs: tuple[Id, ...] = ()
+    #: Twitch sites beyond the face: reaching them from the face is "spreading" (the diary).
+    body_locations: tuple[Id, ...] = ()
+    #: Face patterns that are themselves a spread over the face (the diary).
+    face_spread_locations: tuple[Id, ...] = ()
+    #: How long the twitching has gone on, shortest first (the diary answers them from its span).
+    duration_findings: tuple[Id, ...] = ()
+    #: The finding that says the twitching is getting worse (the diary sets it on a change).
+    worsening: Id | None = None
+
+
 class Structure(Strict):
     exclusive_groups: tuple[ExclusiveGroup, ...] = ()
     implications: tuple[Implication, ...] = ()
     screens: tuple[Screen, ...] = ()
+    roles: Roles = Roles()
 
 
 class Rule(Provenance):
@@ -216,9 +239,9 @@ class Rule(Provenance):
     kind: Literal["red_flag", "combination", "time_course"]
     all_of: tuple[Id, ...] = ()
     any_of: tuple[Id, ...] = ()
-    age_min: Annotated[int, Field(ge=0, le=120)] | None = None
-    age_max: Annotated[int, Field(ge=1, le=121)] | None = None
-    level: Level
+    age_min: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE)] | None = None
+    age_max: Annotated[int, Field(ge=MIN_AGE + 1, le=MAX_AGE + 1)] | None = None
+    level: LevelId
     text: NonEmpty
 
     @model_validator(mode="after")
@@ -229,7 +252,7 @@ class Rule(Provenance):
 
 
 class TriageLevelText(Strict):
-    id: Level
+    id: LevelId
     name: NonEmpty
     advice: NonEmpty
     safety_net: NonEmpty
@@ -270,5 +293,5 @@ class Meta(Strict):
     id: Id
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
     title: NonEmpty
-    reference_age: Annotated[int, Field(ge=0, le=120)]
+    reference_age: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE)]
     disclaimer: NonEmpty

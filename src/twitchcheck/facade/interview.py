@@ -1,0 +1,140 @@
+"""One step of the interview: check the evidence so far, let the engine choose the next screen
+(engine.interview), and put it in words with its rationale, the ranking and the triage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import TypeAdapter
+
+from twitchcheck import results as r
+from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, Sex
+from twitchcheck.engine import interview
+from twitchcheck.engine.model import EngineModel
+from twitchcheck.engine.numeric import FloatArray
+from twitchcheck.errors import ContradictionError
+from twitchcheck.facade.ranking import Inference
+from twitchcheck.facade.request import RequestReader, evidence_sets
+from twitchcheck.facade.triage import TriageWriter
+from twitchcheck.kb import KnowledgeBase
+
+_CAUSE_PROBABILITIES = TypeAdapter(list[r.CauseProbability])
+
+
+class Interviewer:
+    """The stateless interview step on one KB (the CLI, REST and the evaluation share it)."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        model: EngineModel,
+        requests: RequestReader,
+        inference: Inference,
+        triage: TriageWriter,
+    ) -> None:
+        self.kb = kb
+        self.model = model
+        self.requests = requests
+        self.inference = inference
+        self.triage = triage
+        self.finding_labels = {f.id: f.label for f in kb.findings}
+        #: (finding, cause) of each link strong enough to make a red flag relevant, in order.
+        self.relevant_links = tuple(
+            (link.finding, link.cause) for link in kb.links if link.p >= interview.RELEVANT_LINK
+        )
+
+    def next_question(
+        self,
+        *,
+        age: int,
+        sex: str | Sex,
+        evidence: Iterable[r.EvidenceItem] = (),
+        max_questions: int = DEFAULT_MAX_QUESTIONS,
+    ) -> r.InterviewStep:
+        """The next most useful question for this evidence, or the decision to stop."""
+        items = list(evidence)
+        present, absent, unknown, initial = evidence_sets(items)
+        overlap = sorted((set(present) | set(absent)) & set(unknown))
+        if overlap:
+            raise ContradictionError(
+                f"These findings were answered both 'unknown' and yes/no: {', '.join(overlap)}.",
+                overlap,
+            )
+        self.requests.check_findings(unknown)
+        req = self.requests.read(age=age, sex=sex, present=present, absent=absent, initial=initial)
+        inference = self.inference
+        priors = inference.priors(req.age, req.sex)
+        answered = {i.id for i in items}
+        post = inference.infer(priors, sorted(req.closed.present), sorted(req.closed.absent))
+        decision = interview.decide_next(
+            self.model,
+            priors,
+            req.closed.present,
+            req.closed.absent,
+            answered,
+            set(initial),
+            req.age,
+            max_questions,
+            post,
+        )
+        kb_causes = self.kb.causes
+        probabilities = post.marginals.tolist()
+        causes = _CAUSE_PROBABILITIES.validate_python(
+            [
+                {"id": kb_causes[j].id, "name": kb_causes[j].name, "probability": probabilities[j]}
+                for j in inference.ranking(post.marginals)
+            ]
+        )
+        question = None
+        if decision.unit is not None:
+            question = r.Question(
+                id=decision.unit.id,
+                type=decision.unit.type,
+                text=decision.unit.text,
+                rationale=self.rationale(decision, post.marginals),
+                items=[
+                    r.QuestionItem(id=f, label=self.finding_labels[f]) for f in decision.unit.items
+                ],
+            )
+        basis = inference.triage_probabilities(priors, req.closed, post.marginals)
+        return r.InterviewStep(
+            kb_version=self.kb.version,
+            question=question,
+            should_stop=decision.should_stop,
+            stop_reason=decision.reason if decision.should_stop else None,
+            causes=causes,
+            triage=self.triage.triage(req, basis),
+            red_flags=self.triage.red_flags(req),
+            progress=r.Progress(answered=decision.answered, max_questions=max_questions),
+        )
+
+    def rationale(self, decision: interview.Decision, marginals: FloatArray) -> str:
+        """Why this question, in words a person reads (from the engine's reason and the causes
+        each answer would favour)."""
+        kb = self.kb
+        unit = decision.unit
+        assert unit is not None
+        if decision.reason == "safety_screen":
+            return (
+                "I ask everyone this first: each of these can be a sign of something that needs "
+                "care quickly, whatever else is going on."
+            )
+        if decision.reason == "red_flag_check":
+            linked = [cause for finding, cause in self.relevant_links if finding in unit.items]
+            if linked:
+                best = max(linked, key=lambda c: marginals[kb.cause_index[c]])
+                return (
+                    f"I'm asking because this is a warning sign that matters for "
+                    f"{kb.cause(best).name.lower()}, which is still possible on your answers."
+                )
+            return "I'm asking because this is a warning sign worth ruling out before we finish."
+        yes = kb.cause(decision.towards_yes).name if decision.towards_yes else None
+        no = kb.cause(decision.towards_no).name if decision.towards_no else None
+        if unit.type == "group_single" and yes and no and yes != no:
+            return f"The answer helps tell {yes.lower()} apart from {no.lower()}."
+        if yes and no and yes != no:
+            return (
+                f"I'm asking because a “yes” would point towards {yes.lower()}, "
+                f"and a “no” away from it, towards {no.lower()}."
+            )
+        return "I'm asking because the answer helps narrow down the likely causes."
