@@ -36,12 +36,28 @@ def kb() -> KnowledgeBase:
     return load_kb()
 
 
+#: Vocabulary ids the KB does not define yet (contracts.md §6): exactly the five that the triage
+#: issue (15) defines first; this list must be empty when that issue closes.
+PENDING = frozenset(
+    {
+        "guillain_barre_syndrome",
+        "sudden_vision_problems",
+        "sudden_loss_of_balance",
+        "sudden_swallowing_difficulty",
+        "rapidly_worsening_weakness",
+    }
+)
+
+
 def test_every_vocabulary_id_is_defined(kb: KnowledgeBase) -> None:
     vocab = vocabulary()
-    assert set(vocab["causes"]) <= set(kb.cause_index), set(vocab["causes"]) - set(kb.cause_index)
-    assert set(vocab["findings"]) <= set(kb.finding_index), set(vocab["findings"]) - set(
-        kb.finding_index
-    )
+    missing_causes = set(vocab["causes"]) - set(kb.cause_index)
+    missing_findings = set(vocab["findings"]) - set(kb.finding_index)
+    assert missing_causes | missing_findings <= PENDING, (
+        missing_causes | missing_findings
+    ) - PENDING
+    # a pending id the KB now defines must leave the list
+    assert not PENDING & (set(kb.cause_index) | set(kb.finding_index))
     assert set(vocab["triage_levels"]) == set(kb.levels)
 
 
