@@ -15,14 +15,14 @@ The statistics are deliberately simple and stated in plain words:
 
 This module is the views' front door; each lives in its own module: :mod:`.trends`,
 :mod:`.triggers`, :mod:`.changes` and :mod:`.progression`, with the estimator in
-:mod:`.statistics`, the windows in :mod:`.windows` and the finding ids the analysis names
-itself in :mod:`.finding_ids`.
+:mod:`.statistics` and the windows in :mod:`.windows`. The finding ids the analysis gives a part
+to (body locations, spreads over the face, the duration answers, "getting worse") are the
+knowledge base's ``roles``.
 """
 
 from __future__ import annotations
 
 from twitchcheck.diary.changes import Change
-from twitchcheck.diary.finding_ids import BODY_LOCATIONS, DURATION_FINDINGS, FACE_SPREAD_LOCATIONS
 from twitchcheck.diary.progression import ProgressionView, progression
 from twitchcheck.diary.statistics import Z95, FloatArray, PoissonFit, poisson_fit
 from twitchcheck.diary.trends import LocationSeen, TrendView, WeekRow, trends, weekly
@@ -49,11 +49,8 @@ from twitchcheck.diary.wording import label_of
 
 __all__ = [
     "BASELINE_DAYS",
-    "BODY_LOCATIONS",
     "CHECKIN_LIMIT",
     "CHECKIN_LOOKBACK_DAYS",
-    "DURATION_FINDINGS",
-    "FACE_SPREAD_LOCATIONS",
     "FACTORS",
     "MIN_BASELINE_DAYS",
     "MIN_TRIGGER_DAYS",

@@ -13,7 +13,6 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from twitchcheck.diary.finding_ids import BODY_LOCATIONS, FACE_SPREAD_LOCATIONS
 from twitchcheck.diary.schemas import CheckInPublic
 from twitchcheck.diary.service import DiaryStore, UserRef
 from twitchcheck.diary.statistics import poisson_fit
@@ -100,7 +99,7 @@ def find_changes(
     if base_locs:
         reached = [
             loc
-            for loc in (*BODY_LOCATIONS, *FACE_SPREAD_LOCATIONS)
+            for loc in (*kb.roles.body_locations, *kb.roles.face_spread_locations)
             if loc in recent_locs and loc not in base_locs
         ]
         if reached:

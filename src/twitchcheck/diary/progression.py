@@ -14,12 +14,12 @@ from pydantic import BaseModel
 
 from twitchcheck.api import Checker
 from twitchcheck.diary.changes import Change, find_changes, latest_answers
-from twitchcheck.diary.finding_ids import DURATION_BOUNDS_DAYS, DURATION_FINDINGS, GETTING_WORSE
 from twitchcheck.diary.service import DiaryStore, UserRef
 from twitchcheck.diary.windows import (
     BASELINE_DAYS,
     CHECKIN_LIMIT,
     CHECKIN_LOOKBACK_DAYS,
+    DURATION_BOUNDS_DAYS,
     RECENT_DAYS,
     recent_start,
 )
@@ -41,12 +41,13 @@ class ProgressionView(BaseModel):
     record_id: int | None
 
 
-def _duration_finding(first_day: dt.date, today: dt.date) -> str:
+def _duration_finding(durations: tuple[str, ...], first_day: dt.date, today: dt.date) -> str:
+    """The KB's duration answer (shortest first) that the diary's span gives."""
     span = (today - first_day).days
-    for bound, finding in zip(DURATION_BOUNDS_DAYS, DURATION_FINDINGS, strict=False):
+    for bound, finding in zip(DURATION_BOUNDS_DAYS, durations, strict=False):
         if span < bound:
             return finding
-    return DURATION_FINDINGS[-1]
+    return durations[-1]
 
 
 def _implied_by(kb: KnowledgeBase, present: set[str]) -> set[str]:
@@ -88,15 +89,16 @@ def progression(
     present = set(window_locs) | {f for f, (yes, _) in latest.items() if yes}
     absent = {f for f, (yes, _) in latest.items() if not yes}
     # The diary's own span replaces any duration answer given in a check-in.
-    present -= set(DURATION_FINDINGS)
-    absent -= set(DURATION_FINDINGS)
+    durations = kb.roles.duration_findings
+    present -= set(durations)
+    absent -= set(durations)
     r0 = recent_start(today)
     twitches_recently = any(d.episodes > 0 for d in store.day_rows(user, since=r0, until=today))
     first_ep = store.location_first_seen(user)
-    if twitches_recently and first_ep:
-        present.add(_duration_finding(min(first_ep.values()), today))
-    if worsening:
-        present.add(GETTING_WORSE)
+    if twitches_recently and first_ep and durations:
+        present.add(_duration_finding(durations, min(first_ep.values()), today))
+    if worsening and kb.roles.worsening:
+        present.add(kb.roles.worsening)
     # Answers given on different days can disagree under the KB's implications (a "yes" to
     # getting weaker and an older "no" to weakness): the "yes" wins, it is the warning sign.
     absent -= _implied_by(kb, present)
