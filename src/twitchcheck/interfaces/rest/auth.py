@@ -17,17 +17,12 @@ what, when; never health content). The store audits its own reads, writes and 40
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 import threading
-import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import (
@@ -38,32 +33,31 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
-from twitchcheck.diary.service import LOCAL_USERNAME, DiaryStore, UserRef
-from twitchcheck.errors import (
-    AuthError,
-    ForbiddenError,
-    RecordError,
-    TooManyAttemptsError,
+from twitchcheck.diary.accounts import (
+    WRONG_LOGIN,
+    Accounts,
+    AttemptLimiter,
+    LiveSession,
+    too_many_attempts,
 )
+from twitchcheck.diary.database import open_store
+from twitchcheck.diary.service import LOCAL_USERNAME, DiaryStore, UserRef
+from twitchcheck.errors import AuthError, ForbiddenError, TooManyAttemptsError
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.kb.model import KnowledgeBase
-from twitchcheck.storage import models as m
-from twitchcheck.storage.db import make_engine, migrate, session_factory
 
 COOKIE = "twitchcheck_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MIN_PASSWORD = 10
-WRONG_LOGIN = "Wrong user name or password."
 
 
 # -- the store of one app ----------------------------------------------------------------------
 class DiaryState:
-    """The app's diary: settings, the store (opened and migrated once) and the sign-in limiter.
+    """The app's diary: settings, the store (opened and migrated once), the accounts in it and
+    the sign-in limiter.
 
     The store is opened on first use unless one is given, so that an app that never serves a
     diary request (the existing API tests, a load test) never touches a database.
@@ -79,12 +73,10 @@ class DiaryState:
         self.settings = settings
         self._kb = kb
         self._store = store
+        self._accounts: Accounts | None = None
         self._lock = threading.Lock()
         self._local: UserRef | None = None
         self.limiter = AttemptLimiter(settings.login_attempts_per_minute)
-        self.hasher = PasswordHasher()
-        # Verified against when the user name is unknown, so both cases take the same time.
-        self._dummy_hash: str | None = None
 
     @property
     def store(self) -> DiaryStore:
@@ -94,22 +86,20 @@ class DiaryState:
                     self._store = open_store(self.settings.database_url, self._kb())
         return self._store
 
+    @property
+    def accounts(self) -> Accounts:
+        """The accounts in the store (multi-user mode); opens the store on first use."""
+        if self._accounts is None:
+            store = self.store
+            with self._lock:
+                if self._accounts is None:
+                    self._accounts = Accounts(store, self.limiter)
+        return self._accounts
+
     def local_user(self) -> UserRef:
         if self._local is None:
             self._local = self.store.local_user()
         return self._local
-
-    def dummy_hash(self) -> str:
-        if self._dummy_hash is None:
-            self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
-        return self._dummy_hash
-
-
-def open_store(url: str | None, kb: KnowledgeBase) -> DiaryStore:
-    """One engine for the app, with the schema migrated to the newest version."""
-    engine = make_engine(url)
-    migrate(engine)
-    return DiaryStore(engine, kb)
 
 
 def diary_state(request: Request) -> DiaryState:
@@ -124,41 +114,6 @@ def get_store(request: Request) -> DiaryStore:
 
 StateDep = Annotated[DiaryState, Depends(diary_state)]
 StoreDep = Annotated[DiaryStore, Depends(get_store)]
-
-
-# -- sign-in attempt limits ---------------------------------------------------------------------
-@dataclass
-class AttemptLimiter:
-    """Failed attempts per key (a user name, a client address) in a sliding one-minute window."""
-
-    per_minute: int
-    window: float = 60.0
-    _seen: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def retry_after(self, *keys: str) -> int:
-        """Seconds to wait when any key is over the limit, else 0."""
-        now = time.monotonic()
-        wait = 0.0
-        with self._lock:
-            for key in keys:
-                times = self._seen.get(key)
-                if not times:
-                    continue
-                while times and times[0] <= now - self.window:
-                    times.popleft()
-                if len(times) >= self.per_minute:
-                    wait = max(wait, times[0] + self.window - now)
-        return max(1, int(wait) + 1) if wait > 0 else 0
-
-    def note_failure(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._seen.setdefault(key, deque()).append(now)
-            if len(self._seen) > 10_000:  # forget idle keys so memory stays bounded
-                cutoff = now - self.window
-                self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > cutoff}
 
 
 def client_address(request: Request, settings: Settings) -> str:
@@ -248,92 +203,39 @@ class Caller:
     token_hash: str | None = None
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def register(state: DiaryState, body: RegisterIn) -> UserRef:
-    store = state.store
-    hashed = state.hasher.hash(body.password)
-    with session_factory(store.engine).begin() as s:
-        row = m.User(username=body.username, password_hash=hashed)
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError:
-            raise RecordError([("username", "this name is taken; please choose another")]) from None
-        user = UserRef(row.id, row.username)
-        s.add(m.AuditEvent(actor=user.username, action="auth.register", target=None, outcome="ok"))
-    return user
+    return state.accounts.register(body.username, body.password)
 
 
 def verify_login(state: DiaryState, request: Request, body: LoginIn) -> UserRef:
     """The user for these credentials, or AuthError; limited per user name and per address."""
-    store = state.store
-    name = body.username.strip().lower()[:64]
-    keys = (f"user:{name}", f"addr:{client_address(request, state.settings)}")
-    wait = state.limiter.retry_after(*keys)
-    if wait:
-        store.audit(name, "auth.login", None, outcome="limited")
-        raise _too_many(wait)
-    with session_factory(store.engine)() as s:
-        row = s.scalar(select(m.User).where(m.User.username == name))
-        stored = row.password_hash if row is not None else None
-    ok = False
-    try:
-        # The same work for an unknown name as for a wrong password: no enumeration by timing.
-        ok = state.hasher.verify(stored or state.dummy_hash(), body.password) and bool(stored)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok or row is None:
-        state.limiter.note_failure(*keys)
-        store.audit(name, "auth.login", None, outcome="refused")
-        raise AuthError(WRONG_LOGIN)
-    if state.hasher.check_needs_rehash(stored or ""):
-        with session_factory(store.engine).begin() as s:
-            fresh = s.get(m.User, row.id)
-            if fresh is not None:
-                fresh.password_hash = state.hasher.hash(body.password)
-    store.audit(row.username, "auth.login", None, outcome="ok")
-    return UserRef(row.id, row.username)
+    accounts = state.accounts
+    return accounts.sign_in(body.username, body.password, client_address(request, state.settings))
 
 
 def _too_many(wait: int) -> TooManyAttemptsError:
-    exc = TooManyAttemptsError(f"Too many sign-in attempts. Please wait {wait} s and try again.")
-    exc.retry_after = wait  # type: ignore[attr-defined]
-    return exc
+    return too_many_attempts(wait)
 
 
 def start_session(state: DiaryState, user: UserRef) -> SessionPublic:
-    token = secrets.token_urlsafe(32)
-    csrf = secrets.token_urlsafe(32)
-    expires = m.utcnow() + dt.timedelta(minutes=state.settings.session_ttl_minutes)
-    with session_factory(state.store.engine).begin() as s:
-        # Sign-ins that ran out are removed here, so the table does not grow without end.
-        s.execute(delete(m.WebSession).where(m.WebSession.expires_at <= m.utcnow()))
-        s.add(
-            m.WebSession(
-                token_hash=_hash_token(token), user_id=user.id, csrf_token=csrf, expires_at=expires
-            )
-        )
-    return SessionPublic(username=user.username, token=token, csrf_token=csrf, expires_at=expires)
+    new = state.accounts.start_session(user, state.settings.session_ttl_minutes)
+    return SessionPublic(
+        username=new.user.username,
+        token=new.token,
+        csrf_token=new.csrf_token,
+        expires_at=new.expires_at,
+    )
 
 
 def end_session(state: DiaryState, caller: Caller) -> None:
     if caller.token_hash is None:
         return
-    with session_factory(state.store.engine).begin() as s:
-        s.execute(delete(m.WebSession).where(m.WebSession.token_hash == caller.token_hash))
-    state.store.audit(caller.user.username, "auth.logout", None)
+    state.accounts.end_session(caller.user, caller.token_hash)
 
 
 def delete_account(state: DiaryState, caller: Caller) -> AccountDeleted:
     """Every entry of the user, their sessions and the account itself."""
-    report = state.store.delete_all(caller.user)
-    with session_factory(state.store.engine).begin() as s:
-        s.execute(delete(m.WebSession).where(m.WebSession.user_id == caller.user.id))
-        s.execute(delete(m.User).where(m.User.id == caller.user.id))
-    state.store.audit(caller.user.username, "auth.delete_account", None)
+    report = state.accounts.delete_account(caller.user)
     return AccountDeleted(username=caller.user.username, **report.model_dump())
 
 
@@ -353,22 +255,6 @@ def clear_session_cookie(response: Response, state: DiaryState) -> None:
     response.delete_cookie(
         COOKIE, path="/", httponly=True, samesite="lax", secure=state.settings.cookie_secure
     )
-
-
-def _lookup(state: DiaryState, token: str) -> tuple[UserRef, str, str] | None:
-    """(user, csrf token, token hash) for a live session, else None (an expired one is removed)."""
-    token_hash = _hash_token(token)
-    with session_factory(state.store.engine).begin() as s:
-        row = s.get(m.WebSession, token_hash)
-        if row is None:
-            return None
-        if row.expires_at <= m.utcnow():
-            s.delete(row)
-            return None
-        user = s.get(m.User, row.user_id)
-        if user is None:
-            return None
-        return UserRef(user.id, user.username), row.csrf_token, token_hash
 
 
 def _bearer(request: Request) -> str | None:
@@ -434,10 +320,14 @@ async def identify(request: Request, state: DiaryState) -> Caller | None:
         via = "cookie"
     if not token:
         return None
-    found = await run_in_threadpool(_lookup, state, token)
+
+    def lookup() -> LiveSession | None:  # may open the store: in the thread pool
+        return state.accounts.live_session(token)
+
+    found = await run_in_threadpool(lookup)
     if found is None:
         return None
-    user, csrf, token_hash = found
+    user, csrf, token_hash = found.user, found.csrf_token, found.token_hash
     if via == "cookie" and request.method in UNSAFE:
         sent = await _csrf_from_request(request)
         if not sent or not secrets.compare_digest(sent, csrf):
@@ -553,6 +443,7 @@ def too_many_headers(exc: Exception) -> dict[str, str]:
 __all__ = [
     "COOKIE",
     "CSRF_FIELD",
+    "WRONG_LOGIN",
     "Caller",
     "CallerDep",
     "DiaryState",
