@@ -86,7 +86,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def store(db_url: str) -> Iterator[DiaryStore]:
     """A migrated diary store on the ``db_url`` database (SQLite and PostgreSQL)."""
-    from twitchcheck.interfaces.rest.auth import open_store
+    from twitchcheck.diary.service import open_store
     from twitchcheck.kb.loader import load_kb
 
     opened = open_store(db_url, load_kb())

@@ -13,12 +13,23 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from twitchcheck import results as r
+from twitchcheck.engine.inference import has_kernel
 from twitchcheck.facade.checker import Checker
 from twitchcheck.facade.request import Request, evidence_sets
 from twitchcheck.kb import load_kb
 from twitchcheck.results import Data
 
-__all__ = ["Checker", "Data", "Request", "assess", "default_checker", "evidence_sets"]
+# has_kernel: whether the compiled engine kernel was built here (interfaces choose where to
+# answer by it, and reach the engine only through this module).
+__all__ = [
+    "Checker",
+    "Data",
+    "Request",
+    "assess",
+    "default_checker",
+    "evidence_sets",
+    "has_kernel",
+]
 
 
 @lru_cache(maxsize=1)

@@ -321,7 +321,7 @@ def test_report_pdf_and_chart_svg(client: TestClient) -> None:
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert "attachment" in pdf.headers["content-disposition"]
-    from twitchcheck.interfaces.rest.diary import CHART_NAMES
+    from twitchcheck.interfaces.rest.routes.diary import CHART_NAMES
 
     for name in CHART_NAMES:
         svg = client.get(f"{D}/charts/{name}.svg")

@@ -146,28 +146,29 @@ def test_quick_bodies_stay_on_the_event_loop_and_large_ones_go_to_threads(
 ) -> None:
     """Up to INLINE_MAX_YES "yes" answers the route answers inline (with the kernel built);
     more go to the thread pool. Both give what the Python API gives."""
-    import twitchcheck.interfaces.rest.app as app_module
+    import twitchcheck.interfaces.rest.routes.assess as routes_module
+    import twitchcheck.interfaces.rest.schemas as schemas_module
 
     handed_off: list[object] = []
-    real = app_module.run_in_threadpool
+    real = routes_module.run_in_threadpool
 
     async def spy(func, *args, **kwargs):  # type: ignore[no-untyped-def]
         handed_off.append(func)
         return await real(func, *args, **kwargs)
 
-    monkeypatch.setattr(app_module, "run_in_threadpool", spy)
+    monkeypatch.setattr(routes_module, "run_in_threadpool", spy)
     client = TestClient(create_app(Settings(rate_limit_per_minute=100_000)))
     locations = ["twitch_nose", "twitch_eyelid", "twitch_upper_lip", "twitch_limbs_or_trunk"]
     extra = ["high_caffeine_intake", "poor_sleep", "high_stress", "muscle_cramps"]
     yes = [{"id": f, "choice": "present"} for f in [*locations, *extra]]
-    small = {"age": 40, "sex": "male", "evidence": yes[: app_module.INLINE_MAX_YES]}
-    large = {"age": 40, "sex": "male", "evidence": yes[: app_module.INLINE_MAX_YES + 1]}
+    small = {"age": 40, "sex": "male", "evidence": yes[: schemas_module.INLINE_MAX_YES]}
+    large = {"age": 40, "sex": "male", "evidence": yes[: schemas_module.INLINE_MAX_YES + 1]}
     answers = {}
     for name, body in (("small", small), ("large", large)):
         res = client.post(route, json=body)
         assert res.status_code == 200
         answers[name] = res.json()
-    assert len(handed_off) == (1 if app_module.has_kernel() else 2)
+    assert len(handed_off) == (1 if schemas_module.has_kernel() else 2)
     if route.endswith("assess"):
         import twitchcheck
 
@@ -216,8 +217,8 @@ def test_body_errors_name_the_field_and_the_json_fault(client: TestClient) -> No
 def test_the_checker_dependency_never_costs_a_thread_hop(
     given: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A sync dependency runs in FastAPI's thread pool on every request (~0.3 ms, more than the
-    engine's work): the checker's look-up must stay async, also when the app is given one (as
+    """A sync dependency runs in FastAPI's thread pool on every request (a hop that costs more
+    than the engine's work): the checker's look-up must stay async, also when the app is given one (as
     `twitchcheck serve` does; it was a sync override there). The two hot routes read the checker
     without a dependency at all."""
     import fastapi.dependencies.utils as fastapi_deps

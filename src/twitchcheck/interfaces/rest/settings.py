@@ -34,8 +34,8 @@ class Settings(BaseSettings):
     # -- the diary -------------------------------------------------------------------------
     #: Accounts with sign-in (``serve --multi-user``); off: every request is the local user.
     multi_user: bool = False
-    #: The diary database; None: ``twitchcheck.storage.db.database_url()`` (the environment's
-    #: TWITCHCHECK_DATABASE_URL, else SQLite in the user's data folder).
+    #: The diary database; None: the environment's TWITCHCHECK_DATABASE_URL, else SQLite in the
+    #: user's data folder.
     database_url: str | None = None
     #: How long a sign-in lasts (5 minutes to 30 days).
     session_ttl_minutes: int = Field(default=720, ge=5, le=43_200)

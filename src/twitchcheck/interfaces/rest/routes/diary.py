@@ -4,8 +4,7 @@ Every route acts for the caller (:mod:`twitchcheck.interfaces.rest.auth`): the l
 single-user mode, the signed-in user in multi-user mode. An id that belongs to someone else is
 answered exactly like a missing one (404), by the store, which also audits the refusal.
 
-Path ids are bounded to 32-bit integers: a larger number names nothing, and PostgreSQL would
-refuse to compare it with an ``integer`` column (a 500 instead of a 404).
+Path ids are bounded by :data:`twitchcheck.interfaces.rest.paths.MAX_ID`.
 """
 
 from __future__ import annotations
@@ -24,11 +23,10 @@ from fastapi.concurrency import run_in_threadpool
 from twitchcheck.diary import analysis
 from twitchcheck.diary import schemas as ds
 from twitchcheck.errors import RecordError
-from twitchcheck.interfaces.rest.app import AssessIn, CheckerDep
-from twitchcheck.interfaces.rest.auth import StoreDep, UserDep
+from twitchcheck.interfaces.rest.deps import CheckerDep, StoreDep, UserDep
+from twitchcheck.interfaces.rest.paths import DIARY_API, MAX_ID
+from twitchcheck.interfaces.rest.schemas import AssessIn
 
-API = "/api/v1/diary"
-MAX_ID = 2**31 - 1
 #: Largest CSV upload read for an import (the app's body limit applies first).
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
@@ -43,7 +41,7 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 ChartName = Literal["episodes", "duration_intensity", "triggers"]
 CHART_NAMES: tuple[str, ...] = get_args(ChartName)
 
-router = APIRouter(prefix=API, tags=["diary"])
+router = APIRouter(prefix=DIARY_API, tags=["diary"])
 
 
 # -- profile -----------------------------------------------------------------------------------

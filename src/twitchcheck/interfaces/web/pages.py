@@ -20,7 +20,7 @@ from twitchcheck import __version__
 PACKAGE = "twitchcheck.interfaces.web"
 
 
-def _folder(name: str) -> Path:
+def asset_folder(name: str) -> Path:
     """The package folder ``name`` as a real directory (StaticFiles and Jinja2 need one)."""
     folder = files(PACKAGE).joinpath(name)
     path = Path(str(folder))
@@ -31,10 +31,10 @@ def _folder(name: str) -> Path:
 
 def mount_web(app: FastAPI) -> None:
     """Add ``GET /`` (the page) and ``/static`` (its CSS, JavaScript and images) to ``app``."""
-    templates = Jinja2Templates(directory=str(_folder("templates")))
+    templates = Jinja2Templates(directory=str(asset_folder("templates")))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "index.html", {"version": __version__})
 
-    app.mount("/static", StaticFiles(directory=str(_folder("static"))), name="static")
+    app.mount("/static", StaticFiles(directory=str(asset_folder("static"))), name="static")

@@ -1,0 +1,77 @@
+"""The OpenAPI document: FastAPI's own, with every error declared as a problem document and the
+diary's wall-clock times declared as what they are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from twitchcheck.interfaces.rest.paths import API, AUTH_API, DIARY_API
+from twitchcheck.interfaces.rest.problems import PROBLEM
+from twitchcheck.interfaces.rest.schemas import AssessIn, InterviewIn, Problem
+
+#: What each error status added to the document means.
+ERROR_TEXTS = {
+    "400": "The body could not be read (not UTF-8 text)",
+    "404": "No such item",
+    "401": "Not signed in, or the session has expired",
+    "403": "Refused: a missing CSRF token, or a request from another website",
+    "413": "Request too large",
+    "422": "Invalid request (unknown id, contradiction, value out of range)",
+    "429": "Too many requests",
+}
+
+#: ISO 8601 date and time; the offset is optional (see wall_clock_times).
+LOCAL_DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
+
+
+def openapi_with_problems(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with each error status declared as application/problem+json with the
+    Problem schema, and the statuses the middleware and parser can add (400, 404, 413, 429)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    # Problem: the errors; the others: the bodies the routes read by hand (routes.assess).
+    for model in (Problem, AssessIn, InterviewIn):
+        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, nested in model_schema.pop("$defs", {}).items():
+            schemas.setdefault(name, nested)
+        schemas.setdefault(model.__name__, model_schema)
+    problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    wall_clock_times(schemas)
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            codes = ["422"]
+            if path.startswith(API):
+                codes.append("429")
+            if path.startswith((DIARY_API, AUTH_API)):
+                codes += ["401", "403"]
+            if method == "post":
+                codes += ["400", "413"]
+            if "{" in path:
+                codes.append("404")
+            for code in codes:
+                responses.setdefault(code, {"description": ERROR_TEXTS[code]})
+            for code, response in responses.items():
+                if code.startswith(("4", "5")):
+                    response["content"] = dict(problem)
+    app.openapi_schema = schema
+    return schema
+
+
+def wall_clock_times(schemas: dict[str, Any]) -> None:
+    """The diary keeps the person's wall-clock times, sent without an offset; JSON Schema's
+    ``date-time`` format (RFC 3339) requires one, so such fields are declared by a pattern."""
+    for model in schemas.values():
+        for prop in (model.get("properties") or {}).values():
+            for option in [prop, *prop.get("anyOf", [])]:
+                if option.get("format") == "date-time":
+                    del option["format"]
+                    option["pattern"] = LOCAL_DATE_TIME
+                    option.setdefault("description", "ISO 8601 date and time (local time).")

@@ -1,0 +1,12 @@
+"""Where things are served: the API's prefix and the pages that show personal data."""
+
+from __future__ import annotations
+
+API = "/api/v1"
+DIARY_API = f"{API}/diary"
+AUTH_API = f"{API}/auth"
+#: Pages that show diary data or sign-in forms: never cached either.
+PERSONAL_PAGES = ("/diary", "/login", "/register", "/logout")
+#: Largest id in a path: a larger number names nothing, and PostgreSQL would refuse to compare
+#: it with an ``integer`` column (a 500 instead of a 404).
+MAX_ID = 2**31 - 1
