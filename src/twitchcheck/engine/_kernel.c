@@ -1058,7 +1058,8 @@ static PyObject *py_variants(PyObject *self, PyObject *args) {
 static PyMethodDef methods[] = {
     {"network", py_network, METH_VARARGS,
      "network(n_causes, ptr, cause, q, leaks) -> capsule: the links per finding (CSR, int64 "
-     "and float64 buffers) and the leaks, copied into the kernel's own form."},
+     "and float64 buffers, each finding's causes ascending) and the leaks, checked and copied "
+     "into the kernel's own form."},
     {"solve", py_solve, METH_VARARGS,
      "solve(network, priors, present, absent, out, method=0, budget=2**23) -> (log_evidence, "
      "largest_group, work), or None when a group needs more than `budget` table entries. Writes "
