@@ -10,6 +10,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+# The C extensions, rebuilt in a copy under AddressSanitizer and UBSan, run the engine and
+# explanation tests first: any sanitizer report fails the run.
+bash scripts/sanitize.sh .venv/bin/python
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 bash scripts/ensure_chromium.sh
 # The storage tests run against SQLite and a real PostgreSQL server (installed and started here).

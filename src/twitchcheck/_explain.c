@@ -7,8 +7,8 @@
  * is at least min_effect in size, largest first, ties broken by finding id, at most max_items;
  * each becomes a dict with the keys of results.ExplanationItem, in its order.
  *
- * Why C: an assessment has about a hundred items, and building them in Python costs about a
- * microsecond each, the largest single part of an assessment. Nothing here decides what a
+ * Why C: an assessment has about a hundred items, and building them one by one in Python was
+ * the largest single part of an assessment's time (BENCHMARKS.md). Nothing here decides what a
  * sentence says: the openings (one per answer) and the endings (by direction and odds factor)
  * are strings made in Python; this file only picks and joins them.
  *
@@ -17,6 +17,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Endings per direction: 101 factors in tenths (0.0 .. 10.0), 101 whole factors (0 .. 100),
@@ -31,8 +32,8 @@ static const char *const KEY_NAMES[N_KEYS] = {
     "finding", "label", "answer", "derived", "log_odds_change", "text",
 };
 static PyObject *keys[N_KEYS];
-/* A dict with those keys (values None): items are copies of it, which is about three times
- * faster than a new dict that grows as its six keys are set. */
+/* A dict with those keys (values None): items are copies of it, which is cheaper than a new
+ * dict that grows as its six keys are set. */
 static PyObject *template;
 
 typedef struct {
@@ -78,30 +79,80 @@ static PyObject *item(PyObject *answer, PyObject *opening, PyObject *end, double
     return d;
 }
 
+/* Exports `obj` as float64 numbers read in place: C-contiguous, native 8-byte doubles,
+ * aligned. On failure a Python error is set, -1 is returned and view->obj is NULL (so releasing
+ * the view is harmless). */
+static int get_float64(PyObject *obj, Py_buffer *view, const char *name) {
+    view->obj = NULL;
+    if (!PyObject_CheckBuffer(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a buffer of float64 (a NumPy array), not %.200s",
+                     name, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        /* exporters refuse a layout with BufferError or ValueError; pass anything else on */
+        if (!PyErr_ExceptionMatches(PyExc_BufferError) && !PyErr_ExceptionMatches(PyExc_ValueError))
+            return -1;
+        PyErr_Clear();
+        view->obj = NULL;
+        PyErr_Format(PyExc_ValueError, "%s must be a C-contiguous buffer", name);
+        return -1;
+    }
+    const char *format = view->format;
+    if (format && (*format == '@' || *format == '=' || *format == (PY_LITTLE_ENDIAN ? '<' : '>')))
+        format++;
+    if (view->itemsize != sizeof(double) || !format || strcmp(format, "d") != 0) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s must hold float64 in native byte order, not format '%s' of %zd bytes",
+                     name, view->format ? view->format : "B", view->itemsize);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    /* (an empty buffer may point anywhere: array.array's points at a static byte) */
+    if (view->len > 0 && (uintptr_t)view->buf % _Alignof(double) != 0) {
+        PyErr_Format(PyExc_ValueError, "%s is not aligned for float64", name);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *py_items(PyObject *self, PyObject *args) {
-    Py_buffer view;
+    PyObject *delta_obj, *answer_list, *opening_list, *endings;
     Py_ssize_t n_causes, max_items;
-    PyObject *answers, *openings, *endings;
     double min_effect;
     (void)self;
-    if (!PyArg_ParseTuple(args, "y*nO!O!O!dn", &view, &n_causes, &PyList_Type, &answers,
-                          &PyList_Type, &openings, &PyTuple_Type, &endings, &min_effect,
+    if (!PyArg_ParseTuple(args, "OnO!O!O!dn", &delta_obj, &n_causes, &PyList_Type, &answer_list,
+                          &PyList_Type, &opening_list, &PyTuple_Type, &endings, &min_effect,
                           &max_items))
         return NULL;
-    PyObject *result = NULL;
+    Py_buffer view = {0};
+    PyObject *result = NULL, *answers = NULL, *openings = NULL;
     Pair *pairs = NULL;
     PyObject **findings = NULL;
-    Py_ssize_t n_answers = PyList_GET_SIZE(answers);
+    if (get_float64(delta_obj, &view, "delta") < 0) goto done;
+    /* Tuple copies of the two lists: the allocations below may run the garbage collector, and
+     * with it any Python code, which could change a list under the borrowed items read here. */
+    answers = PyList_AsTuple(answer_list);
+    openings = answers ? PyList_AsTuple(opening_list) : NULL;
+    if (!openings) goto done;
+    Py_ssize_t n_answers = PyTuple_GET_SIZE(answers), cells, bytes;
     if (n_causes < 0 || max_items < 0) {
         PyErr_SetString(PyExc_ValueError, "n_causes and max_items must not be negative");
         goto done;
     }
-    if (view.len != (Py_ssize_t)sizeof(double) * n_answers * n_causes) {
+    if (__builtin_mul_overflow(n_answers, n_causes, &cells) ||
+        __builtin_mul_overflow(cells, (Py_ssize_t)sizeof(double), &bytes)) {
+        PyErr_Format(PyExc_OverflowError, "%zd answers x %zd causes do not fit in memory",
+                     n_answers, n_causes);
+        goto done;
+    }
+    if (view.len != bytes) {
         PyErr_Format(PyExc_ValueError, "delta has %zd bytes, expected %zd answers x %zd causes",
                      view.len, n_answers, n_causes);
         goto done;
     }
-    if (PyList_GET_SIZE(openings) != n_answers || PyTuple_GET_SIZE(endings) != 2 * N_ENDINGS) {
+    if (PyTuple_GET_SIZE(openings) != n_answers || PyTuple_GET_SIZE(endings) != 2 * N_ENDINGS) {
         PyErr_SetString(PyExc_ValueError, "one opening per answer and 2 x 203 endings expected");
         goto done;
     }
@@ -115,10 +166,10 @@ static PyObject *py_items(PyObject *self, PyObject *args) {
     findings = PyMem_Malloc(sizeof(PyObject *) * (size_t)(n_answers ? n_answers : 1));
     if (!pairs || !findings) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t i = 0; i < n_answers; i++) {
-        PyObject *a = PyList_GET_ITEM(answers, i);
+        PyObject *a = PyTuple_GET_ITEM(answers, i);
         if (!PyTuple_Check(a) || PyTuple_GET_SIZE(a) != 4 ||
             !PyUnicode_Check(PyTuple_GET_ITEM(a, 0)) ||
-            !PyUnicode_Check(PyList_GET_ITEM(openings, i))) {
+            !PyUnicode_Check(PyTuple_GET_ITEM(openings, i))) {
             PyErr_SetString(PyExc_TypeError,
                             "each answer must be a (finding, label, answer, derived) tuple with a "
                             "str finding, and each opening a str");
@@ -150,7 +201,7 @@ static PyObject *py_items(PyObject *self, PyObject *args) {
         PyList_SET_ITEM(result, j, list);
         for (Py_ssize_t k = 0; k < n; k++) {
             Py_ssize_t i = pairs[k].answer;
-            PyObject *d = item(PyList_GET_ITEM(answers, i), PyList_GET_ITEM(openings, i),
+            PyObject *d = item(PyTuple_GET_ITEM(answers, i), PyTuple_GET_ITEM(openings, i),
                                ending(table, pairs[k].change), pairs[k].change);
             if (!d) { Py_CLEAR(result); goto done; }
             PyList_SET_ITEM(list, k, d);
@@ -159,6 +210,8 @@ static PyObject *py_items(PyObject *self, PyObject *args) {
 done:
     PyMem_Free(pairs);
     PyMem_Free(findings);
+    Py_XDECREF(answers);
+    Py_XDECREF(openings);
     PyBuffer_Release(&view);
     return result;
 }

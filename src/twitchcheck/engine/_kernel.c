@@ -25,6 +25,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -229,7 +230,7 @@ typedef struct {
 static int eliminate(int k, const uint64_t *adj0, int *order, uint64_t *clique) {
     uint64_t adj[64], remaining = (k == 64) ? ~(uint64_t)0 : ((((uint64_t)1) << k) - 1);
     int widest = 0;
-    memcpy(adj, adj0, sizeof(uint64_t) * (size_t)k);
+    for (int v = 0; v < k; v++) adj[v] = adj0[v];
     for (int step = 0; step < k; step++) {
         int best = -1;
         long best_fill = 0;
@@ -672,30 +673,180 @@ done:
 
 /* ------------------------------------------------------------------------- Python binding */
 
-static int take(const Py_buffer *view, Py_ssize_t items, size_t itemsize, const char *name) {
-    if ((size_t)view->len != (size_t)items * itemsize) {
-        PyErr_Format(PyExc_ValueError, "%s has %zd bytes, expected %zd", name, view->len,
-                     (Py_ssize_t)(items * (Py_ssize_t)itemsize));
+/* Every buffer is checked before the solver sees it: the solver trusts its input completely
+ * (it indexes with it), so a wrong length, element type or layout must stop here, as a Python
+ * exception, never as a read or write past the end of an allocation. */
+
+/* The solver counts causes, findings and links in `int`. */
+#define MAX_COUNT INT_MAX
+
+/* The two element types the kernel reads: 8-byte floats and 8-byte signed integers. */
+typedef enum { FLOAT64, INT64 } Kind;
+
+#if PY_LITTLE_ENDIAN
+#define NATIVE_ORDER '<'
+#else
+#define NATIVE_ORDER '>'
+#endif
+
+/* Whether a buffer's format (struct-module syntax) is one element of `kind` in the machine's
+ * byte order. The size is checked apart, from itemsize: 'l' has 8 bytes on some systems and 4
+ * on others. No format at all means plain bytes. */
+static int is_format(const char *format, Kind kind) {
+    if (!format) return 0;
+    if (*format == '@' || *format == '=' || *format == NATIVE_ORDER) format++;
+    if (format[0] == '\0' || format[1] != '\0') return 0;
+    return kind == FLOAT64 ? format[0] == 'd' : (format[0] == 'q' || format[0] == 'l');
+}
+
+/* Exports `obj` as an array of `kind` that the kernel may read (or, if `writable`, write) in
+ * place: C-contiguous, native 8-byte elements, aligned for that type. On failure a Python error
+ * is set, -1 is returned and view->obj is NULL (so releasing the view is harmless). */
+static int get_array(PyObject *obj, Py_buffer *view, Kind kind, int writable, const char *name) {
+    const char *type = kind == FLOAT64 ? "float64" : "int64";
+    view->obj = NULL;
+    if (!PyObject_CheckBuffer(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s (a NumPy array), not %.200s",
+                     name, type, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    const int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT;
+    if (PyObject_GetBuffer(obj, view, flags | (writable ? PyBUF_WRITABLE : 0)) < 0) {
+        /* Exporters refuse a layout with BufferError or ValueError; anything else (such as
+         * MemoryError) is passed on as it is. */
+        if (!PyErr_ExceptionMatches(PyExc_BufferError) && !PyErr_ExceptionMatches(PyExc_ValueError))
+            return -1;
+        PyErr_Clear();
+        /* refused only because it is read-only? then say so */
+        int read_only = writable && PyObject_GetBuffer(obj, view, flags) == 0;
+        if (read_only) PyBuffer_Release(view);
+        PyErr_Clear();
+        view->obj = NULL;
+        PyErr_Format(PyExc_ValueError,
+                     read_only ? "%s is read-only" : "%s must be a C-contiguous buffer", name);
+        return -1;
+    }
+    if (view->itemsize != 8 || !is_format(view->format, kind)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s must hold %s in native byte order, not format '%s' of %zd bytes", name,
+                     type, view->format ? view->format : "B", view->itemsize);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    /* (the callers size their copies by len / 8: an exporter must not claim a partial item) */
+    if (view->len % 8 != 0) {
+        PyErr_Format(PyExc_ValueError, "%s has %zd bytes, not whole items", name, view->len);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    /* (an empty buffer may point anywhere: array.array's points at a static byte) */
+    size_t alignment = kind == FLOAT64 ? _Alignof(double) : _Alignof(int64_t);
+    if (view->len > 0 && (uintptr_t)view->buf % alignment != 0) {
+        PyErr_Format(PyExc_ValueError, "%s is not aligned for %s", name, type);
+        PyBuffer_Release(view);
         return -1;
     }
     return 0;
 }
 
+/* Whether `view` holds exactly rows x columns elements; else ValueError, or OverflowError when
+ * that many would not fit in memory. */
+static int expect_items(const Py_buffer *view, Py_ssize_t rows, Py_ssize_t columns,
+                        const char *name) {
+    Py_ssize_t items, bytes;
+    if (__builtin_mul_overflow(rows, columns, &items) ||
+        __builtin_mul_overflow(items, (Py_ssize_t)8, &bytes)) {
+        PyErr_Format(PyExc_OverflowError, "%s would need %zd x %zd items: more than fits in memory",
+                     name, rows, columns);
+        return -1;
+    }
+    if (view->len != bytes) {
+        PyErr_Format(PyExc_ValueError, "%s has %zd bytes, expected %zd (%zd items of 8 bytes)",
+                     name, view->len, bytes, items);
+        return -1;
+    }
+    return 0;
+}
+
+/* The links as the solver needs them: ptr ascending from 0 to n_links, every cause in range,
+ * each finding's causes strictly ascending (so never one cause twice: the solver counts a
+ * cause's links to tell private from shared causes), every probability in [0, 1). */
+static int check_network(const int64_t *ptr, Py_ssize_t n_findings, const int64_t *cause,
+                         const double *q, Py_ssize_t n_links, Py_ssize_t n_causes,
+                         const double *leaks) {
+    if (ptr[0] != 0 || ptr[n_findings] != n_links) {
+        PyErr_SetString(PyExc_ValueError, "ptr does not cover the links");
+        return -1;
+    }
+    for (Py_ssize_t f = 0; f < n_findings; f++) {
+        if (ptr[f + 1] < ptr[f]) {
+            PyErr_SetString(PyExc_ValueError, "ptr is not ascending");
+            return -1;
+        }
+        if (!(leaks[f] >= 0.0 && leaks[f] < 1.0)) {
+            PyErr_Format(PyExc_ValueError, "the leak of finding %zd is not in [0, 1)", f);
+            return -1;
+        }
+    }
+    /* ptr is ascending from 0 to n_links: every link below lies inside the buffers */
+    for (Py_ssize_t f = 0; f < n_findings; f++)
+        for (int64_t l = ptr[f]; l < ptr[f + 1]; l++) {
+            if (cause[l] < 0 || cause[l] >= n_causes) {
+                PyErr_SetString(PyExc_ValueError, "a link names a cause out of range");
+                return -1;
+            }
+            if (l > ptr[f] && cause[l] <= cause[l - 1]) {
+                PyErr_Format(PyExc_ValueError,
+                             cause[l] == cause[l - 1]
+                                 ? "finding %zd is linked to cause %lld twice"
+                                 : "the causes of finding %zd are not in ascending order (at "
+                                   "cause %lld)",
+                             f, (long long)cause[l]);
+                return -1;
+            }
+            if (!(q[l] >= 0.0 && q[l] < 1.0)) {
+                PyErr_Format(PyExc_ValueError, "link %lld has a probability outside [0, 1)",
+                             (long long)l);
+                return -1;
+            }
+        }
+    return 0;
+}
+
 static PyObject *py_network(PyObject *self, PyObject *args) {
-    Py_buffer ptr, cause, q, leaks;
     Py_ssize_t n_causes;
+    PyObject *ptr_obj, *cause_obj, *q_obj, *leaks_obj;
     (void)self;
-    if (!PyArg_ParseTuple(args, "ny*y*y*y*", &n_causes, &ptr, &cause, &q, &leaks)) return NULL;
+    if (!PyArg_ParseTuple(args, "nOOOO", &n_causes, &ptr_obj, &cause_obj, &q_obj, &leaks_obj))
+        return NULL;
+    Py_buffer ptr = {0}, cause = {0}, q = {0}, leaks = {0};
     PyObject *result = NULL;
-    Py_ssize_t n_findings = leaks.len / (Py_ssize_t)sizeof(double);
-    Py_ssize_t n_links = cause.len / (Py_ssize_t)sizeof(int64_t);
     Network *net = NULL;
-    if (take(&ptr, n_findings + 1, sizeof(int64_t), "ptr") || take(&q, n_links, sizeof(double), "q"))
+    if (get_array(ptr_obj, &ptr, INT64, 0, "ptr") < 0 ||
+        get_array(cause_obj, &cause, INT64, 0, "cause") < 0 ||
+        get_array(q_obj, &q, FLOAT64, 0, "q") < 0 ||
+        get_array(leaks_obj, &leaks, FLOAT64, 0, "leaks") < 0)
+        goto done;
+    if (n_causes < 0) {
+        PyErr_SetString(PyExc_ValueError, "n_causes must not be negative");
+        goto done;
+    }
+    const Py_ssize_t n_findings = leaks.len / 8, n_links = cause.len / 8;
+    if (n_causes > MAX_COUNT || n_findings > MAX_COUNT - 1 || n_links > MAX_COUNT) {
+        PyErr_Format(PyExc_OverflowError,
+                     "the kernel takes at most %d causes, %d findings and %d links", MAX_COUNT,
+                     MAX_COUNT - 1, MAX_COUNT);
+        goto done;
+    }
+    if (expect_items(&ptr, n_findings + 1, 1, "ptr") < 0 || expect_items(&q, n_links, 1, "q") < 0)
+        goto done;
+    if (check_network(ptr.buf, n_findings, cause.buf, q.buf, n_links, n_causes, leaks.buf) < 0)
         goto done;
     net = calloc(1, sizeof(Network));
     if (!net) { PyErr_NoMemory(); goto done; }
     net->n_causes = n_causes;
     net->n_findings = n_findings;
+    /* (the counts are at most INT_MAX + 1, so none of these products overflows a size_t) */
     net->ptr = malloc(sizeof(int64_t) * (size_t)(n_findings + 1));
     net->cause = malloc(sizeof(int64_t) * (size_t)(n_links ? n_links : 1));
     net->q = malloc(sizeof(double) * (size_t)(n_links ? n_links : 1));
@@ -711,21 +862,6 @@ static PyObject *py_network(PyObject *self, PyObject *args) {
     for (Py_ssize_t l = 0; l < n_links; l++) net->log_keep[l] = log1p(-net->q[l]);
     for (Py_ssize_t f = 0; f < n_findings; f++)
         net->log_leak_off[f] = log1p(-((const double *)leaks.buf)[f]);
-    /* the structure must be sound: the solver trusts it */
-    if (net->ptr[0] != 0 || net->ptr[n_findings] != n_links) {
-        PyErr_SetString(PyExc_ValueError, "ptr does not cover the links");
-        goto done;
-    }
-    for (Py_ssize_t f = 0; f < n_findings; f++)
-        if (net->ptr[f + 1] < net->ptr[f]) {
-            PyErr_SetString(PyExc_ValueError, "ptr is not ascending");
-            goto done;
-        }
-    for (Py_ssize_t l = 0; l < n_links; l++)
-        if (net->cause[l] < 0 || net->cause[l] >= n_causes) {
-            PyErr_SetString(PyExc_ValueError, "a link names a cause out of range");
-            goto done;
-        }
     result = PyCapsule_New(net, CAPSULE_NAME, capsule_destructor);
     if (result) net = NULL;
 done:
@@ -776,22 +912,36 @@ static int check_evidence(const int64_t *pres, Py_ssize_t n_present, const int64
 static int sorted_evidence(const Network *net, const Py_buffer *present, const Py_buffer *absent,
                            int64_t **pres, Py_ssize_t *n_present, int64_t **abs_,
                            Py_ssize_t *n_absent) {
-    *n_present = present->len / (Py_ssize_t)sizeof(int64_t);
-    *n_absent = absent->len / (Py_ssize_t)sizeof(int64_t);
-    if (take(present, *n_present, sizeof(int64_t), "present") ||
-        take(absent, *n_absent, sizeof(int64_t), "absent"))
-        return -1;
-    *pres = malloc(sizeof(int64_t) * (size_t)(*n_present ? *n_present : 1));
-    *abs_ = malloc(sizeof(int64_t) * (size_t)(*n_absent ? *n_absent : 1));
+    *n_present = present->len / 8; /* (get_array checked both are whole int64 arrays) */
+    *n_absent = absent->len / 8;
+    *pres = malloc((size_t)(present->len ? present->len : 1));
+    *abs_ = malloc((size_t)(absent->len ? absent->len : 1));
     if (!*pres || !*abs_) {
         PyErr_NoMemory();
         return -1;
     }
-    memcpy(*pres, present->buf, sizeof(int64_t) * (size_t)*n_present);
-    memcpy(*abs_, absent->buf, sizeof(int64_t) * (size_t)*n_absent);
+    memcpy(*pres, present->buf, (size_t)present->len);
+    memcpy(*abs_, absent->buf, (size_t)absent->len);
     qsort(*pres, (size_t)*n_present, sizeof(int64_t), compare_int64);
     qsort(*abs_, (size_t)*n_absent, sizeof(int64_t), compare_int64);
     return check_evidence(*pres, *n_present, *abs_, *n_absent, net->n_findings);
+}
+
+/* Every prior a probability: outside [0, 1] (or NaN) the logarithms below are NaN. */
+static int check_priors(const double *prior, Py_ssize_t n_causes) {
+    for (Py_ssize_t j = 0; j < n_causes; j++)
+        if (!(prior[j] >= 0.0 && prior[j] <= 1.0)) {
+            PyErr_Format(PyExc_ValueError, "the prior of cause %zd is not in [0, 1]", j);
+            return -1;
+        }
+    return 0;
+}
+
+/* Whether two buffers share a byte. */
+static int overlap(const Py_buffer *a, const Py_buffer *b) {
+    uintptr_t a0 = (uintptr_t)a->buf, b0 = (uintptr_t)b->buf;
+    return a->len > 0 && b->len > 0 && a0 < b0 + (uintptr_t)b->len &&
+           b0 < a0 + (uintptr_t)a->len;
 }
 
 /* Solve every leave-one-out variant: row i of out (n_present + n_absent rows of n_causes) gets
@@ -822,23 +972,46 @@ static Answer solve_variants(const Network *net, const double *prior, const int6
 /* solve() and variants(): the same arguments, checks and answers; `variants` picks one query
  * or every leave-one-out variant of it. */
 static PyObject *solve_or_variants(PyObject *args, int variants) {
-    PyObject *capsule;
-    Py_buffer prior, present, absent, out;
+    PyObject *capsule, *prior_obj, *present_obj, *absent_obj, *out_obj;
     int method = METHOD_AUTO;
     Py_ssize_t budget = TABLE_BUDGET;
-    if (!PyArg_ParseTuple(args, "Oy*y*y*w*|in", &capsule, &prior, &present, &absent, &out, &method,
-                          &budget))
+    if (!PyArg_ParseTuple(args, "OOOOO|in", &capsule, &prior_obj, &present_obj, &absent_obj,
+                          &out_obj, &method, &budget))
         return NULL;
-    if (budget < 0 || budget > TABLE_BUDGET) budget = TABLE_BUDGET;
+    if (!PyCapsule_IsValid(capsule, CAPSULE_NAME)) {
+        PyErr_SetString(PyExc_TypeError, "network must be what _kernel.network() returned");
+        return NULL;
+    }
+    if (method != METHOD_AUTO && method != METHOD_FB && method != METHOD_JT) {
+        PyErr_Format(PyExc_ValueError, "method must be 0 (auto), 1 or 2, not %d", method);
+        return NULL;
+    }
+    if (budget < 0) {
+        PyErr_SetString(PyExc_ValueError, "budget must not be negative");
+        return NULL;
+    }
+    if (budget > TABLE_BUDGET) budget = TABLE_BUDGET; /* a call may ask for less, never more */
+    Py_buffer prior = {0}, present = {0}, absent = {0}, out = {0};
     PyObject *result = NULL;
     int64_t *pres = NULL, *abs_ = NULL, *rest = NULL;
     Py_ssize_t n_present = 0, n_absent = 0;
-    Network *net = PyCapsule_GetPointer(capsule, CAPSULE_NAME);
-    if (!net) goto done;
-    if (take(&prior, net->n_causes, sizeof(double), "prior") ||
-        sorted_evidence(net, &present, &absent, &pres, &n_present, &abs_, &n_absent) < 0 ||
-        take(&out, (variants ? n_present + n_absent : 1) * net->n_causes, sizeof(double), "out"))
+    const Network *net = PyCapsule_GetPointer(capsule, CAPSULE_NAME);
+    if (!net || get_array(prior_obj, &prior, FLOAT64, 0, "priors") < 0 ||
+        get_array(present_obj, &present, INT64, 0, "present") < 0 ||
+        get_array(absent_obj, &absent, INT64, 0, "absent") < 0 ||
+        get_array(out_obj, &out, FLOAT64, 1, "out") < 0)
         goto done;
+    /* (the evidence is checked first: then n_present + n_absent <= n_findings) */
+    if (expect_items(&prior, net->n_causes, 1, "priors") < 0 ||
+        check_priors(prior.buf, net->n_causes) < 0 ||
+        sorted_evidence(net, &present, &absent, &pres, &n_present, &abs_, &n_absent) < 0 ||
+        expect_items(&out, variants ? n_present + n_absent : 1, net->n_causes, "out") < 0)
+        goto done;
+    /* the solver reads the priors again for every variant, after writing earlier rows */
+    if (overlap(&out, &prior)) {
+        PyErr_SetString(PyExc_ValueError, "out must not share memory with priors");
+        goto done;
+    }
     Py_ssize_t longest = n_present > n_absent ? n_present : n_absent;
     rest = malloc(sizeof(int64_t) * (size_t)(longest ? longest : 1));
     if (!rest) { PyErr_NoMemory(); goto done; }
@@ -885,7 +1058,8 @@ static PyObject *py_variants(PyObject *self, PyObject *args) {
 static PyMethodDef methods[] = {
     {"network", py_network, METH_VARARGS,
      "network(n_causes, ptr, cause, q, leaks) -> capsule: the links per finding (CSR, int64 "
-     "and float64 buffers) and the leaks, copied into the kernel's own form."},
+     "and float64 buffers, each finding's causes ascending) and the leaks, checked and copied "
+     "into the kernel's own form."},
     {"solve", py_solve, METH_VARARGS,
      "solve(network, priors, present, absent, out, method=0, budget=2**23) -> (log_evidence, "
      "largest_group, work), or None when a group needs more than `budget` table entries. Writes "
