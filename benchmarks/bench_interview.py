@@ -165,7 +165,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     checker = default_checker()
-    vignettes = load_vignettes(ROOT / "vignettes" / "cases.jsonl")
+    vignettes = load_vignettes(ROOT / "vignettes" / "dev.jsonl")
     if args.quick:
         vignettes = vignettes[:15]
     result: dict[str, object] = {

@@ -27,7 +27,7 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 ROOT = Path(__file__).resolve().parent.parent
 MINI_KB = ROOT / "tests" / "fixtures" / "mini_kb"
 SHARED = ROOT.parent / "shared"
-VIGNETTES = ROOT / "vignettes" / "cases.jsonl"
+VIGNETTES = ROOT / "vignettes" / "dev.jsonl"
 
 
 @pytest.fixture

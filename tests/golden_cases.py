@@ -30,7 +30,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
-DEV_VIGNETTES = ROOT / "vignettes" / "cases.jsonl"
+DEV_VIGNETTES = ROOT / "vignettes" / "dev.jsonl"
 API = "/api/v1"
 #: The fixed clock of the diary cases (freezegun) and the width of the terminal's text.
 FIXED_NOW = "2026-06-15T09:30:00"
