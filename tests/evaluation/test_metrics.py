@@ -41,3 +41,67 @@ def test_summary_by_hand() -> None:
     }
     assert [f["id"] for f in r["failures"]] == ["b", "c"]
     assert "mean_questions" not in r
+
+
+def test_the_keys_of_contracts_section_6_by_hand() -> None:
+    results = [
+        _case("a", "x", ("x", "y", "z"), "self_care", "self_care"),
+        _case("b", "y", ("x", "z", "y"), "emergency", "soon"),
+        _case("c", "z", ("x", "y", "z"), "routine", "urgent"),
+    ]
+    r = summarise("structured", results)
+    assert r["safe_advice"] == pytest.approx(2 / 3, abs=1e-6)
+    confusion = r["confusion"]
+    levels = ["emergency", "urgent", "soon", "routine", "self_care"]
+    assert list(confusion) == levels and all(list(row) == levels for row in confusion.values())
+    assert sum(n for row in confusion.values() for n in row.values()) == 3
+    assert confusion["emergency"]["soon"] == 1 and confusion["routine"]["urgent"] == 1
+    assert confusion["self_care"]["self_care"] == 1 and confusion["urgent"]["urgent"] == 0
+    ci = r["ci95"]
+    overall = ["top1", "top3", "top5", "any_gold_top3", "triage_exact", "under_triage"]
+    overall += ["over_triage", "safe_advice"]
+    per_level = [
+        f"{lv}.{m}"
+        for lv in ("emergency", "routine", "self_care")
+        for m in ("triage_exact", "under_triage", "over_triage")
+    ]
+    assert set(ci) == set(overall) | set(per_level)
+    # one of three: Wilson (0.0615, 0.7923); none of one: (0, z²/(1+z²)) = (0, 3.8415/4.8415)
+    assert ci["top1"] == [pytest.approx(0.061492, abs=1e-5), pytest.approx(0.792340, abs=1e-5)]
+    assert ci["emergency.triage_exact"] == [0.0, pytest.approx(0.793452, abs=1e-5)]
+    assert ci["top3"][1] == 1.0
+    # calibration: every top cause has p 0.6 (bin 6); only case a's top cause (x) is gold
+    bins = r["calibration"]
+    assert bins[6] == {"bin": 6, "mean_p": 0.6, "observed": pytest.approx(1 / 3, abs=1e-6), "n": 3}
+    assert r["ece"] == pytest.approx(abs(0.6 - 1 / 3), abs=1e-6)
+    lo, hi = r["ece_ci95"]
+    assert 0.0 <= lo <= r["ece"] <= hi <= 1.0
+
+
+def test_interview_items_per_screen_are_pooled() -> None:
+    base = _case("a", "x", ("x", "y", "z"), "soon", "soon")
+    results = [
+        CaseResult(
+            base.id,
+            base.gold_causes,
+            "soon",
+            base.ranking,
+            base.probabilities,
+            "soon",
+            questions=2,
+            items=(1, 7),
+        ),
+        CaseResult(
+            "b",
+            base.gold_causes,
+            "soon",
+            base.ranking,
+            base.probabilities,
+            "soon",
+            questions=1,
+            items=(4,),
+        ),
+    ]
+    r = summarise("interview", results)
+    assert r["mean_questions"] == 1.5 and r["max_questions"] == 2
+    assert r["mean_items"] == pytest.approx(12 / 3)

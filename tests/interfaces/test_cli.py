@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -136,6 +137,43 @@ def test_evaluate_json_report(capsys: pytest.CaptureFixture[str]) -> None:
         assert key in report
     assert report["n"] >= 60 and report["mode"] == "structured"
     assert all(0.0 <= report[k] <= 1.0 for k in ("top1", "top3", "top5", "triage_exact", "brier"))
+    # contracts.md §6
+    for key in ("ci95", "confusion", "calibration", "ece", "ece_ci95", "safe_advice"):
+        assert key in report
+    for key in ("top1", "top3", "top5", "any_gold_top3", "triage_exact", "under_triage"):
+        lo, hi = report["ci95"][key]
+        assert 0.0 <= lo <= report[key] <= hi <= 1.0
+    for level, row in report["by_level"].items():
+        for rate in ("triage_exact", "under_triage", "over_triage"):
+            lo, hi = report["ci95"][f"{level}.{rate}"]
+            assert lo <= row[rate] <= hi
+    levels = ["emergency", "urgent", "soon", "routine", "self_care"]
+    assert list(report["confusion"]) == levels
+    assert sum(sum(row.values()) for row in report["confusion"].values()) == report["n"]
+    assert [b["bin"] for b in report["calibration"]] == list(range(10))
+    assert sum(b["n"] for b in report["calibration"]) == report["n"]
+    assert report["safe_advice"] == pytest.approx(1 - report["under_triage"], abs=1e-6)
+
+
+def test_evaluate_interview_json_has_items_per_screen(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    few = tmp_path / "few.jsonl"
+    few.write_text("".join(VIGNETTES.read_text(encoding="utf-8").splitlines(True)[:3]))
+    code, out, _ = run(capsys, "evaluate", str(few), "--mode", "interview", "--json")
+    assert code == 0
+    report = json.loads(out)  # stdout holds the JSON and nothing else
+    assert report["mean_questions"] > 0 and report["mean_items"] >= 1
+
+
+def test_evaluate_readable_shows_confusion_and_intervals(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    few = tmp_path / "few.jsonl"
+    few.write_text("".join(VIGNETTES.read_text(encoding="utf-8").splitlines(True)[:5]))
+    code, out, _ = run(capsys, "evaluate", str(few))
+    assert code == 0
+    assert "95% interval" in out and "gold level (rows)" in out and "Calibration" in out
 
 
 def test_evaluate_bad_file(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]

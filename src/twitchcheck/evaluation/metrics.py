@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from twitchcheck.domain import LEVELS, TriageLevel
+from twitchcheck.evaluation.calibration import calibration
+from twitchcheck.evaluation.intervals import wilson
 
 
 @dataclass(frozen=True)
@@ -19,17 +21,35 @@ class CaseResult:
     probabilities: dict[str, float]
     triage: str
     questions: int | None = None  # interview mode: screens answered
+    items: tuple[int, ...] | None = None  # interview mode: items on each answered screen
 
 
 def _rank(level: str) -> int:
     return TriageLevel(level).rank
 
 
-def summarise(mode: str, results: Sequence[CaseResult]) -> dict[str, object]:
-    """The report: fractions in [0, 1], failures listed, per-level triage rates."""
-    n = len(results)
+def _interval(successes: int, n: int) -> list[float]:
+    lo, hi = wilson(successes, n)
+    return [round(lo, 6), round(hi, 6)]
 
-    def frac(count: int, total: int) -> float:
+
+def confusion(results: Sequence[CaseResult]) -> dict[str, dict[str, int]]:
+    """``{gold: {given: n}}`` over all five levels in the domain's order, zeros included."""
+    table = {gold: dict.fromkeys(LEVELS, 0) for gold in LEVELS}
+    for r in results:
+        table[r.gold_triage][r.triage] += 1
+    return table
+
+
+def summarise(mode: str, results: Sequence[CaseResult]) -> dict[str, object]:
+    """The report: fractions in [0, 1], failures listed, per-level triage rates, their Wilson
+    intervals, the triage confusion matrix and the calibration of the top cause."""
+    n = len(results)
+    counts: dict[str, tuple[int, int]] = {}  # metric -> (successes, cases), for the intervals
+
+    def frac(count: int, total: int, key: str | None = None) -> float:
+        if key is not None:
+            counts[key] = (count, total)
         return round(count / total, 6) if total else 0.0
 
     def in_top(r: CaseResult, k: int) -> bool:
@@ -47,11 +67,16 @@ def summarise(mode: str, results: Sequence[CaseResult]) -> dict[str, object]:
         group = [r for r in results if r.gold_triage == level]
         if not group:
             continue
+        m = len(group)
         by_level[level] = {
-            "n": len(group),
-            "triage_exact": frac(sum(r.triage == level for r in group), len(group)),
-            "under_triage": frac(sum(_rank(r.triage) < _rank(level) for r in group), len(group)),
-            "over_triage": frac(sum(_rank(r.triage) > _rank(level) for r in group), len(group)),
+            "n": m,
+            "triage_exact": frac(sum(r.triage == level for r in group), m, f"{level}.triage_exact"),
+            "under_triage": frac(
+                sum(_rank(r.triage) < _rank(level) for r in group), m, f"{level}.under_triage"
+            ),
+            "over_triage": frac(
+                sum(_rank(r.triage) > _rank(level) for r in group), m, f"{level}.over_triage"
+            ),
         }
     failures = []
     for r in results:
@@ -70,24 +95,40 @@ def summarise(mode: str, results: Sequence[CaseResult]) -> dict[str, object]:
     report: dict[str, object] = {
         "n": n,
         "mode": mode,
-        "top1": frac(sum(in_top(r, 1) for r in results), n),
-        "top3": frac(sum(in_top(r, 3) for r in results), n),
-        "top5": frac(sum(in_top(r, 5) for r in results), n),
+        "top1": frac(sum(in_top(r, 1) for r in results), n, "top1"),
+        "top3": frac(sum(in_top(r, 3) for r in results), n, "top3"),
+        "top5": frac(sum(in_top(r, 5) for r in results), n, "top5"),
         "any_gold_top3": frac(
-            sum(any(g in r.ranking[:3] for g in r.gold_causes) for r in results), n
+            sum(any(g in r.ranking[:3] for g in r.gold_causes) for r in results),
+            n,
+            "any_gold_top3",
         ),
-        "triage_exact": frac(sum(r.triage == r.gold_triage for r in results), n),
-        "under_triage": frac(len(under), n),
-        "over_triage": frac(len(over), n),
+        "triage_exact": frac(sum(r.triage == r.gold_triage for r in results), n, "triage_exact"),
+        "under_triage": frac(len(under), n, "under_triage"),
+        "over_triage": frac(len(over), n, "over_triage"),
+        "safe_advice": frac(n - len(under), n, "safe_advice"),
         "under_triaged_urgent_ids": [
             r.id for r in under if _rank(r.gold_triage) >= TriageLevel.URGENT.rank
         ],
         "brier": round(sum(brier_terms) / len(brier_terms), 6) if brier_terms else 0.0,
         "by_level": by_level,
         "failures": failures,
+        "confusion": confusion(results),
     }
+    report.update(
+        calibration(
+            [r.probabilities[r.ranking[0]] for r in results],
+            [r.ranking[0] in r.gold_causes for r in results],
+        )
+    )
+    # Overall metrics first, then the per-level rates, as in the report.
+    order = [k for k in counts if "." not in k] + [k for k in counts if "." in k]
+    report["ci95"] = {key: _interval(*counts[key]) for key in order}
     questions = [r.questions for r in results if r.questions is not None]
     if questions:
         report["mean_questions"] = round(sum(questions) / len(questions), 4)
         report["max_questions"] = max(questions)
+        screens = [k for r in results for k in (r.items or ())]
+        # Pooled over every answered screen of every case (a long interview weighs more).
+        report["mean_items"] = round(sum(screens) / len(screens), 4) if screens else 0.0
     return report

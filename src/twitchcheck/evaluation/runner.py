@@ -63,9 +63,11 @@ def run_interview(checker: Checker, vignette: Vignette) -> CaseResult:
     """Start from ``initial``; answer each screen from present/absent, "don't know" otherwise."""
     evidence = [r.EvidenceItem(id=f, choice=Choice.PRESENT, initial=True) for f in vignette.initial]
     step = checker.next_question(age=vignette.age, sex=vignette.sex, evidence=evidence)
+    items: list[int] = []  # how many items each answered screen showed
     for _ in range(MAX_SIMULATED_SCREENS):
         if step.should_stop or step.question is None:
             break
+        items.append(len(step.question.items))
         answered = {e.id for e in evidence}
         evidence += [e for e in simulated_answer(step.question, vignette) if e.id not in answered]
         step = checker.next_question(age=vignette.age, sex=vignette.sex, evidence=evidence)
@@ -81,6 +83,7 @@ def run_interview(checker: Checker, vignette: Vignette) -> CaseResult:
         probabilities={c.id: c.probability for c in result.causes},
         triage=result.triage.level.value,
         questions=step.progress.answered,
+        items=tuple(items),
     )
 
 

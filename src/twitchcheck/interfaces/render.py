@@ -190,11 +190,17 @@ def render_sources(console: Console, kb: KnowledgeBase) -> None:
     console.print(table)
 
 
+def _interval(report: Mapping[str, Any], key: str) -> str:
+    ci = report.get("ci95", {}).get(key)
+    return f"{ci[0]:.1%}–{ci[1]:.1%}" if ci else ""
+
+
 def render_report(console: Console, report: Mapping[str, Any]) -> None:
     console.print(f"[bold]{report['n']} vignettes, {report['mode']} mode[/bold]")
     table = Table()
     table.add_column("metric")
     table.add_column("value", justify="right")
+    table.add_column("95% interval", justify="right")
     for key in (
         "top1",
         "top3",
@@ -203,26 +209,35 @@ def render_report(console: Console, report: Mapping[str, Any]) -> None:
         "triage_exact",
         "under_triage",
         "over_triage",
-        "brier",
+        "safe_advice",
     ):
-        value = report[key]
-        table.add_row(key, f"{value:.3f}" if key == "brier" else f"{value:.1%}")
-    for key in ("mean_questions", "max_questions"):
         if key in report:
-            table.add_row(key, str(report[key]))
+            table.add_row(key, f"{report[key]:.1%}", _interval(report, key))
+    table.add_row("brier", f"{report['brier']:.3f}", "")
+    if report.get("ece") is not None:
+        lo, hi = report["ece_ci95"]
+        table.add_row("ece (top cause)", f"{report['ece']:.3f}", f"{lo:.3f}–{hi:.3f}")
+    for key in ("mean_questions", "max_questions", "mean_items"):
+        if key in report:
+            table.add_row(key, str(report[key]), "")
     console.print(table)
-    levels = Table(title="By gold triage level")
+    levels = Table(title="By gold triage level (95% intervals)")
     for col in ("level", "n", "exact", "under", "over"):
         levels.add_column(col)
     for level, row in report["by_level"].items():
         levels.add_row(
             level,
             str(row["n"]),
-            f"{row['triage_exact']:.0%}",
-            f"{row['under_triage']:.0%}",
-            f"{row['over_triage']:.0%}",
+            *(
+                f"{row[rate]:.0%} ({_interval(report, f'{level}.{rate}')})"
+                for rate in ("triage_exact", "under_triage", "over_triage")
+            ),
         )
     console.print(levels)
+    if "confusion" in report:
+        _render_confusion(console, report["confusion"])
+    if "calibration" in report:
+        _render_calibration(console, report["calibration"])
     urgent = report["under_triaged_urgent_ids"]
     console.print(
         f"Under-triaged emergency/urgent cases: {', '.join(urgent) if urgent else 'none'}"
@@ -231,3 +246,36 @@ def render_report(console: Console, report: Mapping[str, Any]) -> None:
         console.print(f"[bold]{len(report['failures'])} failed cases[/bold]")
         for f in report["failures"]:
             console.print(f"  {f['id']}: {escape(f['reason'])}")
+
+
+def _render_confusion(console: Console, matrix: Mapping[str, Mapping[str, int]]) -> None:
+    """Rows: the gold level; columns: the level given. The diagonal is exact; right of it is
+    under-triage (less urgent than gold), left of it over-triage."""
+    levels = list(matrix)
+    table = Table(title="Triage: gold level (rows) against the level given (columns)")
+    table.add_column("gold \\ given")
+    for level in levels:
+        table.add_column(level, justify="right")
+    for i, gold in enumerate(levels):
+        cells = []
+        for j, given in enumerate(levels):
+            n = matrix[gold][given]
+            style = "bold" if i == j else "red" if j > i and n else "yellow" if n else "dim"
+            cells.append(f"[{style}]{n}[/{style}]")
+        table.add_row(gold, *cells)
+    console.print(table)
+    console.print("[dim]Right of the diagonal: under-triage; left: over-triage.[/dim]")
+
+
+def _render_calibration(console: Console, bins: list[Mapping[str, Any]]) -> None:
+    table = Table(title="Calibration of the top cause")
+    for col in ("probability", "cases", "mean p", "top cause is gold"):
+        table.add_column(col, justify="right")
+    for b in bins:
+        if not b["n"]:
+            continue
+        lo, hi = b["bin"] / 10, (b["bin"] + 1) / 10
+        table.add_row(
+            f"{lo:.1f}–{hi:.1f}", str(b["n"]), f"{b['mean_p']:.2f}", f"{b['observed']:.0%}"
+        )
+    console.print(table)
