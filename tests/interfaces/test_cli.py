@@ -176,6 +176,41 @@ def test_evaluate_readable_shows_confusion_and_intervals(
     assert "95% interval" in out and "gold level (rows)" in out and "Calibration" in out
 
 
+def test_vignettes_check_exit_codes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, mini_kb_copy: Path
+) -> None:
+    case = {
+        "id": "m1",
+        "source": "https://example.org/a",  # the mini KB's one source
+        "age": 30,
+        "sex": "male",
+        "narrative": "twitching",
+        "initial": ["twitch"],
+        "present": ["twitch"],
+        "absent": [],
+        "gold_causes": ["common_thing"],
+        "gold_triage": "self_care",
+    }
+    path = tmp_path / "m.jsonl"
+    path.write_text(json.dumps({**case, "source": "https://cases.example/1"}) + "\n")
+    code, out, _ = run(capsys, "vignettes", "check", str(path), "--kb", str(mini_kb_copy))
+    assert code == 0 and out.startswith("OK")
+    path.write_text(
+        json.dumps(case)
+        + "\n"
+        + json.dumps({**case, "present": ["twitch_sub"], "initial": []})
+        + "\n"
+    )
+    code, out, err = run(capsys, "vignettes", "check", str(path), "--kb", str(mini_kb_copy))
+    assert code == 2 and "Traceback" not in out + err
+    assert f"{path}:1: m1: source: names what the KB cites as src_a" in out
+    assert f"{path}:2: id: duplicate id 'm1'" in out
+    assert f"{path}:2: m1: closure: 'twitch_sub' is present" in out
+    assert "problem(s)" in err
+    code, out, _ = run(capsys, "vignettes", "check", str(path), "--test", "--kb", str(mini_kb_copy))
+    assert code == 2 and f"{path}: coverage: no female case" in out
+
+
 def test_evaluate_bad_file(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.jsonl"
     bad.write_text(

@@ -29,8 +29,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 kb_app = typer.Typer(help="Look at and check the knowledge base.", no_args_is_help=True)
+vignettes_app = typer.Typer(
+    help="Check vignette files before evaluating with them.", no_args_is_help=True
+)
 app.add_typer(kb_app, name="kb")
 app.add_typer(diary_app, name="diary")
+app.add_typer(vignettes_app, name="vignettes")
 
 INTERNAL_ERROR = 70
 
@@ -197,6 +201,42 @@ def evaluate_cmd(
             checker, vignettes, mode, progress=lambda done, _: bar.update(task, completed=done)
         )
     render_report(out_console(), report)
+
+
+@vignettes_app.command("check")
+def vignettes_check(
+    file: Annotated[Path, typer.Argument(help="A vignette file (JSON Lines).")],
+    test: Annotated[
+        bool,
+        typer.Option(
+            "--test",
+            help="Hold the file to the test split's rules: author, brief_sha, stated, the "
+            "source's own https address first, and coverage.",
+        ),
+    ] = False,
+    vocabulary: Annotated[
+        Path | None,
+        typer.Option(help="The vocabulary (vocabulary.yaml): ids must be in it too."),
+    ] = None,
+    kb_path: Annotated[
+        Path | None, typer.Option("--kb", help="A KB folder; the shipped KB when omitted.")
+    ] = None,
+) -> int:
+    """Check ids, closure, duplicates and the leak rule; exit 2 listing every problem."""
+    from twitchcheck.evaluation.check import check_vignettes, load_vocabulary
+    from twitchcheck.kb import load_kb, load_kb_from_path
+
+    kb = load_kb_from_path(kb_path) if kb_path else load_kb()
+    vocab = load_vocabulary(vocabulary) if vocabulary else None
+    problems = check_vignettes(file, kb, test=test, vocabulary=vocab)
+    out = out_console()
+    for problem in problems:
+        out.print(escape(problem.render(str(file))), soft_wrap=True)
+    if problems:
+        Console(stderr=True).print(f"{len(problems)} problem(s) in {escape(str(file))}.")
+        return 2
+    out.print(f"OK: {escape(str(file))} passes every check{' for a test file' if test else ''}.")
+    return 0
 
 
 @app.command("interview")
