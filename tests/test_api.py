@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import twitchcheck
 from twitchcheck.api import default_checker
+from twitchcheck.domain import TriageLevel
 from twitchcheck.errors import ContradictionError, InputError, UnknownIdError, ValueRangeError
 
 CHECKER = default_checker()
@@ -302,3 +303,19 @@ def test_rules_that_may_fire_leave_out_only_rules_that_cannot(case: dict, flags:
     assert all(r in candidates for r in fired)
     args = (CHECKER.model.causes, req.closed.present, req.age, probabilities)
     assert decide(candidates, *args) == decide(rules, *args)
+
+
+def test_new_persistent_widespread_twitching_over_50_is_seen_within_weeks() -> None:
+    """Rubric §9.4: over 50, new persistent (NHS: more than 2 weeks) widespread twitching needs an
+    examination within weeks, even without weakness; under 50 or within 2 weeks it does not."""
+    base = ["twitch_widespread", "twitch_limbs_or_trunk", "twitch_brief_seconds"]
+    no = ["muscle_weakness", "muscle_wasting", "difficulty_swallowing"]
+    for duration in ("duration_2_weeks_to_3_months", "duration_over_3_months"):
+        older = twitchcheck.assess(age=55, sex="male", present=[*base, duration], absent=no)
+        assert older.triage.level.rank >= TriageLevel.SOON.rank, duration
+        younger = twitchcheck.assess(age=35, sex="male", present=[*base, duration], absent=no)
+        assert "tc_widespread_persistent_over_50" not in {r.id for r in younger.triage.reasons}
+    recent = twitchcheck.assess(
+        age=55, sex="male", present=[*base, "duration_under_2_weeks"], absent=no
+    )
+    assert "tc_widespread_persistent_over_50" not in {r.id for r in recent.triage.reasons}

@@ -60,11 +60,32 @@ class TriageReason(Public):
     sources: list[SourceRef]
 
 
+class StoodDown(Public):
+    """A rule that fired but stood down (docs/triage.md): a trigger present explains it and the
+    causes it guards against are unlikely, so it gave no level."""
+
+    rule: str
+    level: TriageLevel = Field(description="the level the rule would have given")
+    text: str
+    triggers: list[str] = Field(description="its triggers that are present")
+    guards: list[str] = Field(description="the causes that need care behind the rule")
+    guarded_probability: float = Field(
+        ge=0.0, description="the guards' summed posterior, without red-flag findings"
+    )
+    below: float = Field(description="the rule stands down only when the sum is below this")
+    why: str
+    safety_net: str = Field(
+        description="what to change, and when to see a GP if it does not settle"
+    )
+    sources: list[SourceRef]
+
+
 class Triage(Public):
     level: TriageLevel
     name: str
     advice: str
     reasons: list[TriageReason]
+    stood_down: list[StoodDown] = []
     safety_net: str
 
 

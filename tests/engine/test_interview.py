@@ -30,9 +30,15 @@ def test_first_question_is_the_safety_screen() -> None:
     assert step.question.id == interview.SAFETY_SCREEN_ID
     assert step.question.type == "group_multiple"
     ids = {i.id for i in step.question.items}
-    assert {"facial_droop", "sudden_speech_difficulty", "breathless_at_rest"} <= ids
-    # An item implied by another item is asked on its own (see the next test)
-    assert "breathing_difficulty" not in ids
+    assert {"facial_droop", "sudden_speech_difficulty", "breathing_difficulty"} <= ids
+    # The general finding is on the screen; the specific one that implies it is a follow-up
+    # (issue 15: "trouble swallowing?" first, "did it come on suddenly?" after a yes).
+    assert {"difficulty_swallowing", "vision_problems", "muscle_weakness"} <= ids
+    assert not ids & {
+        "breathless_at_rest",
+        "sudden_swallowing_difficulty",
+        "sudden_vision_problems",
+    }
     assert not step.should_stop and step.progress.answered == 0
     assert step.question.rationale
 
@@ -181,3 +187,88 @@ def test_pruned_gains_keep_only_the_best_ranked_candidates() -> None:
     assert len(pruned) == 3 and len(full) == len(units)
     for unit_id, gain in pruned.items():
         assert gain[0] == pytest.approx(full[unit_id][0], abs=1e-12)  # exact gains for those kept
+
+
+# ---- the safety screen's follow-ups (issue 15) ----------------------------------------------
+
+#: (general finding on the safety screen, its follow-up, level with the general one alone,
+#: level once the follow-up is yes): clinical_notes §1b.
+FOLLOW_UPS = [
+    ("difficulty_swallowing", "sudden_swallowing_difficulty", "urgent", "emergency"),
+    ("vision_problems", "sudden_vision_problems", "urgent", "emergency"),
+    ("poor_balance_coordination", "sudden_loss_of_balance", "soon", "emergency"),
+    ("muscle_weakness", "rapidly_worsening_weakness", "routine", "emergency"),
+    ("breathing_difficulty", "breathless_at_rest", "urgent", "emergency"),
+]
+
+
+def _screen_answered(chosen: str) -> list[r.EvidenceItem]:
+    """A person with a nose twitch who ticks only ``chosen`` on the safety screen."""
+    first = CHECKER.next_question(
+        age=45, sex="female", evidence=[item("twitch_nose", initial=True)]
+    )
+    assert first.question is not None and first.question.id == interview.SAFETY_SCREEN_ID
+    return [item("twitch_nose", initial=True)] + [
+        item(i.id, "present" if i.id == chosen else "absent") for i in first.question.items
+    ]
+
+
+def test_no_screen_ever_holds_a_finding_with_its_implied_parent() -> None:
+    generated = Checker(generate_kb(n_causes=6, n_findings=24, seed=3))
+    for checker in (CHECKER, generated):
+        pairs = {(i.if_, i.then) for i in checker.kb.structure.implications}
+        for unit in checker.units:
+            if unit.type == "group_multiple":
+                items = set(unit.items)
+                assert not {(c, p) for c, p in pairs if c in items and p in items}, unit.id
+
+
+@pytest.mark.parametrize(("general", "follow_up", "before", "after"), FOLLOW_UPS)
+def test_a_yes_on_the_safety_screen_brings_its_follow_up_which_can_raise_the_level(
+    general: str, follow_up: str, before: str, after: str
+) -> None:
+    evidence = _screen_answered(general)
+    step = CHECKER.next_question(age=45, sex="female", evidence=evidence)
+    assert step.question is not None
+    assert [i.id for i in step.question.items] == [follow_up]
+    assert step.question.type == "single" and "first screen" in step.question.rationale
+    assert step.triage.level.value == before
+    yes = CHECKER.next_question(age=45, sex="female", evidence=[*evidence, item(follow_up)])
+    assert yes.triage.level.value == after
+    no = CHECKER.next_question(
+        age=45, sex="female", evidence=[*evidence, item(follow_up, "absent")]
+    )
+    assert no.triage.level.value == before
+    assert no.question is None or no.question.items[0].id != follow_up
+
+
+def test_no_follow_up_after_a_no_and_its_finding_is_then_absent() -> None:
+    evidence = _screen_answered("facial_droop")
+    step = CHECKER.next_question(age=45, sex="female", evidence=evidence)
+    follow_ups = {f for _, f, _, _ in FOLLOW_UPS} | {"breathless_lying_flat"}
+    assert step.question is not None and step.question.items[0].id not in follow_ups
+    closed = CHECKER.request(
+        age=45,
+        sex="female",
+        present=[e.id for e in evidence if e.choice == "present"],
+        absent=[e.id for e in evidence if e.choice == "absent"],
+    ).closed
+    assert follow_ups <= set(closed.absent)
+
+
+def test_a_follow_up_of_a_dont_know_is_still_asked_before_the_interview_stops() -> None:
+    first = CHECKER.next_question(age=45, sex="male", evidence=[item("twitch_nose", initial=True)])
+    assert first.question is not None
+    evidence = [item("twitch_nose", initial=True)] + [
+        item(i.id, "unknown" if i.id == "vision_problems" else "absent")
+        for i in first.question.items
+    ]
+    asked: list[str] = []
+    for _ in range(40):
+        step = CHECKER.next_question(age=45, sex="male", evidence=evidence)
+        if step.should_stop:
+            break
+        assert step.question is not None
+        asked += [i.id for i in step.question.items]
+        evidence += [item(i.id, "unknown") for i in step.question.items]
+    assert "sudden_vision_problems" in asked

@@ -152,3 +152,26 @@ def test_roles_are_read_and_shown(mini_kb_copy: Path) -> None:
     assert kb.roles.body_locations == () and kb.roles.worsening is None
     shown = kb_to_json(kb)["roles"]
     assert shown["duration_findings"] == ["short", "long"] and shown["als_signs"] == []
+
+
+def test_read_at_takes_one_address_or_a_list_and_refuses_a_non_address(
+    mini_kb_copy: Path,
+) -> None:
+    """A source's ``read_at`` (the copies it was read through) is optional; one address or a list."""
+    copy = "https://copy.example.org/page"
+
+    def one(data: list[dict[str, object]]) -> None:
+        data[0]["read_at"] = copy
+
+    _edit(mini_kb_copy, "sources.yaml", one)
+    kb = load_kb_from_path(mini_kb_copy)
+    first = next(iter(kb.sources.values()))
+    assert first.read_at == (copy,)
+    assert all(s.read_at == () for s in list(kb.sources.values())[1:])
+
+    def bad(data: list[dict[str, object]]) -> None:
+        data[0]["read_at"] = [copy, "not an address"]
+
+    _edit(mini_kb_copy, "sources.yaml", bad)
+    problems = _problems(mini_kb_copy)
+    assert any("sources.yaml" in p and "read_at" in p for p in problems), problems

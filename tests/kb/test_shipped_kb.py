@@ -204,3 +204,89 @@ def test_the_roles_fit_what_the_code_does_with_them(kb: KnowledgeBase) -> None:
     groups = [g.members for g in kb.structure.exclusive_groups]
     assert roles.duration_findings in groups
     assert roles.duration_findings[0] == "duration_under_2_weeks"
+
+
+def _host(url: str) -> str:
+    host = url.split("://", 1)[1].split("/", 1)[0].lower()
+    return host.removeprefix("www.")
+
+
+def test_sources_behind_red_flag_rules_are_cited_at_their_canonical_address(
+    kb: KnowledgeBase,
+) -> None:
+    """A copy an NHS page, a guideline or an article was read through goes in ``read_at``: no
+    source behind a red-flag rule is cited at a host that the KB itself names as a copy."""
+    copy_hosts = {_host(u) for s in kb.sources.values() for u in s.read_at}
+    assert copy_hosts  # the KB does record its copies
+    behind = {s_id for r in kb.rules if r.kind == "red_flag" for s_id in r.sources}
+    cited_at_a_copy = sorted(s for s in behind if _host(kb.sources[s].url) in copy_hosts)
+    assert not cited_at_a_copy
+    for source in kb.sources.values():
+        assert source.url not in source.read_at, source.id
+
+
+#: clinical_notes.md §1b (the guideline check of 2026-12): evidence -> the level it must give on
+#: its own (no other finding, so no other rule or cause can add to it).
+GUIDELINE_LEVELS = [
+    (("difficulty_swallowing",), "urgent"),  # NHS dysphagia: urgent GP or 111
+    (("sudden_swallowing_difficulty",), "emergency"),  # stroke sign; NICE NG127
+    (("sudden_vision_problems",), "emergency"),  # NHS stroke symptoms
+    (("sudden_loss_of_balance",), "emergency"),  # NHS stroke symptoms; NICE NG127
+    (("rapidly_worsening_weakness",), "emergency"),  # NICE NG127: refer immediately (GBS)
+    (("breathless_lying_flat", "muscle_weakness"), "emergency"),  # NICE NG127 / NG42
+    (("breathless_lying_flat", "progressive_weakness"), "emergency"),
+    (("breathless_lying_flat", "muscle_wasting"), "emergency"),
+    (("breathless_at_rest", "muscle_weakness"), "emergency"),
+    (("twitch_rhythmic_jerking_spreading",), "emergency"),  # NHS: 999 for a first seizure
+    (("breathless_lying_flat",), "urgent"),  # on its own it stays a 24-hour matter
+    (("vision_problems",), "urgent"),  # NHS double vision: see a GP as soon as possible
+]
+
+
+@pytest.mark.parametrize(("present", "level"), GUIDELINE_LEVELS)
+def test_red_flag_levels_follow_the_guideline_check(present: tuple[str, ...], level: str) -> None:
+    from twitchcheck.api import default_checker
+
+    for age in (8, 40, 75):
+        result = default_checker().assess(age=age, sex="unknown", present=list(present))
+        assert result.triage.level.value == level, (present, age)
+
+
+#: Hosts of national bodies whose guidance a red-flag rule may follow (NHS, NICE, CDC, the US
+#: National Library of Medicine, NINDS, AHA/ASA) and the Society for Endocrinology's emergency
+#: guidance, published in its journal Endocrine Connections.
+GUIDELINE_HOSTS = frozenset(
+    {
+        "nhs.uk",
+        "nice.org.uk",
+        "cdc.gov",
+        "medlineplus.gov",
+        "ninds.nih.gov",
+        "stroke.org",
+        "heart.org",
+        "ec.bioscientifica.com",
+    }
+)
+
+
+def test_every_red_flag_rule_cites_a_national_guideline_at_its_canonical_address(
+    kb: KnowledgeBase,
+) -> None:
+    """The guideline comes first among a rule's sources (``twitchcheck kb rules`` shows it)."""
+
+    def follows_a_guideline(rule_sources: tuple[str, ...]) -> bool:
+        return bool(rule_sources) and _host(kb.sources[rule_sources[0]].url) in GUIDELINE_HOSTS
+
+    missing = [
+        r.id for r in kb.rules if r.kind == "red_flag" and not follows_a_guideline(r.sources)
+    ]
+    assert not missing
+    # emergency and urgent combinations follow one too
+    missing = [
+        r.id
+        for r in kb.rules
+        if r.kind == "combination"
+        and r.level in ("emergency", "urgent")
+        and not follows_a_guideline(r.sources)
+    ]
+    assert set(missing) <= {"cb_weakness_palpitations_salt_loss", "cb_ms_continuous_rippling"}

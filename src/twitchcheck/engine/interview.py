@@ -10,7 +10,11 @@ so the REST API, the CLI and the evaluation's simulated patients share it. See
   ``emergency`` or ``urgent`` (:func:`safety_findings`) form one "any of these?" screen
   (``group_multiple``); every other finding a person can answer is a yes / no / don't know
   question (``single``). Findings only a clinician can check are never asked.
-* **Safety first.** The safety screen comes first. Before the interview may stop, the red flags
+* **Safety first.** The safety screen comes first. A safety finding that implies a more general
+  one is not on the screen: the general one is (the facade builds it so), and the specific one
+  is asked right after the screen as a follow-up when the general one is present
+  (:func:`safety_follow_ups`: "trouble swallowing?", then "did it come on suddenly?"). Before the
+  interview may stop, the red flags
   linked (link ≥ :data:`RELEVANT_LINK`) to any cause whose posterior is at least
   :data:`RELEVANT_CAUSE` must also have been asked, as must the other findings of any
   emergency or urgent combination rule that is half met, and the single-choice groups that
@@ -85,6 +89,21 @@ def safety_findings(rules: Sequence[TriageRule], askable: Collection[str]) -> tu
             if finding not in out and finding in askable:
                 out.append(finding)
     return tuple(out)
+
+
+def safety_follow_ups(
+    model: EngineModel, present: Collection[str], known: Collection[str]
+) -> list[str]:
+    """Safety findings left off the safety screen whose implied (more general) finding is
+    present and which are still open, in rule order: asked right after the screen."""
+    screen = next((u.items for u in model.units if u.id == SAFETY_SCREEN_ID), ())
+    return [
+        f
+        for f in safety_findings(model.rules, model.askable)
+        if f not in screen
+        and f not in known
+        and any(child == f and parent in present for child, parent in model.implications)
+    ]
 
 
 def is_answered(unit: QuestionUnit, answered: Collection[str]) -> bool:
@@ -179,9 +198,13 @@ def decide_next(
     open_units = [open_part(model, u, known) for u in units if not is_answered(u, known)]
     by_id = {u.id: u for u in open_units}
 
-    # 1. The safety screen first.
+    # 1. The safety screen first, then its follow-ups (the onset of what was ticked).
     if SAFETY_SCREEN_ID in by_id:
         return Decision(by_id[SAFETY_SCREEN_ID], False, "safety_screen", 0.0, None, None, done)
+    follow_ups = safety_follow_ups(model, present, known)
+    if follow_ups:
+        unit = model.single_questions[follow_ups[0]]
+        return Decision(unit, False, "safety_follow_up", 0.0, None, None, done)
 
     if current is None:
         current = posteriors(

@@ -24,9 +24,21 @@ QuestionType = Literal["single", "group_single", "group_multiple"]
 
 
 @dataclass(frozen=True, slots=True)
+class StandDown:
+    """When a firing ``soon`` or ``routine`` rule stands down (contracts §6): one of ``triggers``
+    (self-limiting explanations such as caffeine) is present AND the ``guards`` (the causes that
+    need care behind the rule) together have a posterior below ``below``."""
+
+    guards: tuple[str, ...]  # cause ids
+    triggers: tuple[str, ...]  # finding ids
+    below: float
+
+
+@dataclass(frozen=True, slots=True)
 class TriageRule:
     """Fires when every ``all_of`` finding is present, at least one ``any_of`` finding is
-    present (when given) and the age lies in [age_min, age_max)."""
+    present (when given) and the age lies in [age_min, age_max). With ``stand_down`` it may
+    stand down (see :class:`StandDown`); the KB's validation keeps that to non-red-flag rules."""
 
     id: str
     kind: RuleKind
@@ -37,6 +49,7 @@ class TriageRule:
     level: TriageLevel
     text: str
     sources: tuple[str, ...]
+    stand_down: StandDown | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +129,30 @@ class EngineModel:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sparse_links", SparseLinks.of(self.network))
+        check_stand_downs(self.rules, self.red_flags, frozenset(self.cause_ids))
+
+
+def check_stand_downs(
+    rules: tuple[TriageRule, ...], red_flags: frozenset[str], cause_ids: frozenset[str]
+) -> None:
+    """Refuse a model whose stand-down rules break contracts §6 (the KB's validation says so
+    first, with file and place; this keeps the engine safe on any model it is given)."""
+    for rule in rules:
+        sd = rule.stand_down
+        if sd is None:
+            continue
+        flagged = sorted({*rule.all_of, *rule.any_of, *sd.triggers} & red_flags)
+        problems = [
+            "it is a red-flag rule" if rule.kind == "red_flag" else "",
+            f"its level is {rule.level.value}"
+            if rule.level not in (TriageLevel.SOON, TriageLevel.ROUTINE)
+            else "",
+            f"it names red-flag findings {flagged}" if flagged else "",
+            f"unknown guards {sorted(set(sd.guards) - cause_ids)}"
+            if not cause_ids.issuperset(sd.guards)
+            else "",
+        ]
+        if any(problems):
+            raise ValueError(
+                f"rule {rule.id!r} may not stand down: {'; '.join(filter(None, problems))}"
+            )

@@ -19,6 +19,7 @@ from twitchcheck.engine.model import (
     EngineModel,
     LinkRef,
     QuestionUnit,
+    StandDown,
     TriageRule,
 )
 from twitchcheck.kb import KnowledgeBase
@@ -28,6 +29,7 @@ SAFETY_SCREEN_TEXT = "First, do you have any of these right now? Choose all that
 
 
 def compile_rule(rule: s.Rule) -> TriageRule:
+    sd = rule.stand_down
     return TriageRule(
         id=rule.id,
         kind=rule.kind,
@@ -38,6 +40,7 @@ def compile_rule(rule: s.Rule) -> TriageRule:
         level=TriageLevel(rule.level),
         text=rule.text,
         sources=rule.sources,
+        stand_down=None if sd is None else StandDown(sd.guards, sd.triggers, sd.below),
     )
 
 
@@ -64,13 +67,43 @@ def without_implied(kb: KnowledgeBase, members: Sequence[str]) -> tuple[str, ...
     return tuple(m for m in members if m not in implied)
 
 
+def safety_screen(
+    kb: KnowledgeBase, rules: Sequence[TriageRule], askable: frozenset[str]
+) -> tuple[str, ...]:
+    """The safety screen's items: each safety finding (engine.interview.safety_findings), or in
+    its place the most general askable finding it implies.
+
+    "Trouble swallowing?" is asked on the screen and "did it come on suddenly?" only after a yes
+    (engine.interview.safety_follow_ups), so the screen never holds a finding together with its
+    implied parent and each onset question follows the general one (contracts.md §6).
+    """
+    parents: dict[str, list[str]] = {}
+    for imp in kb.structure.implications:
+        if imp.then in askable:
+            parents.setdefault(imp.if_, []).append(imp.then)
+
+    def most_general(finding: str, seen: frozenset[str] = frozenset()) -> list[str]:
+        above = [p for p in parents.get(finding, ()) if p not in seen]
+        if not above:
+            return [finding]
+        return [top for p in above for top in most_general(p, seen | {finding})]
+
+    items: list[str] = []
+    for finding in safety_findings(rules, askable):
+        for item in most_general(finding):
+            if item not in items:
+                items.append(item)
+    return tuple(items)
+
+
 def question_units(
     kb: KnowledgeBase, rules: Sequence[TriageRule], askable: frozenset[str]
 ) -> tuple[QuestionUnit, ...]:
     """The interview's screens in the order they are considered: the safety screen, the KB's
-    "which of these" screens, its exclusive groups, then every other askable finding."""
+    "which of these" screens, its exclusive groups, then every other askable finding (the safety
+    screen's follow-ups among them)."""
     units: list[QuestionUnit] = []
-    screen = without_implied(kb, safety_findings(rules, askable))
+    screen = safety_screen(kb, rules, askable)
     if screen:
         units.append(QuestionUnit(SAFETY_SCREEN_ID, "group_multiple", SAFETY_SCREEN_TEXT, screen))
     grouped = set(screen)

@@ -119,6 +119,11 @@ class Interviewer:
                 "I ask everyone this first: each of these can be a sign of something that needs "
                 "care quickly, whatever else is going on."
             )
+        if decision.reason == "safety_follow_up":
+            return (
+                "I'm asking because of your answer on the first screen: this detail changes how "
+                "quickly you should get care."
+            )
         if decision.reason == "red_flag_check":
             linked = [cause for finding, cause in self.relevant_links if finding in unit.items]
             if linked:

@@ -1,18 +1,25 @@
 """The triage of a request as result data: the engine's decision (engine.triage) in words, with
-its reasons' sources, the level's safety net and the red flags reported."""
+its reasons' sources, the rules that stood down and why, the safety net (with the conditional
+safety net of a stand-down: docs/triage.md) and the red flags reported."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from twitchcheck.domain import TriageLevel
 from twitchcheck.engine.model import EngineModel, TriageRule
 from twitchcheck.engine.numeric import FloatArray
-from twitchcheck.engine.triage import decide
+from twitchcheck.engine.triage import StoodDown, decide
+from twitchcheck.facade.advice import percent
 from twitchcheck.facade.citations import Citations, SourceCatalogue
 from twitchcheck.facade.request import Request
 from twitchcheck.kb import KnowledgeBase
+from twitchcheck.kb import schema as s
 from twitchcheck.results import Data
+
+#: The conditional safety net of a stand-down whose rule words none (generated KBs): what to
+#: change, and when to see a GP if it does not settle (NHS: a twitch over 2 weeks, see a GP).
+DEFAULT_STAND_DOWN_NET = "If this is still there two weeks after {change}, see a GP."
 
 
 class TriageWriter:
@@ -23,6 +30,10 @@ class TriageWriter:
         self.sources = sources
         self.levels = kb.levels
         self.finding_labels = {f.id: f.label for f in kb.findings}
+        #: Each stand-down rule's declaration (its wording and the guideline that allows it).
+        self.stand_downs: dict[str, s.StandDown] = {
+            rule.id: rule.stand_down for rule in kb.rules if rule.stand_down is not None
+        }
         #: (finding, lower-case label) of each single-finding emergency red-flag rule, in order.
         self.emergency_signs = tuple(
             (rule.all_of[0], self.finding_labels[rule.all_of[0]].lower())
@@ -66,16 +77,66 @@ class TriageWriter:
                     "sources": self.sources.refs(reason.sources),
                 }
             )
+        stood_down = [self.stood_down(down, citations) for down in decision.stood_down]
+        # A stand-down that lowered the level gives its conditional safety net; at self-care it
+        # replaces the level's own (which would send a GP visit for what was just explained).
+        conditional = list(
+            dict.fromkeys(
+                sd["safety_net"]
+                for sd, down in zip(stood_down, decision.stood_down, strict=True)
+                if down.level.rank > decision.level.rank
+            )
+        )
+        base = text.safety_net
+        if conditional:
+            lead = " ".join(conditional)
+            base = lead if decision.level is TriageLevel.SELF_CARE else f"{lead} {base}"
         return {
             "level": decision.level.value,
             "name": text.name,
             "advice": text.advice,
             "reasons": reasons,
-            "safety_net": self.safety_net(text.safety_net, present),
+            "stood_down": stood_down,
+            "safety_net": self.safety_net(base, present),
         }
 
+    def stood_down(self, down: StoodDown, citations: Citations | None) -> Data:
+        """r.StoodDown's data: which rule stood down, what explains it, and the safety net."""
+        declared = self.stand_downs[down.rule]
+        labels = [self.finding_labels[t].lower() for t in down.triggers]
+        # The guards go by id in the data, not by name here: a worried person reading "ALS" in
+        # a reassurance is what the source articles warn against.
+        why = (
+            f"{and_list(labels).capitalize()} can explain this, and on your answers the "
+            f"conditions a doctor would look for are unlikely ({percent(down.guarded)} together, "
+            f"below {percent(down.below)}), so it can wait to see whether it settles."
+        )
+        if citations is not None:
+            citations.cite(declared.sources)
+        return {
+            "rule": down.rule,
+            "level": down.level.value,
+            "text": down.text,
+            "triggers": list(down.triggers),
+            "guards": list(down.guards),
+            "guarded_probability": down.guarded,
+            "below": down.below,
+            "why": why,
+            "safety_net": self.conditional_net(declared, down.triggers),
+            "sources": self.sources.refs(declared.sources),
+        }
+
+    def conditional_net(self, declared: s.StandDown, triggers: Sequence[str]) -> str:
+        """The rule's safety net with what to change for the ``triggers`` present."""
+        changes = [
+            declared.changes.get(t, f"dealing with {self.finding_labels[t].lower()}")
+            for t in triggers
+        ]
+        template = declared.safety_net or DEFAULT_STAND_DOWN_NET
+        return template.format(change=and_list(list(dict.fromkeys(changes))))
+
     def safety_net(self, base: str, present: frozenset[str]) -> str:
-        """The level's safety net plus the emergency signs the person has not reported."""
+        """The safety net ``base`` plus the emergency signs the person has not reported."""
         signs = [label for finding, label in self.emergency_signs if finding not in present]
         if not signs:
             return base
@@ -85,3 +146,10 @@ class TriageWriter:
         """The red-flag findings among the (closed) present answers, in id order (r.RedFlag)."""
         red_flags, labels = self.model.red_flags, self.finding_labels
         return [{"id": f, "label": labels[f]} for f in sorted(req.closed.present) if f in red_flags]
+
+
+def and_list(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

@@ -103,6 +103,60 @@ def kb_sources(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
         render_sources(out_console(), kb)
 
 
+@kb_app.command("rules")
+def kb_rules(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List every triage rule with its level, kind and the source it follows, on one screen."""
+    from rich import box
+    from rich.table import Table
+
+    from twitchcheck.domain import TriageLevel
+    from twitchcheck.kb import load_kb
+
+    kb = load_kb()
+    if as_json:
+        print_json(
+            [
+                rule.model_dump(mode="json")
+                | {
+                    "source": {
+                        "id": kb.sources[rule.sources[0]].id,
+                        "publisher": kb.sources[rule.sources[0]].publisher,
+                        "url": kb.sources[rule.sources[0]].url,
+                    }
+                    if rule.sources
+                    else None
+                }
+                for rule in kb.rules
+            ]
+        )
+        return
+    # Most urgent first; the KB's order within a level. One line per rule, so the whole list
+    # fits one screen: long cells are cut (the JSON and `kb show RULE_ID` have everything).
+    rules = sorted(kb.rules, key=lambda r: -TriageLevel(r.level).rank)
+    table = Table(
+        title=f"{len(rules)} triage rules, most urgent first. Source: the first cited, for a "
+        "red flag the guideline it follows (--json lists every source).",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    console = out_console()
+    # Fixed widths (rich would otherwise squeeze the short columns away): what is left of the
+    # terminal's width goes to the findings.
+    widths = {"level": 9, "kind": 11, "rule": 28, "source": 20}
+    rest = max(12, console.width - sum(widths.values()) - 3 * len(widths))
+    for name, width in (*widths.items(), ("when present", rest)):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
+    for rule in rules:
+        when = " + ".join(rule.all_of)
+        if rule.any_of:
+            when += (" + " if when else "") + "any of " + ", ".join(rule.any_of)
+        if rule.age_min is not None or rule.age_max is not None:
+            when = f"age {rule.age_min or 0}-{(rule.age_max or 121) - 1}: " + when
+        source = rule.sources[0] if rule.sources else "(estimate)"
+        table.add_row(rule.level, rule.kind, rule.id, source, escape(when))
+    console.print(table)
+
+
 # -- assess -----------------------------------------------------------------------------------
 @app.command("assess")
 def assess_cmd(

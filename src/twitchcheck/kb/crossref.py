@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from twitchcheck.domain import LEVELS
+from twitchcheck.domain import LEVELS, TriageLevel
 from twitchcheck.errors import KBProblem, suggest
 from twitchcheck.kb import schema as s
 
@@ -234,6 +234,9 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
                 KBProblem("rules.yaml", _where(i, r.id, "age_min"), "age_min must be below age_max")
             )
         check_sources("rules.yaml", _where(i, r.id, "") + " ", r.sources)
+        if r.stand_down is not None:
+            check_sources("rules.yaml", _where(i, r.id, "stand_down.") + "", r.stand_down.sources)
+    problems.extend(_check_stand_downs(rules, findings, cause_ids, structure.roles))
 
     # 8. Anatomy, treatments, workup, statements.
     for i, muscle in enumerate(muscles):
@@ -293,4 +296,76 @@ def _check_roles(
                 )
             elif ref in ids[:j]:
                 out.append(KBProblem("structure.yaml", where, f"'{ref}' is listed twice"))
+    return out
+
+
+#: Findings that mean a prescribed medicine (the vocabulary: ``takes_*`` and a recent change of a
+#: prescribed medicine). Contracts §6: a prescribed medicine is never a self-limiting trigger
+#: (NHS: see a GP if a prescribed medicine might be causing a twitch; never stop it on your own).
+PRESCRIBED_MEDICINE_PREFIX = "takes_"
+PRESCRIBED_MEDICINE_FINDINGS = frozenset({"recent_medication_change"})
+#: The labels a stand-down's ``estimate`` starts with: how its threshold was set.
+THRESHOLD_LABELS = ("estimated:", "fitted:")
+STAND_DOWN_LEVELS = frozenset({TriageLevel.SOON.value, TriageLevel.ROUTINE.value})
+
+
+def is_prescribed_medicine(finding: str) -> bool:
+    return finding.startswith(PRESCRIBED_MEDICINE_PREFIX) or finding in PRESCRIBED_MEDICINE_FINDINGS
+
+
+def _check_stand_downs(
+    rules: Sequence[s.Rule], findings: Sequence[s.Finding], cause_ids: set[str], roles: s.Roles
+) -> list[KBProblem]:
+    """Contracts §6: only ``soon``/``routine`` rules without red-flag findings may stand down,
+    never a rule about a twitch of 2 weeks or more, and a trigger is never a red flag, a
+    prescribed medicine, a long duration or one of the rule's own findings."""
+    out: list[KBProblem] = []
+    red = {f.id for f in findings if f.red_flag}
+    known = {f.id for f in findings}
+    # Every duration after the shortest (under 2 weeks) is "2 weeks or more": NHS, see a GP.
+    long_durations = set(roles.duration_findings[1:])
+    for i, r in enumerate(rules):
+        sd = r.stand_down
+        if sd is None:
+            continue
+
+        def add(field: str, message: str, i: int = i, r: s.Rule = r) -> None:
+            out.append(KBProblem("rules.yaml", _where(i, r.id, f"stand_down{field}"), message))
+
+        own = (*r.all_of, *r.any_of)
+        if r.kind == "red_flag":
+            add("", "a red-flag rule never stands down")
+        if r.level not in STAND_DOWN_LEVELS:
+            add("", f"only soon and routine rules may stand down, not {r.level}")
+        flagged = [f for f in own if f in red]
+        if flagged:
+            add("", f"a rule with red-flag findings never stands down: {', '.join(flagged)}")
+        durations = [f for f in own if f in long_durations]
+        if durations:
+            add(
+                "",
+                "a twitch of 2 weeks or more is a reason to see a GP whatever the trigger (NHS): "
+                f"{', '.join(durations)}",
+            )
+        for j, g in enumerate(sd.guards):
+            if g not in cause_ids:
+                add(f".guards[{j}]", _unknown("cause", g, cause_ids))
+        for j, t in enumerate(sd.triggers):
+            where = f".triggers[{j}]"
+            if t not in known:
+                add(where, _unknown("finding", t, known))
+            elif t in red:
+                add(where, f"'{t}' is a red flag, never a trigger")
+            elif is_prescribed_medicine(t):
+                add(where, f"'{t}' is a prescribed medicine, never a self-limiting trigger")
+            elif t in long_durations:
+                add(where, f"'{t}' is a twitch of 2 weeks or more, never a trigger")
+            elif t in own:
+                add(where, f"'{t}' is one of the rule's own findings")
+        if sd.estimate is not None and not sd.estimate.lstrip().startswith(THRESHOLD_LABELS):
+            add(
+                ".estimate",
+                "say how 'below' was set: start with 'estimated:' (and the reasoning) or "
+                "'fitted:' (the command and the data)",
+            )
     return out

@@ -23,9 +23,17 @@ def generate_kb_files(
     n_rules: int = 5,
     red_flag_share: float = 0.15,
     seed: int = 0,
+    stand_down_share: float = 0.6,
 ) -> dict[str, Any]:
-    """The parsed content of a random KB folder (file name -> data)."""
+    """The parsed content of a random KB folder (file name -> data).
+
+    About ``stand_down_share`` of the combination rules that may stand down (``soon`` or
+    ``routine``, no red-flag finding: contracts §6) declare a random ``stand_down``, so that the
+    triage properties exercise it; its draws come from their own stream, so the rest of the KB
+    is the same whatever the share.
+    """
     rng = np.random.default_rng(seed)
+    rng_sd = np.random.default_rng([seed, 1])
     src = [
         {
             "id": "generated",
@@ -105,16 +113,21 @@ def generate_kb_files(
         members = [
             f"f{int(x)}" for x in rng.choice(n_findings, size=min(2, n_findings), replace=False)
         ]
-        rules.append(
-            {
-                "id": f"combo{i}",
-                "kind": "combination",
-                "all_of": members,
-                "level": LEVELS[int(rng.integers(0, 5))],
-                "text": "Generated.",
-                "estimate": "random",
-            }
-        )
+        rule: dict[str, Any] = {
+            "id": f"combo{i}",
+            "kind": "combination",
+            "all_of": members,
+            "level": LEVELS[int(rng.integers(0, 5))],
+            "text": "Generated.",
+            "estimate": "random",
+        }
+        if rule["level"] in ("soon", "routine") and not set(members) & set(red_flags):
+            stand_down = _stand_down(
+                rng_sd, stand_down_share, n_causes, n_findings, {*members, *red_flags}
+            )
+            if stand_down is not None:
+                rule["stand_down"] = stand_down
+        rules.append(rule)
     return {
         "meta.yaml": {
             "id": "generated",
@@ -136,6 +149,30 @@ def generate_kb_files(
         "treatments.yaml": [],
         "workup.yaml": [],
         "statements.yaml": [],
+    }
+
+
+def _stand_down(
+    rng: np.random.Generator,
+    share: float,
+    n_causes: int,
+    n_findings: int,
+    barred: set[str],
+) -> dict[str, Any] | None:
+    """A random stand-down, or None (1 - ``share``); ``barred`` findings (the rule's own and the
+    red flags) are never triggers."""
+    if rng.random() >= share:
+        return None
+    pool = [f"f{f}" for f in range(n_findings) if f"f{f}" not in barred]
+    if not pool:
+        return None
+    guards = rng.choice(n_causes, size=min(n_causes, int(rng.integers(1, 4))), replace=False)
+    triggers = rng.choice(len(pool), size=min(len(pool), int(rng.integers(1, 3))), replace=False)
+    return {
+        "guards": [f"c{int(j)}" for j in sorted(guards)],
+        "triggers": [pool[int(k)] for k in sorted(triggers)],
+        "below": float(rng.uniform(0.02, 0.9)),
+        "estimate": "estimated: random",
     }
 
 

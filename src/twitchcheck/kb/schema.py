@@ -10,6 +10,7 @@ test of the shipped KB, not part of the schema, so that generated KBs pass it to
 from __future__ import annotations
 
 import itertools
+import string
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -63,13 +64,26 @@ class Codes(Strict):
     hpo: tuple[Annotated[str, StringConstraints(pattern=r"^HP:\d{7}$")], ...] = ()
 
 
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+
+
 class Source(Strict):
+    """A cited source. ``url`` is its canonical address (nhs.uk, nice.org.uk, a DOI, PubMed or
+    PMC, the publisher); ``read_at`` holds the copies it was actually read through (a mirror,
+    a syndication copy, a summary), never cited themselves. One address or a list."""
+
     id: Id
     title: NonEmpty
     publisher: NonEmpty
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    url: Url
     tier: Literal["A", "B", "C"]
     note: str | None = None
+    read_at: tuple[Url, ...] = ()
+
+    @field_validator("read_at", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
 
 
 class AgeOddsRatio(Strict):
@@ -227,6 +241,43 @@ class Structure(Strict):
     roles: Roles = Roles()
 
 
+class StandDown(Provenance):
+    """When a ``soon`` or ``routine`` rule stands down (contracts §6; docs/triage.md): one of
+    ``triggers`` (self-limiting explanations, e.g. a lot of caffeine) is present AND the posteriors
+    of ``guards`` (the causes that need care behind the rule), computed without red-flag
+    findings, sum to less than ``below``. The provenance says where ``below`` comes from
+    (``estimate`` starts with "estimated:" or "fitted:", with the reasoning or the command and
+    data) and which guideline allows the stand-down (``sources``).
+
+    ``safety_net`` is the plain sentence the person gets instead (what to change, and when to see
+    a GP if it does not settle); ``{change}`` in it is replaced by the ``changes`` phrases of the
+    triggers that are present ("cutting down caffeine").
+    """
+
+    guards: Annotated[tuple[Id, ...], Field(min_length=1)]
+    triggers: Annotated[tuple[Id, ...], Field(min_length=1)]
+    below: OpenProbability
+    safety_net: NonEmpty | None = None
+    changes: dict[Id, NonEmpty] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> StandDown:
+        if len(set(self.guards)) < len(self.guards) or len(set(self.triggers)) < len(self.triggers):
+            raise ValueError("guards and triggers must not repeat an id")
+        extra = sorted(set(self.changes) - set(self.triggers))
+        if extra:
+            raise ValueError(f"'changes' names ids that are not triggers: {extra}")
+        if self.safety_net is not None:
+            fields = {
+                f for _, f, _, _ in string.Formatter().parse(self.safety_net) if f is not None
+            }
+            if not fields <= {"change"}:
+                raise ValueError(
+                    f"safety_net may hold only the placeholder {{change}}, not {sorted(fields)}"
+                )
+        return self
+
+
 class Rule(Provenance):
     """A triage rule: fires when every ``all_of`` finding is present, at least one ``any_of``
     finding is present (when given) and the age lies in [age_min, age_max).
@@ -243,6 +294,8 @@ class Rule(Provenance):
     age_max: Annotated[int, Field(ge=MIN_AGE + 1, le=MAX_AGE + 1)] | None = None
     level: LevelId
     text: NonEmpty
+    #: When the rule may stand down (only soon/routine rules without red flags: kb.crossref).
+    stand_down: StandDown | None = None
 
     @model_validator(mode="after")
     def _has_condition(self) -> Rule:
