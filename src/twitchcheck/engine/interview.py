@@ -7,7 +7,7 @@ so the REST API, the CLI and the evaluation's simulated patients share it. See
 
 * **Question units** (:attr:`EngineModel.units`). Each exclusive group is one single-choice
   screen (``group_single``); the findings of every single-finding red-flag rule at level
-  ``emergency`` or ``urgent`` (:func:`safety_findings`) form one "any of these?" screen
+  ``emergency`` or ``urgent`` (:func:`twitchcheck.engine.model.safety_findings`) form one "any of these?" screen
   (``group_multiple``); every other finding a person can answer is a yes / no / don't know
   question (``single``). Findings only a clinician can check are never asked.
 * **Safety first.** The safety screen comes first. A safety finding that implies a more general
@@ -39,7 +39,11 @@ import numpy.typing as npt
 
 from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, RED_FLAG_LEVELS
 from twitchcheck.engine.inference import NoisyOrNetwork, Posterior, lookahead, posteriors
-from twitchcheck.engine.model import EngineModel, QuestionUnit, SparseLinks, TriageRule
+from twitchcheck.engine.model import (
+    EngineModel,
+    QuestionUnit,
+    SparseLinks,
+)
 from twitchcheck.engine.numeric import FloatArray, binary_entropy, entropy
 
 #: A question's expected gain (bits), the cause a "yes" would raise most, and the cause a "no"
@@ -79,18 +83,6 @@ class Decision:
     answered: int  # screens answered so far (not counting what was said first)
 
 
-def safety_findings(rules: Sequence[TriageRule], askable: Collection[str]) -> tuple[str, ...]:
-    """The findings of every single-finding rule at a red-flag level (emergency or urgent) that
-    a person can answer, in rule order: the safety screen's items."""
-    out: list[str] = []
-    for rule in rules:
-        if rule.level in RED_FLAG_LEVELS and len(rule.all_of) == 1 and not rule.any_of:
-            finding = rule.all_of[0]
-            if finding not in out and finding in askable:
-                out.append(finding)
-    return tuple(out)
-
-
 def safety_follow_ups(
     model: EngineModel, present: Collection[str], known: Collection[str]
 ) -> list[str]:
@@ -99,7 +91,7 @@ def safety_follow_ups(
     screen = next((u.items for u in model.units if u.id == SAFETY_SCREEN_ID), ())
     return [
         f
-        for f in safety_findings(model.rules, model.askable)
+        for f in model.safety_findings
         if f not in screen
         and f not in known
         and any(child == f and parent in present for child, parent in model.implications)
@@ -218,7 +210,7 @@ def decide_next(
         *half_met_rule_findings(model, present, age),
         *time_course_group_findings(model),
         # those left off the safety screen because another item implies them
-        *safety_findings(model.rules, model.askable),
+        *model.safety_findings,
     }
     must_units = [u for u in open_units if any(i in must_ask for i in u.items)]
 

@@ -7,14 +7,14 @@ question scoring read only this model, so the engine never imports ``twitchcheck
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from twitchcheck.domain import TriageLevel
+from twitchcheck.domain import RED_FLAG_LEVELS, TriageLevel
 from twitchcheck.engine.inference import NoisyOrNetwork
 
 IntArray = npt.NDArray[np.intp]
@@ -126,10 +126,26 @@ class EngineModel:
     #: Every finding's own yes/no question, for a screen narrowed down to one open item.
     single_questions: Mapping[str, QuestionUnit]
     sparse_links: SparseLinks = field(init=False, repr=False)
+    #: The safety screen's findings (:func:`safety_findings`), derived once: every interview step
+    #: reads them.
+    safety_findings: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sparse_links", SparseLinks.of(self.network))
+        object.__setattr__(self, "safety_findings", safety_findings(self.rules, self.askable))
         check_stand_downs(self.rules, self.red_flags, frozenset(self.cause_ids))
+
+
+def safety_findings(rules: Sequence[TriageRule], askable: Collection[str]) -> tuple[str, ...]:
+    """The findings of every single-finding rule at a red-flag level (emergency or urgent) that
+    a person can answer, in rule order: the safety screen's items."""
+    out: list[str] = []
+    for rule in rules:
+        if rule.level in RED_FLAG_LEVELS and len(rule.all_of) == 1 and not rule.any_of:
+            finding = rule.all_of[0]
+            if finding not in out and finding in askable:
+                out.append(finding)
+    return tuple(out)
 
 
 def check_stand_downs(

@@ -13,7 +13,7 @@ import numpy as np
 
 from twitchcheck.domain import TriageLevel
 from twitchcheck.engine.inference import NoisyOrNetwork
-from twitchcheck.engine.interview import SAFETY_SCREEN_ID, safety_findings
+from twitchcheck.engine.interview import SAFETY_SCREEN_ID
 from twitchcheck.engine.model import (
     CauseUrgency,
     EngineModel,
@@ -21,6 +21,7 @@ from twitchcheck.engine.model import (
     QuestionUnit,
     StandDown,
     TriageRule,
+    safety_findings,
 )
 from twitchcheck.kb import KnowledgeBase
 from twitchcheck.kb import schema as s
@@ -70,7 +71,7 @@ def without_implied(kb: KnowledgeBase, members: Sequence[str]) -> tuple[str, ...
 def safety_screen(
     kb: KnowledgeBase, rules: Sequence[TriageRule], askable: frozenset[str]
 ) -> tuple[str, ...]:
-    """The safety screen's items: each safety finding (engine.interview.safety_findings), or in
+    """The safety screen's items: each safety finding (engine.model.safety_findings), or in
     its place the most general askable finding it implies.
 
     "Trouble swallowing?" is asked on the screen and "did it come on suddenly?" only after a yes
