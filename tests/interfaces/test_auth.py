@@ -14,9 +14,10 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 
+from twitchcheck.diary.accounts import WRONG_LOGIN
 from twitchcheck.diary.service import DiaryStore, UserRef
 from twitchcheck.interfaces.rest.app import create_app
-from twitchcheck.interfaces.rest.auth import COOKIE, WRONG_LOGIN
+from twitchcheck.interfaces.rest.auth import COOKIE
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.storage import models as m
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from twitchcheck.diary.accounts import WRONG_LOGIN, LiveSession
+from twitchcheck.diary.accounts import LiveSession
 from twitchcheck.diary.service import UserRef
 from twitchcheck.errors import ForbiddenError
 from twitchcheck.interfaces.rest.clients import client_address
@@ -194,7 +194,6 @@ async def identify(request: Request, state: DiaryState) -> Caller | None:
 __all__ = [
     "COOKIE",
     "CSRF_FIELD",
-    "WRONG_LOGIN",  # the one answer to a failed sign-in (kept here for existing imports)
     "Caller",
     "DiaryState",
     "identify",
