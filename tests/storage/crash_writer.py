@@ -3,12 +3,14 @@
 ``python -m tests.storage.crash_writer URL`` starts a *zygote*: it imports the storage code and
 loads the KB once, prints ``ready``, then obeys lines on stdin:
 
-- ``start RUN SEED LOG``: fork a writer, print its pid. Forking keeps each restart to a few
-  milliseconds, so the test spends its time writing and killing, not starting Python.
+- ``start RUN SEED LOG KINDS``: fork a writer, print its pid. Forking keeps each restart to a
+  few milliseconds, so the test spends its time writing and killing, not starting Python.
+  KINDS is the writes it cycles through, letters of ``ecb`` (episode, check-in, batch).
 - ``reap PID``: wait for that writer and print how it ended (``signal 9`` after a SIGKILL).
 
 A writer opens its own engine (nothing is shared with the zygote, which never connects) and
-writes until it is killed, cycling through the three kinds of write the diary does:
+writes until it is killed, cycling through the kinds of write it was given, of the three the
+diary does:
 ``add_episode`` (one row plus its aggregates in one transaction), ``add_checkin``, and
 ``import_episodes`` of several dozen rows (one multi-row transaction). Before each call it
 writes ``S <uid>`` to LOG and after the call returned ``A <uid>``, each line in one write: an
@@ -51,7 +53,9 @@ def _episode(rng: random.Random, uid: str) -> EpisodeIn:
     )
 
 
-def _write_forever(url: str, kb: KnowledgeBase, run: int, seed: int, log: TextIO) -> None:
+def _write_forever(
+    url: str, kb: KnowledgeBase, run: int, seed: int, kinds: str, log: TextIO
+) -> None:
     rng = random.Random(seed)
     store = DiaryStore(make_engine(url), kb)
     user = store.local_user()
@@ -59,12 +63,12 @@ def _write_forever(url: str, kb: KnowledgeBase, run: int, seed: int, log: TextIO
     i = 0
     while True:
         i += 1
-        kind = i % 3
-        if kind == 0:
+        kind = kinds[i % len(kinds)]
+        if kind == "e":
             uid = f"{prefix}e{i}"
             log.write(f"S {uid}\n")
             store.add_episode(user, _episode(rng, uid))
-        elif kind == 1:
+        elif kind == "c":
             uid = f"{prefix}c{i}"
             log.write(f"S {uid}\n")
             store.add_checkin(
@@ -85,14 +89,14 @@ def _write_forever(url: str, kb: KnowledgeBase, run: int, seed: int, log: TextIO
         log.write(f"A {uid}\n")
 
 
-def _child(url: str, kb: KnowledgeBase, run: int, seed: int, log_path: str) -> None:
+def _child(url: str, kb: KnowledgeBase, run: int, seed: int, kinds: str, log_path: str) -> None:
     """The forked writer: never returns (``os._exit``), so no zygote code runs twice."""
     code = 1
     try:
         # Line-buffered: each line reaches the file in a single write() before the next call.
         with open(log_path, "w", buffering=1, encoding="utf-8") as log:
             try:
-                _write_forever(url, kb, run, seed, log)
+                _write_forever(url, kb, run, seed, kinds, log)
             except BaseException:
                 log.write("X " + traceback.format_exc().replace("\n", " | ") + "\n")
     finally:
@@ -114,10 +118,10 @@ def main(argv: list[str]) -> None:
     for line in sys.stdin:
         command, *args = line.split()
         if command == "start":
-            run, seed, log_path = int(args[0]), int(args[1]), args[2]
+            run, seed, log_path, kinds = int(args[0]), int(args[1]), args[2], args[3]
             pid = os.fork()
             if pid == 0:
-                _child(url, kb, run, seed, log_path)
+                _child(url, kb, run, seed, kinds, log_path)
             _say(str(pid))
         elif command == "reap":
             _, status = os.waitpid(int(args[0]), 0)
