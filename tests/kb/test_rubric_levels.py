@@ -1,0 +1,76 @@
+"""The rubric rows of clinical_notes.md §1 that the second triage pass (issue 15) put into rules
+and cause urgencies: each pattern gives exactly the rubric's level on the shipped KB, at several
+ages, and the pattern without its deciding finding does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from twitchcheck.api import default_checker
+
+#: (present findings, the rubric's level, the finding without which the rule does not fire)
+RUBRIC_PATTERNS = [
+    # urgent: finger tingling suggesting low calcium after neck surgery (rubric urgent row)
+    (
+        ("tingling_numbness", "neck_or_thyroid_surgery", "twitch_cheek_mouth"),
+        "urgent",
+        "neck_or_thyroid_surgery",
+    ),
+    # soon: a suspected drug-induced electrolyte problem (diuretic, PPI)
+    (
+        ("twitch_limbs_or_trunk", "takes_diuretic", "duration_under_2_weeks"),
+        "soon",
+        "takes_diuretic",
+    ),
+    (
+        ("twitch_eyelid", "takes_proton_pump_inhibitor", "duration_under_2_weeks"),
+        "soon",
+        "takes_proton_pump_inhibitor",
+    ),
+    # soon: a twitch after starting or changing a prescribed medicine (NHS: see a GP; rubric soon
+    # for suspected medicine reactions)
+    (
+        ("twitch_eyelid", "recent_medication_change", "duration_under_2_weeks"),
+        "soon",
+        "recent_medication_change",
+    ),
+    # soon: tics causing distress or bullying (NHS tics)
+    (
+        (
+            "twitch_patterned_movement",
+            "vocal_tics",
+            "tics_cause_distress",
+            "duration_over_3_months",
+        ),
+        "soon",
+        "tics_cause_distress",
+    ),
+    # soon: numbness or pins and needles in hands or feet with a twitch of weeks (NHS peripheral
+    # neuropathy: see a GP, the sooner the better)
+    (
+        ("tingling_numbness", "twitch_limbs_or_trunk", "duration_2_weeks_to_3_months"),
+        "soon",
+        "tingling_numbness",
+    ),
+]
+
+
+@pytest.mark.parametrize(("present", "level", "decider"), RUBRIC_PATTERNS)
+def test_rubric_patterns_give_the_rubric_level(
+    present: tuple[str, ...], level: str, decider: str
+) -> None:
+    checker = default_checker()
+    for age in (12, 40, 70):
+        result = checker.assess(age=age, sex="unknown", present=list(present))
+        assert result.triage.level.value == level, (present, age)
+        without = [f for f in present if f != decider]
+        lower = checker.assess(age=age, sex="unknown", present=without)
+        assert lower.triage.level.rank < result.triage.level.rank, (without, age)
+
+
+def test_b12_and_vitamin_e_deficiency_are_seen_within_days_to_weeks() -> None:
+    """NHS: B12 deficiency should be diagnosed and treated as soon as possible (some damage is
+    permanent); vitamin E deficiency harms nerves the same way (estimated)."""
+    causes = {c.id: c for c in default_checker().kb.causes}
+    assert causes["vitamin_b_deficiency"].urgency == "soon"
+    assert causes["vitamin_e_deficiency"].urgency == "soon"
