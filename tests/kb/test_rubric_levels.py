@@ -27,13 +27,6 @@ RUBRIC_PATTERNS = [
         "soon",
         "takes_proton_pump_inhibitor",
     ),
-    # soon: a twitch after starting or changing a prescribed medicine (NHS: see a GP; rubric soon
-    # for suspected medicine reactions)
-    (
-        ("twitch_eyelid", "recent_medication_change", "duration_under_2_weeks"),
-        "soon",
-        "recent_medication_change",
-    ),
     # soon: tics causing distress or bullying (NHS tics)
     (
         (
@@ -44,13 +37,6 @@ RUBRIC_PATTERNS = [
         ),
         "soon",
         "tics_cause_distress",
-    ),
-    # soon: numbness or pins and needles in hands or feet with a twitch of weeks (NHS peripheral
-    # neuropathy: see a GP, the sooner the better)
-    (
-        ("tingling_numbness", "twitch_limbs_or_trunk", "duration_2_weeks_to_3_months"),
-        "soon",
-        "tingling_numbness",
     ),
 ]
 
