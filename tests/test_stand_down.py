@@ -274,10 +274,13 @@ def test_a_red_flag_added_to_a_worried_well_pattern_keeps_its_level(
 
 
 def test_the_conditional_safety_net_names_what_to_change() -> None:
+    # The worried-well pattern "six coffees, shaky and racing heart", twitch site included: the
+    # deficiency and thyroid causes' time-course links are given per twitching person (issue 16
+    # §2), so the chance that such a cause makes someone twitch at all is charged by the site.
     a = CHECKER.assess(
         age=24,
         sex="male",
-        present=["palpitations", "hand_tremor", "high_caffeine_intake", *DAYS],
+        present=["twitch_eyelid", "palpitations", "hand_tremor", "high_caffeine_intake", *DAYS],
     )
     (down,) = a.triage.stood_down
     assert down.rule == "cb_palpitations_tremor" and down.triggers == ["high_caffeine_intake"]
