@@ -30,7 +30,7 @@ import numpy.typing as npt
 from twitchcheck.api import Checker
 from twitchcheck.domain import Sex
 from twitchcheck.evaluation.vignettes import Vignette
-from twitchcheck.kb.fitted import format_value, unfitted, with_priors
+from twitchcheck.kb.fitted import exact_value, fitted_label, format_value, unfitted, with_priors
 from twitchcheck.kb.model import KnowledgeBase
 
 FloatArray = npt.NDArray[np.float64]
@@ -220,3 +220,23 @@ def fitted_kb(kb: KnowledgeBase, fit: Fit) -> KnowledgeBase:
     """``kb`` (unfitted) with the fit's priors as they would be written (rounded), unlabelled:
     for measuring the fit without writing it."""
     return with_priors(unfitted(kb), {c: float(v) for c, v in fit.rounded().items()})
+
+
+def fit_changes(
+    kb: KnowledgeBase, fit: Fit, *, command: str, data: str, sha256: str, date: str
+) -> dict[str, tuple[str, str | None]]:
+    """What ``kb fit --write`` puts into causes.yaml: cause id -> (value text, label or None).
+
+    A prior whose rounded fit equals its unfitted value is not labelled (and a previously
+    fitted one goes back to its unfitted value); the others get the label with the command,
+    the data and its hash.
+    """
+    fitted_before = {c.id for c in kb.causes if c.prior.fitted is not None}
+    changes: dict[str, tuple[str, str | None]] = {}
+    for cause, old, new in zip(fit.cause_ids, fit.old, fit.rounded().values(), strict=True):
+        if float(new) != float(old):
+            label = fitted_label(float(old), new, command, data, sha256, date)
+            changes[cause] = (new, label)
+        elif cause in fitted_before:
+            changes[cause] = (exact_value(float(old)), None)
+    return changes

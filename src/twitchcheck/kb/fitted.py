@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from twitchcheck.errors import KBProblem, KnowledgeBaseError
+from twitchcheck.kb.loader import load_kb_from_path
 from twitchcheck.kb.model import KnowledgeBase
 
 #: Significant digits of a written fitted prior: the fit is not more precise than that.
@@ -40,9 +41,14 @@ def format_value(p: float) -> str:
     return str(np.format_float_positional(p, precision=DIGITS, unique=False, fractional=False, trim="-"))
 
 
+def exact_value(p: float) -> str:
+    """``p`` without an exponent and without losing a digit (the unfitted value in a label)."""
+    return str(np.format_float_positional(p, trim="-"))
+
+
 def fitted_label(old: float, new: str, command: str, data: str, sha256: str, date: str) -> str:
     """The ``fitted`` label of one prior (validated by the schema's pattern)."""
-    return f"{format_value(old)} -> {new} by '{command}' on {data} (sha256 {sha256[:12]}), {date}"
+    return f"{exact_value(old)} -> {new} by '{command}' on {data} (sha256 {sha256[:12]}), {date}"
 
 
 def with_priors(
@@ -110,3 +116,15 @@ def rewrite_priors(text: str, changes: Mapping[str, tuple[str, str | None]]) -> 
             [KBProblem("causes.yaml", "(fit)", f"no 'prior: value:' line found for {missing}")]
         )
     return "".join(out)
+
+
+def write_priors(causes_file: Path, changes: Mapping[str, tuple[str, str | None]]) -> None:
+    """Rewrite ``causes_file`` (:func:`rewrite_priors`), then load its KB folder; if that fails
+    the file is put back as it was and the problems are raised."""
+    before = causes_file.read_text(encoding="utf-8")
+    causes_file.write_text(rewrite_priors(before, changes), encoding="utf-8")
+    try:
+        load_kb_from_path(causes_file.parent)
+    except KnowledgeBaseError:
+        causes_file.write_text(before, encoding="utf-8")
+        raise
