@@ -21,7 +21,7 @@ Hessian ``J' W J + I/strength^2``, ``W = 1/(m(1-m))``) with a backtracking line 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,6 +78,7 @@ class Fit:
     new: FloatArray  # the fitted ones (not rounded)
     shift: FloatArray  # in natural-log odds
     strength: float
+    categories: tuple[str, ...]  # the categories fitted; () for all
     start: Objective
     end: Objective
     iterations: int
@@ -172,12 +173,20 @@ def objective(
 
 
 def fit_priors(
-    kb: KnowledgeBase, vignettes: Sequence[Vignette], strength: float = DEFAULT_STRENGTH
+    kb: KnowledgeBase,
+    vignettes: Sequence[Vignette],
+    strength: float = DEFAULT_STRENGTH,
+    categories: Collection[str] = (),
 ) -> Fit:
-    """MAP priors of every cause of ``kb`` on ``vignettes`` (centred on the unfitted values)."""
+    """MAP priors of the causes of ``kb`` on ``vignettes`` (centred on the unfitted values):
+    every cause, or those of the given categories (the others keep their unfitted prior)."""
     if not (strength > 0.0 and math.isfinite(strength)):
         raise ValueError(f"strength must be a positive number, not {strength}")
     base = unfitted(kb)
+    unknown = sorted(set(categories) - {c.category for c in base.causes})
+    if unknown:
+        raise ValueError(f"no cause has the categories {unknown}")
+    free = np.array([not categories or c.category in categories for c in base.causes])
     checker = Checker(base)
     cases = fit_cases(checker, vignettes)
     n = len(base.causes)
@@ -185,7 +194,8 @@ def fit_priors(
     start = current = objective(checker, cases, shift, strength)
     iterations = 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (reported after the loop)
-        step = np.linalg.solve(current.fisher, current.gradient)
+        step = np.zeros(n)  # the fixed causes' shifts stay 0
+        step[free] = np.linalg.solve(current.fisher[np.ix_(free, free)], current.gradient[free])
         slope = float(current.gradient @ step)  # > 0: the Fisher matrix is positive definite
         t = 1.0
         while True:
@@ -209,6 +219,7 @@ def fit_priors(
         new=shifted(old, shift),
         shift=shift,
         strength=strength,
+        categories=tuple(sorted(categories)),
         start=start,
         end=current,
         iterations=iterations,

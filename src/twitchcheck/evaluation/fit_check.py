@@ -7,7 +7,7 @@ folds: the gain that survives on cases the fit did not see (docs/fitting.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from twitchcheck.api import Checker
@@ -70,6 +70,7 @@ def cross_validate(
     vignettes: Sequence[Vignette],
     strength: float = DEFAULT_STRENGTH,
     k: int = DEFAULT_FOLDS,
+    categories: Collection[str] = (),
 ) -> dict[str, Any]:
     """Structured mode, ``k``-fold: each fold scored by the KB fitted on the other folds."""
     base = Checker(unfitted(kb))
@@ -77,7 +78,7 @@ def cross_validate(
     unfitted_results: list[CaseResult] = []
     for i, fold in enumerate(folds(vignettes, k)):
         train = [v for j, f in enumerate(folds(vignettes, k)) if j != i for v in f]
-        checker = Checker(fitted_kb(kb, fit_priors(kb, train, strength)))
+        checker = Checker(fitted_kb(kb, fit_priors(kb, train, strength, categories)))
         held_out += [run_structured(checker, v) for v in fold]
         unfitted_results += [run_structured(base, v) for v in fold]
     return {

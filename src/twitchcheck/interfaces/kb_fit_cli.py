@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from twitchcheck.interfaces.cli_common import err_console, out_console, print_json
+from twitchcheck.interfaces.cli_common import err_console, out_console, print_json, split_values
 
 DEFAULT_DATA = Path("vignettes/dev.jsonl")
 
@@ -32,6 +32,10 @@ def kb_fit(
     data: Annotated[
         Path, typer.Option(help="The vignettes to fit to (never the test split).")
     ] = DEFAULT_DATA,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(help="Fit only the causes of these categories (repeat or comma-separate)."),
+    ] = None,
     folds: Annotated[int, typer.Option(help="Cross-validation folds (0: skip it).")] = 5,
     write: Annotated[
         bool, typer.Option("--write", help="Write the fitted priors, labelled, to causes.yaml.")
@@ -50,29 +54,38 @@ def kb_fit(
         raise EvaluationError(f"{data} looks like a test split; the fit never uses one.")
     if not strength > 0.0:
         raise EvaluationError(f"--strength must be positive, not {strength}.")
+    categories = split_values(category)
     vignettes = load_vignettes(data)
     kb = load_kb()
     started = time.perf_counter()
-    fit = fit_priors(kb, vignettes, strength)
+    try:
+        fit = fit_priors(kb, vignettes, strength, categories)
+    except ValueError as exc:
+        raise EvaluationError(str(exc)) from None
     fit_seconds = time.perf_counter() - started
     report: dict[str, Any] = {
         "data": str(data),
         "sha256": hashlib.sha256(data.read_bytes()).hexdigest(),
         "strength": strength,
+        "categories": categories,
         "cases": fit.cases,
         "iterations": fit.iterations,
         "seconds": round(fit_seconds, 1),
         "objective": {"start": fit.start.value, "end": fit.end.value},
         "priors": {
             c: {"old": float(o), "new": v, "shift": float(d)}
-            for c, o, v, d in zip(fit.cause_ids, fit.old, fit.rounded().values(), fit.shift)
+            for c, o, v, d in zip(
+                fit.cause_ids, fit.old, fit.rounded().values(), fit.shift, strict=True
+            )
         },
         "dev": before_after(kb, fitted_kb(kb, fit), vignettes),
     }
     if folds:
-        report["cross_validation"] = cross_validate(kb, vignettes, strength, folds)
+        report["cross_validation"] = cross_validate(kb, vignettes, strength, folds, categories)
     if write:
-        command = f"twitchcheck kb fit --strength {strength:g}"
+        command = f"twitchcheck kb fit --strength {strength:g}" + "".join(
+            f" --category {c}" for c in categories
+        )
         changes = fit_changes(
             kb,
             fit,
@@ -104,7 +117,9 @@ def render_fit(report: dict[str, Any]) -> None:
         table.add_row(cause, f"{p['old']:.3g}", p["new"], f"x{2.718281828 ** p['shift']:.2f}")
     console.print(table)
     for mode, numbers in report["dev"].items():
-        _compare(f"{report['data']}, {mode} (cases the fit saw)", numbers["before"], numbers["after"])
+        _compare(
+            f"{report['data']}, {mode} (cases the fit saw)", numbers["before"], numbers["after"]
+        )
     cv = report.get("cross_validation")
     if cv:
         _compare(

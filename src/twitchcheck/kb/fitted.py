@@ -38,7 +38,9 @@ def shipped_causes_file() -> Path:
 def format_value(p: float) -> str:
     """``p`` to :data:`DIGITS` significant digits without an exponent (YAML 1.1 reads '1e-05'
     as a string)."""
-    return str(np.format_float_positional(p, precision=DIGITS, unique=False, fractional=False, trim="-"))
+    return str(
+        np.format_float_positional(p, precision=DIGITS, unique=False, fractional=False, trim="-")
+    )
 
 
 def exact_value(p: float) -> str:
@@ -99,7 +101,7 @@ def rewrite_priors(text: str, changes: Mapping[str, tuple[str, str | None]]) -> 
             in_prior = True
         elif in_prior and not bare.startswith("    "):
             in_prior = False  # the next key of the cause
-        if cause in changes and in_prior:
+        if cause is not None and cause in changes and in_prior:
             value, label = changes[cause]
             if _FITTED.match(bare):
                 continue  # the old label: the new one follows the value line

@@ -147,7 +147,7 @@ class Prior(Provenance):
         if match is None:
             raise ValueError(
                 "'fitted' must read \"OLD -> NEW by 'twitchcheck kb fit ...' on DATA "
-                "(sha256 HEX12), YYYY-MM-DD\""
+                '(sha256 HEX12), YYYY-MM-DD"'
             )
         old, new = float(match["old"]), float(match["new"])
         if not 0.0 < old < 1.0:
