@@ -20,6 +20,7 @@ Hessian ``J' W J + I/strength^2``, ``W = 1/(m(1-m))``) with a backtracking line 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -188,8 +189,21 @@ def fit_priors(
         raise ValueError(f"no cause has the categories {unknown}")
     free = np.array([not categories or c.category in categories for c in base.causes])
     checker = Checker(base)
-    cases = fit_cases(checker, vignettes)
+    fit = fit_cases_map(checker, fit_cases(checker, vignettes), strength, free)
+    return dataclasses.replace(fit, categories=tuple(sorted(categories)))
+
+
+def fit_cases_map(
+    checker: Checker,
+    cases: Sequence[FitCase],
+    strength: float = DEFAULT_STRENGTH,
+    free: npt.NDArray[np.bool_] | None = None,
+) -> Fit:
+    """The MAP shifts of the priors of ``checker``'s (unfitted) KB on ``cases``; ``free`` marks
+    the causes fitted (all by default). Fisher scoring from 0 with a backtracking line search."""
+    base = checker.kb
     n = len(base.causes)
+    free = np.ones(n, dtype=bool) if free is None else free
     shift = np.zeros(n)
     start = current = objective(checker, cases, shift, strength)
     iterations = 0
@@ -219,7 +233,7 @@ def fit_priors(
         new=shifted(old, shift),
         shift=shift,
         strength=strength,
-        categories=tuple(sorted(categories)),
+        categories=(),
         start=start,
         end=current,
         iterations=iterations,

@@ -1,0 +1,116 @@
+"""Fitted priors carry their label (docs/fitting.md), and ``causes.yaml`` is edited in place."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from twitchcheck.domain import Sex
+from twitchcheck.errors import KnowledgeBaseError
+from twitchcheck.kb import load_kb, load_kb_from_path
+from twitchcheck.kb.fitted import (
+    fitted_label,
+    format_value,
+    rewrite_priors,
+    unfitted,
+    with_priors,
+    write_priors,
+)
+from twitchcheck.kb.schema import Prior
+
+LABEL = (
+    "0.01 -> 0.0144 by 'twitchcheck kb fit --strength 1' on vignettes/dev.jsonl "
+    "(sha256 0123456789ab), 2026-12-06"
+)
+BASE = {"basis": "a share of spells", "estimate": "our assumption"}
+
+
+def test_a_fitted_prior_with_its_label_is_accepted_and_says_where_it_came_from() -> None:
+    prior = Prior.model_validate({**BASE, "value": 0.0144, "fitted": LABEL})
+    assert prior.fitted_from == 0.01
+    assert Prior.model_validate({**BASE, "value": 0.01}).fitted_from is None
+
+
+@pytest.mark.parametrize(
+    ("update", "message"),
+    [
+        ({"value": 0.02, "fitted": LABEL}, "differs from the fitted label"),  # hand-edited value
+        ({"value": 0.0144, "fitted": "fitted to the dev cases"}, "'fitted' must read"),
+        ({"value": 0.0144, "fitted": LABEL.replace("(sha256 0123456789ab), ", "")}, "must read"),
+        ({"value": 0.0144, "estimate": "fitted: 0.01 -> 0.0144 on dev"}, "no 'fitted' label"),
+        ({"value": 0.0144, "basis": "Fitted to the dev split."}, "no 'fitted' label"),
+    ],
+)
+def test_a_fitted_prior_without_its_label_is_rejected(
+    update: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Prior.model_validate({**BASE, **update})
+
+
+def test_values_are_written_without_an_exponent_and_labels_validate() -> None:
+    assert format_value(0.0000017834) == "0.00000178"
+    assert format_value(0.0655123) == "0.0655"
+    label = fitted_label(
+        0.0000018, format_value(0.0000017834), "twitchcheck kb fit", "d", "f" * 64, "2026-01-02"
+    )
+    prior = Prior.model_validate({**BASE, "value": 0.00000178, "fitted": label})
+    assert prior.fitted_from == 0.0000018
+
+
+def _causes_text() -> str:
+    return (resources.files("twitchcheck.kb") / "data" / "causes.yaml").read_text(encoding="utf-8")
+
+
+def test_rewrite_changes_only_the_value_lines_and_adds_the_labels() -> None:
+    text = _causes_text()
+    label = LABEL
+    out = rewrite_priors(text, {"benign_muscle_spasm": ("0.0144", label), "als": ("0.00007", None)})
+    before, after = text.splitlines(), out.splitlines()
+    assert len(after) == len(before) + 1
+    removed = [line for line in before if line not in after]
+    added = [line for line in after if line not in before]
+    assert removed == ["    value: 0.01", "    value: 0.000025"]
+    assert added == ["    value: 0.0144", f'    fitted: "{label}"', "    value: 0.00007"]
+    # every comment survives, byte for byte
+    assert [x for x in before if x.lstrip().startswith("#")] == [
+        x for x in after if x.lstrip().startswith("#")
+    ]
+    # a second rewrite replaces the label instead of adding another, and None removes it
+    again = rewrite_priors(out, {"benign_muscle_spasm": ("0.01", None)})
+    assert again.replace("    value: 0.00007\n", "    value: 0.000025\n") == text
+
+
+def test_rewrite_refuses_an_unknown_cause() -> None:
+    with pytest.raises(KnowledgeBaseError, match="no_such_cause"):
+        rewrite_priors(_causes_text(), {"no_such_cause": ("0.1", None)})
+
+
+def test_written_priors_load_show_their_label_and_unfit_back(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    shutil.copytree(Path(str(resources.files("twitchcheck.kb") / "data")), folder)
+    write_priors(folder / "causes.yaml", {"benign_muscle_spasm": ("0.0144", LABEL)})
+    kb = load_kb_from_path(folder)
+    prior = kb.cause("benign_muscle_spasm").prior
+    assert prior.value == 0.0144 and prior.fitted == LABEL
+    shipped = load_kb()
+    back = unfitted(kb)
+    assert [c.prior for c in back.causes] == [c.prior for c in shipped.causes]
+    # a write that would break the KB is undone
+    text = (folder / "causes.yaml").read_text()
+    with pytest.raises(KnowledgeBaseError):
+        write_priors(folder / "causes.yaml", {"als": ("0.5", LABEL)})  # label says 0.0144
+    assert (folder / "causes.yaml").read_text() == text
+
+
+def test_with_priors_revalidates_the_label() -> None:
+    kb = load_kb()
+    changed = with_priors(kb, {"als": 0.0001})
+    assert changed.cause("als").prior.value == 0.0001
+    assert changed.priors_for(40, Sex.UNKNOWN)[kb.cause_index["als"]] == pytest.approx(0.0001)
+    with pytest.raises(ValidationError):
+        with_priors(kb, {"als": 0.0001}, {"als": LABEL})
