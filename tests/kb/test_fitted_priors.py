@@ -114,3 +114,19 @@ def test_with_priors_revalidates_the_label() -> None:
     assert changed.priors_for(40, Sex.UNKNOWN)[kb.cause_index["als"]] == pytest.approx(0.0001)
     with pytest.raises(ValidationError):
         with_priors(kb, {"als": 0.0001}, {"als": LABEL})
+
+
+def test_kb_show_tells_a_fitted_prior_from_a_sourced_one_at_a_glance() -> None:
+    from rich.console import Console
+
+    from twitchcheck.interfaces.render import render_entity, render_kb_overview
+
+    kb = with_priors(load_kb(), {"benign_muscle_spasm": 0.0144}, {"benign_muscle_spasm": LABEL})
+    console = Console(record=True, width=250)
+    render_kb_overview(console, kb)
+    text = console.export_text()
+    assert "0.014 (fitted; was 0.01)" in text and "1 priors are fitted to cases" in text
+    assert text.count("fitted; was") == 1
+    console = Console(record=True, width=400)
+    render_entity(console, kb, kb.cause("benign_muscle_spasm"))
+    assert "fitted: 0.01 -> 0.0144 by 'twitchcheck kb fit --strength 1'" in console.export_text()

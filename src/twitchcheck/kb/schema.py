@@ -12,14 +12,16 @@ from __future__ import annotations
 import itertools
 import re
 import string
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -155,6 +157,14 @@ class Prior(Provenance):
         if new != self.value:
             raise ValueError(f"value {self.value} differs from the fitted label's {new}")
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty_label(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # An unfitted prior serialises as before the label existed (exports, REST answers).
+        data: dict[str, Any] = handler(self)
+        if data.get("fitted", "") is None:
+            del data["fitted"]
+        return data
 
     @property
     def fitted_from(self) -> float | None:
