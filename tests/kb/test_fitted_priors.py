@@ -66,23 +66,65 @@ def _causes_text() -> str:
     return (resources.files("twitchcheck.kb") / "data" / "causes.yaml").read_text(encoding="utf-8")
 
 
+SAMPLE = """\
+# A comment before the causes.
+- id: benign_muscle_spasm
+  name: Harmless muscle spasm
+  prior:
+    value: 0.01
+    basis: >-
+      A share of spells. # not a comment: inside a folded string
+    estimate: our assumption
+    # a comment inside the prior
+  urgency: self_care
+  urgency_threshold: 0.5
+
+# ===== serious =====
+- id: als
+  prior:
+    value: 0.000025
+    basis: prevalence
+  urgency: soon
+- id: bells_palsy
+  prior:
+    value: 0.00003
+    basis: incidence
+"""
+
+
 def test_rewrite_changes_only_the_value_lines_and_adds_the_labels() -> None:
-    text = _causes_text()
-    label = LABEL
-    out = rewrite_priors(text, {"benign_muscle_spasm": ("0.0144", label), "als": ("0.00007", None)})
-    before, after = text.splitlines(), out.splitlines()
+    out = rewrite_priors(
+        SAMPLE, {"benign_muscle_spasm": ("0.0144", LABEL), "als": ("0.00007", None)}
+    )
+    before, after = SAMPLE.splitlines(), out.splitlines()
     assert len(after) == len(before) + 1
     removed = [line for line in before if line not in after]
     added = [line for line in after if line not in before]
     assert removed == ["    value: 0.01", "    value: 0.000025"]
-    assert added == ["    value: 0.0144", f'    fitted: "{label}"', "    value: 0.00007"]
-    # every comment survives, byte for byte
-    assert [x for x in before if x.lstrip().startswith("#")] == [
-        x for x in after if x.lstrip().startswith("#")
-    ]
+    assert added == ["    value: 0.0144", f'    fitted: "{LABEL}"', "    value: 0.00007"]
+    assert after[after.index("    value: 0.0144") + 1] == f'    fitted: "{LABEL}"'
     # a second rewrite replaces the label instead of adding another, and None removes it
-    again = rewrite_priors(out, {"benign_muscle_spasm": ("0.01", None)})
-    assert again.replace("    value: 0.00007\n", "    value: 0.000025\n") == text
+    again = rewrite_priors(out, {"benign_muscle_spasm": ("0.01", None), "als": ("0.000025", None)})
+    assert again == SAMPLE
+
+
+def test_rewriting_the_shipped_file_with_its_own_values_changes_nothing() -> None:
+    text = _causes_text()
+    kb = load_kb()
+    same = {
+        c.id: (
+            next(line for line in _prior_lines(text, c.id) if "value:" in line).split()[-1],
+            c.prior.fitted,
+        )
+        for c in kb.causes
+    }
+    assert rewrite_priors(text, same) == text
+
+
+def _prior_lines(text: str, cause: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index(f"- id: {cause}")
+    return [x for x in lines[start:] if x.startswith("    value:")][:1]
 
 
 def test_rewrite_refuses_an_unknown_cause() -> None:
@@ -99,7 +141,8 @@ def test_written_priors_load_show_their_label_and_unfit_back(tmp_path: Path) -> 
     assert prior.value == 0.0144 and prior.fitted == LABEL
     shipped = load_kb()
     back = unfitted(kb)
-    assert [c.prior for c in back.causes] == [c.prior for c in shipped.causes]
+    assert [c.prior for c in back.causes] == [c.prior for c in unfitted(shipped).causes]
+    assert all(c.prior.fitted is None for c in back.causes)
     # a write that would break the KB is undone
     text = (folder / "causes.yaml").read_text()
     with pytest.raises(KnowledgeBaseError):
@@ -108,7 +151,7 @@ def test_written_priors_load_show_their_label_and_unfit_back(tmp_path: Path) -> 
 
 
 def test_with_priors_revalidates_the_label() -> None:
-    kb = load_kb()
+    kb = unfitted(load_kb())
     changed = with_priors(kb, {"als": 0.0001})
     assert changed.cause("als").prior.value == 0.0001
     assert changed.priors_for(40, Sex.UNKNOWN)[kb.cause_index["als"]] == pytest.approx(0.0001)
@@ -121,7 +164,9 @@ def test_kb_show_tells_a_fitted_prior_from_a_sourced_one_at_a_glance() -> None:
 
     from twitchcheck.interfaces.render import render_entity, render_kb_overview
 
-    kb = with_priors(load_kb(), {"benign_muscle_spasm": 0.0144}, {"benign_muscle_spasm": LABEL})
+    kb = with_priors(
+        unfitted(load_kb()), {"benign_muscle_spasm": 0.0144}, {"benign_muscle_spasm": LABEL}
+    )
     console = Console(record=True, width=250)
     render_kb_overview(console, kb)
     text = console.export_text()
