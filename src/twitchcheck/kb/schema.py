@@ -110,8 +110,8 @@ class SexOddsRatios(Strict):
     male: Annotated[float, Field(gt=0.0)] = 1.0
 
 
-#: The label of a prior fitted to cases (docs/fitting.md), e.g. "0.01 -> 0.0134 by 'twitchcheck
-#: kb fit --strength 1' on vignettes/dev.jsonl (sha256 0123456789ab), 2026-12-06".
+#: A fitted prior's label (docs/fitting.md).
+FITTED_FORM = "OLD -> NEW by 'twitchcheck kb fit ...' on DATA (sha256 HEX12), YYYY-MM-DD"
 FITTED_LABEL = re.compile(
     r"^(?P<old>\d+(?:\.\d+)?) -> (?P<new>\d+(?:\.\d+)?) by '(?P<command>twitchcheck kb fit[^']*)'"
     r" on (?P<data>\S+) \(sha256 (?P<sha>[0-9a-f]{12})\), (?P<date>\d{4}-\d{2}-\d{2})$"
@@ -122,11 +122,10 @@ class Prior(Provenance):
     """P(cause active now) for the reference person, with age and sex odds-ratio modifiers.
 
     ``basis`` says how the number was derived, including any conversion from a lifetime or
-    yearly figure to "active now". ``fitted`` is set only by ``twitchcheck kb fit --write``: the
-    number read from the sources or estimated (``basis``, ``sources``, ``estimate`` still describe
-    it), the fitted ``value``, the command and the data (:data:`FITTED_LABEL`). A value that
-    differs from its label's, or prose claiming a fit without the label, is rejected, so that a
-    reader can always tell a sourced number from a fitted one.
+    yearly figure to "active now". ``fitted`` (written only by ``kb fit --write``) labels a value
+    fitted to cases: from what (still described by basis, sources, estimate), to what, by which
+    command on which data. A value unlike its label's, or prose claiming a fit without one, is
+    rejected: a reader can always tell a sourced number from a fitted one.
     """
 
     value: OpenProbability
@@ -142,15 +141,11 @@ class Prior(Provenance):
                 if text.lstrip().lower().startswith("fitted"):
                     raise ValueError(
                         f"{name} says the prior is fitted, but it has no 'fitted' label"
-                        " (only 'twitchcheck kb fit --write' writes one)"
                     )
             return self
         match = FITTED_LABEL.match(self.fitted)
         if match is None:
-            raise ValueError(
-                "'fitted' must read \"OLD -> NEW by 'twitchcheck kb fit ...' on DATA "
-                '(sha256 HEX12), YYYY-MM-DD"'
-            )
+            raise ValueError(f"'fitted' must read {FITTED_FORM!r}")
         old, new = float(match["old"]), float(match["new"])
         if not 0.0 < old < 1.0:
             raise ValueError(f"the fitted prior's old value {old} is not a probability")
