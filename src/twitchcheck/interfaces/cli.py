@@ -20,6 +20,7 @@ from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, MAX_AGE, MAX_QUESTIONS_LIM
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.interfaces.cli_common import out_console, print_json, split_values
 from twitchcheck.interfaces.diary_cli import diary_app
+from twitchcheck.interfaces.kb_fit_cli import kb_fit
 
 app = typer.Typer(
     name="twitchcheck",
@@ -33,6 +34,7 @@ vignettes_app = typer.Typer(
     help="Check vignette files before evaluating with them.", no_args_is_help=True
 )
 app.add_typer(kb_app, name="kb")
+kb_app.command("fit")(kb_fit)
 app.add_typer(diary_app, name="diary")
 app.add_typer(vignettes_app, name="vignettes")
 

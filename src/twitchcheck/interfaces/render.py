@@ -124,8 +124,17 @@ def render_kb_overview(console: Console, kb: KnowledgeBase) -> None:
     table.add_column("prior", justify="right")
     table.add_column("urgency")
     for c in kb.causes:
-        table.add_row(c.id, escape(c.name), f"{c.prior.value:.2g}", c.urgency)
+        # A fitted prior says so in its own cell, with the number it was fitted from.
+        old = c.prior.fitted_from
+        prior = f"{c.prior.value:.2g}" + ("" if old is None else f" (fitted; was {old:.2g})")
+        table.add_row(c.id, escape(c.name), prior, c.urgency)
     console.print(table)
+    fitted = sum(1 for c in kb.causes if c.prior.fitted is not None)
+    if fitted:
+        console.print(
+            f"{fitted} priors are fitted to cases, not read from a source: `kb show ID` gives "
+            "from what, to what, by which command, on which data (docs/fitting.md)."
+        )
     table = Table(title="The six nasal muscles")
     table.add_column("muscle")
     table.add_column("what it does")

@@ -22,6 +22,8 @@ def kb_to_json(kb: KnowledgeBase) -> dict[str, Any]:
         d["prior"] = prior["value"]
         d["prior_basis"] = prior["basis"]
         d.update(_provenance("prior_", tuple(prior["sources"]), prior["estimate"]))
+        if prior.get("fitted"):  # fitted to cases: from what, to what, on which data
+            d["prior_fitted"] = prior["fitted"]
         d["age_odds_ratios"] = prior["age_odds_ratios"]
         d["sex_odds_ratios"] = {**prior["sex_odds_ratios"], "other": 1.0, "unknown": 1.0}
         causes.append(d)
