@@ -20,6 +20,7 @@ from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, MAX_AGE, MAX_QUESTIONS_LIM
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.interfaces.cli_common import out_console, print_json, split_values
 from twitchcheck.interfaces.diary_cli import diary_app
+from twitchcheck.interfaces.kb_audit_cli import kb_audit
 
 app = typer.Typer(
     name="twitchcheck",
@@ -35,6 +36,7 @@ vignettes_app = typer.Typer(
 app.add_typer(kb_app, name="kb")
 app.add_typer(diary_app, name="diary")
 app.add_typer(vignettes_app, name="vignettes")
+kb_app.command("audit")(kb_audit)
 
 INTERNAL_ERROR = 70
 
