@@ -161,3 +161,13 @@ def test_kb_show_explains_sourced_and_estimated_first(capsys: pytest.CaptureFixt
     assert main(["kb", "show"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert "sourced" in first and "estimated" in first
+
+
+def test_no_shipped_rule_rests_on_tier_c_alone() -> None:
+    """Issue 16: no triage rule on tier C alone (statements: see the audit's list)."""
+    from twitchcheck.kb import load_kb
+
+    audit = audit_evidence(load_kb())
+    assert audit.c_alone_by_kind()["rules"] == 0, [
+        x.item for x in audit.tier_c_alone if x.kind == "rules"
+    ]
