@@ -17,14 +17,17 @@ from twitchcheck.evaluation.check import (
 from twitchcheck.evaluation.vignettes import Vignette
 from twitchcheck.kb import KnowledgeBase, load_kb_from_path
 
+# The mirror, proxy and tracked addresses sit in `read_at`: the KB validator refuses them as a
+# source's `url` (issue 16), and the leak check reads both fields.
 SOURCES = """\
 - {id: src_a, title: A, publisher: Test, url: "https://example.org/a", tier: C}
-- {id: src_doi, title: D, publisher: Test, tier: A,
-   url: "https://onlinelibrary-wiley-com-443.webvpn.example.cn/doi/full/10.1002/ccr3.9999"}
+- {id: src_doi, title: D, publisher: Test, tier: A, url: "https://example.org/d",
+   read_at: "https://onlinelibrary-wiley-com-443.webvpn.example.cn/doi/full/10.1002/ccr3.9999"}
 - {id: src_pmc, title: P, publisher: Test, url: "https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/", tier: A}
-- {id: src_tracked, title: T, publisher: Test, url: "https://example.org/twitching?utm_source=feed", tier: B}
-- {id: src_nhs_copy, title: N, publisher: NHS (copy), tier: A,
-   url: "https://notinline.org/health-conditions/twitching-eyes-and-muscles"}
+- {id: src_tracked, title: T, publisher: Test, url: "https://example.org/t", tier: B,
+   read_at: "https://example.org/twitching?utm_source=feed"}
+- {id: src_nhs_copy, title: N, publisher: NHS (copy), tier: A, url: "https://example.org/n",
+   read_at: "https://notinline.org/health-conditions/twitching-eyes-and-muscles"}
 """
 
 

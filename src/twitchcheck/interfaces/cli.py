@@ -21,6 +21,7 @@ from twitchcheck.errors import TwitchcheckError
 from twitchcheck.interfaces.cli_common import out_console, print_json, split_values
 from twitchcheck.interfaces.diary_cli import diary_app
 from twitchcheck.interfaces.kb_fit_cli import kb_fit
+from twitchcheck.interfaces.kb_audit_cli import kb_audit
 
 app = typer.Typer(
     name="twitchcheck",
@@ -37,6 +38,7 @@ app.add_typer(kb_app, name="kb")
 kb_app.command("fit")(kb_fit)
 app.add_typer(diary_app, name="diary")
 app.add_typer(vignettes_app, name="vignettes")
+kb_app.command("audit")(kb_audit)
 
 INTERNAL_ERROR = 70
 

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from twitchcheck.domain import TriageLevel
-from twitchcheck.kb.export import provenance_counts
+from twitchcheck.kb.export import PROVENANCE_NOTE, provenance_counts
 from twitchcheck.kb.model import KnowledgeBase
 from twitchcheck.results import Assessment, ExplanationItem
 
@@ -105,6 +105,7 @@ def _short_effect(e: ExplanationItem) -> str:
 
 
 def render_kb_overview(console: Console, kb: KnowledgeBase) -> None:
+    console.print(f"[dim]{escape(PROVENANCE_NOTE)}[/dim]")
     console.print(f"[bold]{escape(kb.meta.title)}[/bold]  version {kb.version}")
     counts = provenance_counts(kb)
     console.print(
@@ -148,8 +149,17 @@ def render_kb_overview(console: Console, kb: KnowledgeBase) -> None:
     console.print(f"[dim]{escape(kb.meta.disclaimer)}[/dim]")
 
 
+def _provenance_label(sources: tuple[str, ...], estimate: str | None) -> str:
+    """'sourced: ids' only when the number is read from them; an estimate says so first."""
+    if estimate is None:
+        return "sourced: " + ", ".join(sources)
+    head = "" if estimate.lstrip().startswith(("estimated:", "fitted:")) else "estimated: "
+    return head + estimate + (f" (starting from {', '.join(sources)})" if sources else "")
+
+
 def render_entity(console: Console, kb: KnowledgeBase, entity: Any) -> None:
     data: Mapping[str, Any] = entity.model_dump(mode="json", by_alias=True)
+    console.print(f"[dim]{escape(PROVENANCE_NOTE)}[/dim]")
     table = Table(show_header=False, title=f"{type(entity).__name__} {data.get('id', '')}")
     table.add_column("field", style="bold")
     table.add_column("value")
@@ -166,7 +176,7 @@ def render_entity(console: Console, kb: KnowledgeBase, entity: Any) -> None:
             links.add_row(
                 link.finding,
                 f"{link.p:.3g}",
-                escape(", ".join(link.sources) or f"estimate: {link.estimate}"),
+                escape(_provenance_label(link.sources, link.estimate)),
             )
         console.print(links)
     elif ident in kb.finding_index:

@@ -8,6 +8,12 @@ from twitchcheck.kb.model import KnowledgeBase
 
 FORMAT = "twitchcheck-kb/1"
 
+#: One line for a reader of a table of the KB's numbers (issue 16 §1): what the labels mean.
+PROVENANCE_NOTE = (
+    "Numbers: sourced = read from the cited source; estimated = our reasoning (a cited source "
+    "may be where it starts); fitted = fitted to cases."
+)
+
 
 def _provenance(prefix: str, sources: tuple[str, ...], estimate: str | None) -> dict[str, Any]:
     return {f"{prefix}sources": list(sources), f"{prefix}estimate": estimate}
@@ -57,6 +63,7 @@ def kb_to_json(kb: KnowledgeBase) -> dict[str, Any]:
                 "age x sex_odds_ratios[sex]; probability = odds/(1+odds)"
             ),
             "finding_model": "P(finding absent | causes) = (1 - leak) x product over active causes of (1 - probability)",
+            "number_provenance": PROVENANCE_NOTE,
         },
         "triage_levels": [lv.model_dump(mode="json") for lv in kb.levels.values()],
         "causes": causes,

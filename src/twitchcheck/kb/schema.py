@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from twitchcheck.domain import MAX_AGE, MIN_AGE, LevelId
+from twitchcheck.kb.addresses import address_problem
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -87,6 +88,15 @@ class Source(Strict):
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return (value,) if isinstance(value, str) else value
+
+    @field_validator("url")
+    @classmethod
+    def _canonical(cls, value: str) -> str:
+        # A mirror, proxy or tracked address may only be a copy (``read_at``), never the citation.
+        problem = address_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class AgeOddsRatio(Strict):
