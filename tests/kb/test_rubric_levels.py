@@ -16,6 +16,9 @@ RUBRIC_PATTERNS = [
         "urgent",
         "neck_or_thyroid_surgery",
     ),
+    # urgent: unexplained muscle cramps or weakness on a statin (NHS statin pages: stop it and
+    # call 111 or a doctor straight away; the rubric's soon row is superseded)
+    (("takes_statin", "muscle_cramps", "twitch_limbs_or_trunk"), "urgent", "takes_statin"),
     # soon: a suspected drug-induced electrolyte problem (diuretic, PPI)
     (
         ("twitch_limbs_or_trunk", "takes_diuretic", "duration_under_2_weeks"),
