@@ -105,3 +105,30 @@ def test_interview_items_per_screen_are_pooled() -> None:
     r = summarise("interview", results)
     assert r["mean_questions"] == 1.5 and r["max_questions"] == 2
     assert r["mean_items"] == pytest.approx(12 / 3)
+
+
+def test_top3_by_primary_cause_and_the_metabolic_medicine_pool_by_hand() -> None:
+    many = ("a", "b", "c", "d", "e")
+    results = [
+        CaseResult("1", ("hypokalemia",), "soon", ("hypokalemia", *many[:2]), {}, "soon"),
+        CaseResult("2", ("hypokalemia",), "soon", (*many[:3], "hypokalemia"), {}, "soon"),
+        CaseResult(
+            "3", ("medication_side_effect",), "soon", ("x", "medication_side_effect"), {}, "soon"
+        ),
+        CaseResult("4", ("als",), "soon", ("als",), {}, "soon"),
+    ]
+    table = summarise("structured", [_with_probs(r) for r in results])
+    assert table["by_cause"]["hypokalemia"]["n"] == 2
+    assert table["by_cause"]["hypokalemia"]["top1"] == 0.5
+    assert table["by_cause"]["hypokalemia"]["top3"] == 0.5
+    assert table["by_cause"]["medication_side_effect"]["top1"] == 0.0
+    assert table["by_cause"]["medication_side_effect"]["top3"] == 1.0
+    # als is not one of the nine: the pool holds cases 1-3, two of them in the top 3
+    pool = table["metabolic_medicine_top3"]
+    assert pool["n"] == 3 and pool["top3"] == pytest.approx(2 / 3, abs=1e-6)
+    assert pool["ci95"][0] < 2 / 3 < pool["ci95"][1]
+
+
+def _with_probs(r: CaseResult) -> CaseResult:
+    probs = {c: 1.0 / (i + 1) for i, c in enumerate(r.ranking)}
+    return CaseResult(r.id, r.gold_causes, r.gold_triage, r.ranking, probs, r.triage)

@@ -24,6 +24,21 @@ class CaseResult:
     items: tuple[int, ...] | None = None  # interview mode: items on each answered screen
 
 
+#: The nine metabolic, nutritional and medicine causes that issue 16 measures together (their
+#: pooled top-3 and each one's own).
+METABOLIC_MEDICINE = (
+    "hypomagnesemia",
+    "hypokalemia",
+    "hypocalcemia",
+    "zinc_deficiency",
+    "iron_deficiency",
+    "vitamin_b_deficiency",
+    "vitamin_e_deficiency",
+    "hyperthyroidism",
+    "medication_side_effect",
+)
+
+
 def _rank(level: str) -> int:
     return TriageLevel(level).rank
 
@@ -124,6 +139,7 @@ def summarise(mode: str, results: Sequence[CaseResult]) -> dict[str, object]:
     # Overall metrics first, then the per-level rates, as in the report.
     order = [k for k in counts if "." not in k] + [k for k in counts if "." in k]
     report["ci95"] = {key: _interval(*counts[key]) for key in order}
+    report.update(by_cause(results))
     questions = [r.questions for r in results if r.questions is not None]
     if questions:
         report["mean_questions"] = round(sum(questions) / len(questions), 4)
@@ -132,3 +148,29 @@ def summarise(mode: str, results: Sequence[CaseResult]) -> dict[str, object]:
         # Pooled over every answered screen of every case (a long interview weighs more).
         report["mean_items"] = round(sum(screens) / len(screens), 4) if screens else 0.0
     return report
+
+
+def by_cause(results: Sequence[CaseResult]) -> dict[str, object]:
+    """Top-1 and top-3 of each primary gold cause, with Wilson intervals, and the pooled top-3
+    of the cases whose primary cause is one of :data:`METABOLIC_MEDICINE`."""
+    table: dict[str, dict[str, object]] = {}
+    for cause in sorted({r.gold_causes[0] for r in results}):
+        group = [r for r in results if r.gold_causes[0] == cause]
+        top1 = sum(r.ranking[:1] == (cause,) for r in group)
+        top3 = sum(cause in r.ranking[:3] for r in group)
+        table[cause] = {
+            "n": len(group),
+            "top1": round(top1 / len(group), 6),
+            "top3": round(top3 / len(group), 6),
+            "top3_ci95": _interval(top3, len(group)),
+        }
+    pooled = [r for r in results if r.gold_causes[0] in METABOLIC_MEDICINE]
+    hits = sum(r.gold_causes[0] in r.ranking[:3] for r in pooled)
+    return {
+        "by_cause": table,
+        "metabolic_medicine_top3": {
+            "n": len(pooled),
+            "top3": round(hits / len(pooled), 6) if pooled else 0.0,
+            "ci95": _interval(hits, len(pooled)),
+        },
+    }
