@@ -133,19 +133,27 @@ class AdviceWriter:
         if not because:
             return None
         p = causes[rank]["probability"]
-        signs = [s for s in roles.als_signs if s in present]
-        if signs:
-            labels = ", ".join(self.finding_labels[s].lower() for s in signs)
+        chance = chance_in_words(p)
+        present_signs = [x for x in roles.als_signs if x in present]
+        absent_signs = [x for x in roles.als_signs if x in req.closed.absent]
+        lead = f"On these answers the chance of ALS is {chance}."
+        if present_signs:
             summary = (
-                f"On these answers the chance of ALS is about {percent(p)}. You reported "
-                f"{labels}: these are among the signs a doctor checks for ALS and for many more "
-                "common conditions, so please follow the advice above and get them examined."
+                f"{lead} You reported {self.labels(present_signs)}: these are among the signs a "
+                "doctor checks for ALS and for many more common conditions, so please follow the "
+                "advice above and get them examined."
+            )
+        elif absent_signs:
+            # Only the signs the person answered "no" to are named as not reported.
+            summary = (
+                f"{lead} You said no to {self.labels(absent_signs)}. Twitching without signs like "
+                "these is very rarely ALS, and most twitching is harmless."
             )
         else:
             summary = (
-                f"On these answers the chance of ALS is about {percent(p)}. You did not report "
-                "weakness, wasting, or new trouble speaking, swallowing or breathing. Twitching "
-                "without these signs is very rarely ALS, and most twitching is harmless."
+                f"{lead} Twitching without weakness, muscle thinning or new trouble speaking, "
+                "swallowing or breathing is very rarely ALS; if you notice any of these, see a "
+                "doctor."
             )
         statements = []
         for st in self.als_statements:
@@ -154,9 +162,27 @@ class AdviceWriter:
         return {
             "shown_because": because,
             "probability": p,
+            "chance": chance,
             "summary": summary,
             "statements": statements,
         }
+
+    def labels(self, findings: Sequence[str]) -> str:
+        """Finding labels in a sentence: 'muscle weakness, trouble swallowing and clumsy hands'."""
+        names = [self.finding_labels[f].lower() for f in findings]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def chance_in_words(p: float) -> str:
+    """A small probability in one form a person reads easily: "fewer than 1 in 10,000",
+    "about 1 in 400", "about 3%". The ALS context says its number this way only."""
+    if p < 0.0001:
+        return "fewer than 1 in 10,000"
+    if p < 0.01:
+        n = 1 / p
+        step = 1000 if n >= 1000 else 100 if n >= 100 else 10
+        return f"about 1 in {round(n / step) * step:,}"
+    return f"about {p:.0%}"
 
 
 def percent(p: float) -> str:
