@@ -613,6 +613,11 @@
       });
       banner.append(el('h2', { class: 'h3', text: 'Why this advice' }), ul);
     }
+    if (t.tell_call_handler && t.tell_call_handler.length) {
+      var tell = el('ul', { class: 'call-handler' });
+      t.tell_call_handler.forEach(function (line) { tell.append(el('li', { text: line })); });
+      banner.append(el('h2', { class: 'h3', text: 'What to tell the call handler' }), tell);
+    }
     banner.append(el('h2', { class: 'h3', text: 'Safety net: when to get help' }), el('p', { class: 'safety-net', text: t.safety_net }));
     return banner;
   }
@@ -655,15 +660,23 @@
       view.append(rf);
     }
 
+    // In an emergency only the emergency shows; the causes and the advice wait behind "More".
+    var emergency = a.triage.level === 'emergency';
+    var target = view;
+    if (emergency) {
+      target = el('details', { class: 'more-details', id: 'more-details' },
+        el('summary', { text: 'More: possible causes and advice (not needed to act now)' }));
+      view.append(target);
+    }
+
     if (a.als_context) {
       var als = section('als', 'What about ALS?');
       var ctx = a.als_context;
-      als.append(el('p', { text: ctx.summary }),
-        el('p', {}, 'Chance of ALS on your answers: ', el('strong', { text: pct(ctx.probability) }), '.'));
+      als.append(el('p', { text: ctx.summary })); // its one number, in one form (ctx.chance)
       var st = el('ul', {});
       ctx.statements.forEach(function (s) { st.append(el('li', {}, el('span', { text: s.text }), ' ', sourceLinks(s.sources, a.sources))); });
       als.append(el('details', {}, el('summary', { text: 'What the research says' }), st));
-      view.append(als);
+      target.append(als);
     }
 
     var causes = section('causes', 'Possible causes, most likely first');
@@ -677,7 +690,7 @@
       causes.append(el('details', { class: 'more-causes' },
         el('summary', { text: 'Show the ' + (a.causes.length - CAUSES_SHOWN) + ' less likely causes' }), rest));
     }
-    view.append(causes);
+    target.append(causes);
 
     var now = section('self-care', 'What you can do now');
     var sc = el('ul', {});
@@ -690,14 +703,14 @@
       });
       now.append(el('h3', { text: 'Treatments that can help' }), tr);
     }
-    view.append(now);
+    target.append(now);
 
     if (a.advice.when_to_seek_care.length) {
       var when = section('seek-care', 'When to get medical help');
       var wl = el('ul', {});
       a.advice.when_to_seek_care.forEach(function (t) { wl.append(el('li', { text: t })); });
       when.append(wl);
-      view.append(when);
+      target.append(when);
     }
 
     if (a.advice.doctor_may.length) {
@@ -707,7 +720,7 @@
         dl.append(el('li', {}, el('strong', { text: w.name }), ': ' + w.description + ' ', sourceLinks(w.sources, a.sources)));
       });
       doc.append(dl);
-      view.append(doc);
+      target.append(doc);
     }
 
     var yours = section('answers', 'What you told us');
@@ -721,14 +734,14 @@
     if (a.evidence.absent.length) {
       yours.append(el('p', { text: 'You said no to ' + a.evidence.absent.length + ' other thing' + (a.evidence.absent.length === 1 ? '' : 's') + ' we asked about.' }));
     }
-    view.append(yours);
+    target.append(yours);
 
     var src = section('sources', 'Sources');
     var sl = el('ol', { class: 'source-list' });
     a.sources.forEach(function (s) {
       sl.append(el('li', {}, sourceLink(s), el('span', { class: 'publisher', text: ' ' + s.publisher })));
     });
-    src.append(el('p', { text: 'Every statement above is based on these ' + a.sources.length +
+    src.append(el('p', { text: 'The statements above cite ' + a.sources.length +
       ' sources. Links open in a new tab.' }));
     src.append(el('details', { class: 'all-sources' },
       el('summary', { text: 'Show all ' + a.sources.length + ' sources' }), sl));
