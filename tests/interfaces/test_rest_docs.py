@@ -7,7 +7,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import ROOT
-
 from twitchcheck.interfaces.rest.app import create_app
 from twitchcheck.interfaces.rest.settings import Settings
 

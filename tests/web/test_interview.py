@@ -110,6 +110,9 @@ def test_whole_interview_by_clicks(web: Web, artifacts: Path) -> None:
     assert "Side of the nose or nostril" in said
     assert "High caffeine intake" in said
     page.screenshot(path=str(artifacts / "result-clicks.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "result-clicks-phone.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="Print or save as PDF").is_visible()
     assert page.locator("#triage-banner").is_visible()
@@ -232,6 +235,10 @@ def test_emergency_path_shows_the_emergency_banner_first(web: Web, artifacts: Pa
         assert not page.locator(hidden).is_visible(), hidden
     assert "More: possible causes and advice" in more.locator(":scope > summary").inner_text()
     page.screenshot(path=str(artifacts / "result-emergency.png"))
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the emergency fills it
+    assert 0 <= banner.bounding_box()["y"] < 200
+    page.screenshot(path=str(artifacts / "result-emergency-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     _check_result_page(page)
     assert "sudden trouble speaking" in page.locator("#red-flags").inner_text().lower()
 

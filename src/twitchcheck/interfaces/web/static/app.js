@@ -244,6 +244,13 @@
       });
       g.addEventListener('focus', function () { showRegionInfo(region); });
       g.addEventListener('mouseenter', function () { showRegionInfo(region); });
+      // Its name as a button too, for a phone, where the drawing's labels are hidden.
+      var named = el('button', { type: 'button', class: 'button region-button', 'aria-pressed': 'false',
+                                 'data-region': id }, def.name);
+      named.addEventListener('click', function () { toggleRegion(id); });
+      named.addEventListener('focus', function () { showRegionInfo(region); });
+      region.nameButton = named;
+      $('region-names').append(el('li', {}, named));
     });
     // A muscle of the knowledge base without a place on the drawing still gets a button.
     var extra = $('extra-regions');
@@ -357,6 +364,7 @@
       var on = state.chosenRegions.indexOf(id) >= 0;
       region.el.classList.toggle('is-chosen', on);
       region.el.setAttribute(region.el.tagName.toLowerCase() === 'button' ? 'aria-pressed' : 'aria-checked', on ? 'true' : 'false');
+      if (region.nameButton) { region.nameButton.setAttribute('aria-pressed', on ? 'true' : 'false'); }
     });
     document.querySelectorAll('#complaint-list input[type="checkbox"]').forEach(function (input) {
       input.checked = chosen.indexOf(input.value) >= 0;
