@@ -83,13 +83,37 @@ def test_errors_are_shown_next_to_the_field_and_nothing_is_stored(web: Web) -> N
     form.get_by_role("button", name="Save the episode").click()
     page.wait_for_selector("#form-errors")
     assert page.locator("#duration_seconds").get_attribute("aria-invalid") == "true"
-    assert "greater than 0" in page.locator("#duration_seconds-error").inner_text()
-    assert "10" in page.locator("#intensity-error").inner_text()
+    # In plain words, never the validator's own text (issue 19).
+    assert page.locator("#duration_seconds-error").inner_text() == "Enter a number above 0."
+    assert page.locator("#intensity-error").inner_text() == "Enter a number of 10 or less."
     assert page.locator("#timeline .episode-row").count() == 0
     # The values typed are kept so they can be corrected.
     assert page.locator("#add-episode").get_by_label("Nose twitch", exact=True).is_checked()
     violations = axe_violations(page)
     assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
+
+
+def test_no_place_chosen_says_so_plainly(web: Web) -> None:
+    page = web.page
+    web.allow.append("status of 422")
+    start_empty(page, web.url)
+    form = page.locator("#add-episode")
+    form.get_by_label("How long did it last, in seconds?").fill("5")
+    form.get_by_role("button", name="Save the episode").click()
+    page.wait_for_selector("#form-errors")
+    text = page.locator("#form-errors").inner_text() + page.locator("#add-episode").inner_text()
+    assert "Choose at least one place." in text
+    assert "should" not in text and "validation" not in text and "Field required" not in text
+
+
+def test_the_profile_offers_the_checkers_sexes(web: Web) -> None:
+    page = web.page
+    open_diary(page, web.url)
+    form = page.locator("#profile")
+    for label in ("Female", "Male", "Other", "I would rather not say"):
+        assert form.get_by_label(label, exact=True).count() == 1, label
+    set_profile(page, "1980", "I would rather not say")
+    assert form.get_by_label("I would rather not say", exact=True).is_checked()
 
 
 def test_a_weakness_check_in_raises_the_level_shown(web: Web) -> None:

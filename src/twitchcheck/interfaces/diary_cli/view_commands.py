@@ -140,7 +140,7 @@ def status_cmd(
     if prog.needs_profile:
         body = (
             "No fresh triage: set your birth year and sex first with "
-            "[bold]twitchcheck diary profile --birth-year YYYY --sex female|male[/bold].\n"
+            "[bold]twitchcheck diary profile --birth-year YYYY --sex female|male|other|unknown[/bold].\n"
             + escape(prog.reason)
         )
         out.print(Panel(body, title="What your diary shows", border_style="yellow"))
