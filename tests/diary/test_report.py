@@ -177,7 +177,9 @@ def test_trigger_chart_draws_each_estimate_with_its_interval() -> None:
         ),
         an.effect_for("stress", [1.0] * 5, [1.0] * 5),
     ]
-    trig = an.TriggerView(min_days=an.MIN_TRIGGER_DAYS, method="m", effects=effects)
+    trig = an.TriggerView(
+        min_days=an.MIN_TRIGGER_DAYS, method="m", explanation="e", effects=effects
+    )
     ax = triggers_figure(trig).axes[0]
     caffeine = effects[0]
     assert caffeine.enough_data and caffeine.ci_low is not None and caffeine.ci_high is not None

@@ -66,6 +66,9 @@ def test_an_episode_added_through_the_form_shows_in_the_timeline(web: Web) -> No
     assert rows.count() == 1
     text = rows.first.inner_text()
     assert "Eyelid or around the eye" in text and "37.5 s" in text and "6" in text
+    # Triggers are explained in lay words; the statistical method stays in the docs.
+    body = page.locator("body").inner_text()
+    assert "How to read this" in body and "Poisson" not in body and "sandwich" not in body
     # The trend chart is the SVG endpoint, and it loaded.
     img = page.locator("#trends img").first
     assert img.get_attribute("src").endswith(".svg")

@@ -179,7 +179,7 @@ def status_cmd(
     out.print("\n[bold]Possible triggers[/bold]")
     for effect in trig.effects:
         out.print(f"  {escape(effect.label)}: {escape(effect.summary)}")
-    out.print(f"[dim]{escape(trig.method)}[/dim]")
+    out.print(f"[dim]{escape(trig.explanation)}[/dim]")
     if prog.record_id is not None:
         out.print(f"[dim]Recorded as assessment {prog.record_id}. This is not a diagnosis.[/dim]")
 
