@@ -96,6 +96,31 @@ def test_errors_are_shown_next_to_the_field_and_nothing_is_stored(web: Web) -> N
     assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
 
 
+def test_the_timeline_fits_a_phone(web: Web, artifacts: Path) -> None:
+    """At 390 px each row is a card: the Delete button is on screen, nothing scrolls sideways."""
+    page = web.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    start_empty(page, web.url)
+    add_episode(page, "Eyelid or around the eye", "12", "4")
+    page.locator("#add-episode").get_by_label("Nose twitch", exact=True).check()
+    add_episode(page, "Side of the nose or nostril", "3")
+    rows = page.locator("#timeline .episode-row")
+    assert rows.count() == 2
+    for i in range(2):
+        button = rows.nth(i).get_by_role("button", name="Delete")
+        box = button.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        label = (
+            rows.nth(i)
+            .locator("td[data-label='How long']")
+            .evaluate("td => getComputedStyle(td, '::before').content")
+        )
+        assert "How long: " in label, label  # each value says what it is
+    wide = page.evaluate("() => document.documentElement.scrollWidth")
+    assert wide <= 390, wide
+    page.locator("#timeline").screenshot(path=str(artifacts / "diary-timeline-phone.png"))
+
+
 def test_no_place_chosen_says_so_plainly(web: Web) -> None:
     page = web.page
     web.allow.append("status of 422")
