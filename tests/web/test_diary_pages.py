@@ -303,3 +303,46 @@ def test_save_to_my_diary_when_signed_in_sends_the_csrf_token(
     )
     assert refused.status == 403
     assert len(page.request.get(f"{url}/api/v1/diary/assessments").json()) == 1
+
+
+def test_saving_while_signed_out_keeps_the_result_through_sign_in(
+    multi_page: Any, multi_server: Server
+) -> None:
+    """Issue 19: "Save to my diary" while signed out keeps the request in this tab's own storage
+    (nothing reaches the server before sign-in); signing in from the link brings the result back
+    and saves it, and the tab's copy is then gone."""
+    from tests.web.pages import result_for_region
+
+    page = multi_page
+    url = multi_server.url
+    name = f"k{uuid.uuid4().hex[:10]}"
+    # An account to sign in to (registered, then signed out).
+    page.goto(url + "/register")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password", exact=True).fill("a long enough passphrase")
+    page.get_by_label("The same password again").fill("a long enough passphrase")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url("**/diary?saved=welcome")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login?done=logout")
+
+    result_for_region(page, url, "nasalis", age=41, sex="Female")
+    level = page.locator("#triage-banner").get_attribute("data-level")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.get_by_role("button", name="Save to my diary").click()
+    page.get_by_role("status").filter(has_text="saved once you have signed in").wait_for()
+    kept = page.evaluate("() => sessionStorage.getItem('twitchcheck.pending-save')")
+    assert kept and '"age":41' in kept
+    assert not [u for u in posts if u.endswith("/login")]  # nothing sent to sign in yet
+
+    page.get_by_role("link", name="sign in").click()
+    page.wait_for_url("**/login?next=checker")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("status").filter(has_text="Saved to your diary").wait_for()
+    assert page.locator("#triage-banner").get_attribute("data-level") == level
+    assert page.evaluate("() => [sessionStorage.length, location.hash]") == [0, ""]
+    mine = page.request.get(f"{url}/api/v1/diary/assessments").json()
+    assert len(mine) == 1 and mine[0]["evidence"]["age"] == 41

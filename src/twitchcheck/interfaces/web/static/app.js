@@ -2,7 +2,9 @@
  * twitchcheck web page: start -> where it twitches -> one question at a time -> result.
  *
  * Privacy: the answers live in this script's memory only. They travel to the server in the
- * bodies of POST requests, never in a URL, a cookie, localStorage or sessionStorage.
+ * bodies of POST requests, never in a URL, a cookie or localStorage. The one exception is asked
+ * for: "Save to my diary" while signed out keeps the request in this tab's sessionStorage until
+ * the person has signed in (then it is saved and removed); closing the tab forgets it.
  * Safety: whenever the server says the answers point to an emergency, the emergency banner is
  * shown at once and the result follows.
  * Security: no inline script or style (strict CSP); every text from the server is inserted with
@@ -46,6 +48,8 @@
   };
 
   var CAUSES_SHOWN = 6;
+  // The one thing ever kept in the browser: a result waiting while the person signs in to save it.
+  var PENDING_SAVE = 'twitchcheck.pending-save';
 
   var state = {
     kb: { findings: [], byId: {}, anatomy: [], sources: {} },
@@ -794,10 +798,46 @@
     }, function (err) {
       button.disabled = false;
       if (err instanceof ApiError && err.status === 401) {
-        status.replaceChildren('Please sign in to save it: ', el('a', { href: '/login', text: 'sign in' }), '.');
+        // Kept in this tab's own storage (never on the server) until the person has signed in;
+        // the checker saves it then (resumePendingSave) and forgets it.
+        var kept = false;
+        try { window.sessionStorage.setItem(PENDING_SAVE, JSON.stringify(requestBody())); kept = true; } catch (e) { kept = false; }
+        status.replaceChildren('Please sign in to save it: ',
+          el('a', { href: kept ? '/login?next=checker' : '/login', text: 'sign in' }),
+          kept ? '. Your result waits in this tab, and is saved once you have signed in.' : '.');
       } else {
         status.textContent = 'It was not saved. ' + explain(err);
       }
+    });
+  }
+
+  // After signing in to save a result: show it again and save it, then forget the copy.
+  function resumePendingSave() {
+    if (window.location.hash !== '#resume-save') { return; } // only right after signing in
+    window.history.replaceState(null, '', window.location.pathname);
+    var raw = null;
+    try {
+      raw = window.sessionStorage.getItem(PENDING_SAVE);
+      window.sessionStorage.removeItem(PENDING_SAVE);
+    } catch (e) { return; }
+    var body = null;
+    try { body = raw && JSON.parse(raw); } catch (e) { body = null; }
+    if (!body || !Array.isArray(body.evidence)) { return; }
+    state.age = body.age;
+    state.sex = body.sex;
+    state.concerns = body.concerns || [];
+    state.evidence = new Map();
+    body.evidence.forEach(function (e) { state.evidence.set(e.id, { choice: e.choice, initial: Boolean(e.initial) }); });
+    state.history = [];
+    setBusy(true, 'Working out your result…');
+    api('/assess', requestBody()).then(function (assessment) {
+      setBusy(false);
+      state.assessment = assessment;
+      renderResult(assessment);
+      saveToDiary($('save-to-diary'), $('save-status'));
+    }, function (err) {
+      setBusy(false);
+      showError(err);
     });
   }
 
@@ -846,6 +886,7 @@
       buildComplaintList();
       renderChoices();
       document.body.setAttribute('data-ready', 'true');
+      resumePendingSave();
     }, function (err) { showError(err, load); });
   }
 
