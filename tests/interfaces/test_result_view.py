@@ -58,6 +58,9 @@ def test_short_view_fits_45_by_80(case: dict[str, Any]) -> None:
     above = _lines_above_sources(text)
     assert len(above) <= ROWS, f"{len(above)} lines above the sources"
     assert all(len(line) <= COLS for line in text.splitlines())
+    # Every box is whole: no row cut off at the right edge.
+    rows = [line for line in text.splitlines() if line.startswith(("│", "┃", "┏", "┡", "└", "╭"))]
+    assert all(line.rstrip()[-1] in "│┃┓┩┘╮" for line in rows), rows
     assert "http" not in text  # no addresses unless --sources
     assert f"cites {len(a.sources)} sources" in text
     assert a.triage.name.upper() in text  # the banner is on screen
@@ -69,6 +72,12 @@ def test_short_view_fits_45_by_80(case: dict[str, Any]) -> None:
         assert "Likely causes" in text and "Safety net" in text
         shown = [c.name for c in a.causes[:5]]
         assert all(name[:15] in text for name in shown)
+        # Each with its chance, on its own row (no column squeezed away at 80 columns).
+        for c in a.causes[:5]:
+            chance = f"{c.probability:.0%}" if c.probability >= 0.01 else f"{c.probability:.1%}"
+            table = text[text.index("Likely causes") :].splitlines()
+            row = next(line for line in table if c.name[:15] in line)
+            assert f" {chance} " in row, (c.name, row)
         assert a.causes[5].name not in text
         assert "Treatments that may be offered" not in text
 

@@ -88,10 +88,17 @@ def _triage_panel(console: Console, a: Assessment, *, short: bool) -> None:
 def _causes(console: Console, a: Assessment, *, short: bool) -> None:
     title = "Likely causes (several can be present, so they need not add up to 100%)"
     table = Table(title=title)
-    table.add_column("Cause", no_wrap=short, overflow="ellipsis", max_width=30 if short else None)
-    table.add_column("Chance", justify="right")
+    # Short: one line per cause, the columns sized to the terminal (borders and padding take 10).
+    cause_width = 28
+    why_width = max(12, console.width - cause_width - 6 - 10)
+    table.add_column(
+        "Cause", no_wrap=short, overflow="ellipsis", max_width=cause_width if short else None
+    )
+    table.add_column("Chance", justify="right", no_wrap=True, min_width=6)
     if short:
-        table.add_column("Why (what raised it most)", no_wrap=True, overflow="ellipsis")
+        table.add_column(
+            "Why (what raised it most)", no_wrap=True, overflow="ellipsis", max_width=why_width
+        )
     else:
         table.add_column("", no_wrap=True)
         table.add_column("Why")
