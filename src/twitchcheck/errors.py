@@ -17,6 +17,8 @@ class TwitchcheckError(Exception):
     """Base class: something the user (or a KB author) can fix; never a crash."""
 
     code: str = "E000"
+    #: A short human title (API problem documents' ``title``), never a class name.
+    title: str = "Something went wrong"
     exit_code: int = 1
     http_status: int = 400
 
@@ -32,6 +34,7 @@ class InputError(TwitchcheckError):
     """A request that cannot be answered as given (bad id, contradiction, out-of-range value)."""
 
     code = "E100"
+    title = "Invalid input"
     exit_code = 2
     http_status = 422
 
@@ -47,6 +50,8 @@ class UnknownIdError(InputError):
         self.suggestions = suggest(unknown, known)
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"Unknown {kind} id '{unknown}'.{hint}")
+        # "Unknown finding", "Unknown concern": the kind of id, in the title.
+        self.title = f"Unknown {kind.replace('-', ' ')}"
 
 
 class NotFoundError(UnknownIdError):
@@ -55,11 +60,16 @@ class NotFoundError(UnknownIdError):
     code = "E104"
     http_status = 404
 
+    def __init__(self, kind: str, unknown: str, known: Iterable[str]) -> None:
+        super().__init__(kind, unknown, known)
+        self.title = f"No such {kind.replace('-', ' ')}"
+
 
 class ContradictionError(InputError):
     """Evidence that contradicts itself (also after closure under the KB's implications)."""
 
     code = "E102"
+    title = "Contradictory answers"
 
     def __init__(self, message: str, ids: Sequence[str]) -> None:
         self.ids = tuple(ids)
@@ -70,6 +80,7 @@ class ValueRangeError(InputError):
     """A value outside its allowed range or set (age, sex, choice)."""
 
     code = "E103"
+    title = "Value out of range"
 
 
 class RecordError(InputError):
@@ -80,6 +91,7 @@ class RecordError(InputError):
     """
 
     code = "E105"
+    title = "Entry not stored"
 
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         self.problems = tuple(problems)
@@ -93,6 +105,7 @@ class AuthError(TwitchcheckError):
     """Not signed in, a wrong password, or an expired session (REST: 401)."""
 
     code = "E601"
+    title = "Not signed in"
     exit_code = 2
     http_status = 401
 
@@ -101,6 +114,7 @@ class ForbiddenError(TwitchcheckError):
     """A request refused on purpose: a missing CSRF token, a disabled feature (REST: 403)."""
 
     code = "E603"
+    title = "Not allowed"
     exit_code = 2
     http_status = 403
 
@@ -109,6 +123,7 @@ class TooManyAttemptsError(TwitchcheckError):
     """Too many sign-in attempts in a short time (REST: 429)."""
 
     code = "E629"
+    title = "Too many attempts"
     exit_code = 2
     http_status = 429
 
@@ -117,6 +132,7 @@ class StorageError(TwitchcheckError):
     """The diary database cannot be reached or used (REST: 503); the message says which."""
 
     code = "E500"
+    title = "Diary unavailable"
     exit_code = 4
     http_status = 503
 
@@ -137,6 +153,7 @@ class KnowledgeBaseError(TwitchcheckError):
     """The knowledge base is invalid; ``problems`` lists every problem found, with locations."""
 
     code = "E200"
+    title = "Invalid knowledge base"
     exit_code = 3
     http_status = 500
 
@@ -151,6 +168,7 @@ class NetworkError(TwitchcheckError):
     """A network handed to the engine is malformed (shapes, ranges)."""
 
     code = "E300"
+    title = "Invalid network"
     exit_code = 3
     http_status = 500
 
@@ -159,6 +177,7 @@ class EvaluationError(TwitchcheckError):
     """A vignette file that cannot be evaluated; names the line and field."""
 
     code = "E400"
+    title = "Invalid vignette file"
     exit_code = 2
     http_status = 422
 

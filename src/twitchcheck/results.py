@@ -87,6 +87,11 @@ class Triage(Public):
     reasons: list[TriageReason]
     stood_down: list[StoodDown] = []
     safety_net: str
+    tell_call_handler: list[str] = Field(
+        default=[],
+        description="at the emergency level, what to tell the call handler (what is happening, "
+        "when it started); otherwise empty",
+    )
 
 
 class RedFlag(Public):
@@ -124,6 +129,9 @@ class Statement(Public):
 class AlsContext(Public):
     shown_because: list[str]
     probability: float
+    chance: str = Field(
+        description="the probability in the one form the summary says it (e.g. 'about 1 in 400')"
+    )
     summary: str
     statements: list[Statement]
 

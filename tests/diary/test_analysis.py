@@ -245,6 +245,10 @@ def test_weakness_and_spreading_raise_the_level(store: DiaryStore, checker: Chec
     after = an.progression(store, user, checker, today=TODAY, record=False)
     kinds = {c.kind for c in after.changes}
     assert {"new_red_flag", "new_location", "spreading"} <= kinds
+    # The places "Has anything changed?" calls new are the ones Trends marks new, and only those.
+    changed = {c.finding for c in after.changes if c.kind == "new_location"}
+    marked = {loc.location for loc in an.trends(store, user, today=TODAY).locations if loc.new}
+    assert changed == marked == {"twitch_limbs_or_trunk", "twitch_tongue"}
     assert after.worsening and "getting_worse" in after.present
     assert _level(after) > _level(before)
     # The older "no" to weakness gives way to the recent "yes".
@@ -312,6 +316,8 @@ def test_a_diary_begun_recently_shows_no_change(store: DiaryStore, checker: Chec
     store.add_checkin(user, CheckInIn(on_date=_days_back(1), answers={"muscle_weakness": True}))
     view = an.progression(store, user, checker, today=TODAY, record=False)
     assert view.changes == [] and not view.worsening
+    # Trends agree with "Has anything changed?": no place is marked new (issue 19).
+    assert not any(loc.new for loc in an.trends(store, user, today=TODAY).locations)
     assert "getting_worse" not in view.present and "duration_under_2_weeks" in view.present
     # The warning sign still counts in the triage, it just is not called a change.
     assert "muscle_weakness" in view.present

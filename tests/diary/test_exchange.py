@@ -175,7 +175,7 @@ def test_a_malformed_row_names_row_and_field_and_stores_nothing(
     with pytest.raises(RecordError) as err:
         import_csv(store, user, path)
     problems = dict(err.value.problems)
-    assert problems["row 7: duration_seconds"] == "Input should be greater than 0"
+    assert problems["row 7: duration_seconds"] == "Enter a number above 0."
     assert "row 8: intensity" in problems and "row 8: exercise" in problems
     assert _entries(store, user) == before
 
@@ -261,3 +261,45 @@ def test_check_bundle_catches_what_fhir_resources_lets_through(store: DiaryStore
     Bundle.model_validate(data)
     with pytest.raises(ValueError, match=r"status 'finished'"):
         check_bundle(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"occurred_at": "2026-04-01T10:00", "duration_seconds": 3},
+            "locations",
+            "Choose at least one place.",
+        ),
+        (
+            {"occurred_at": "2026-04-01T10:00", "locations": [], "duration_seconds": 3},
+            "locations",
+            "Choose at least one place.",
+        ),
+        ({"locations": ["twitch_nose"], "duration_seconds": 3}, "occurred_at", "This is needed."),
+        (
+            {"occurred_at": "soon", "locations": ["twitch_nose"], "duration_seconds": 3},
+            "occurred_at",
+            "Enter a date and time (YYYY-MM-DD HH:MM).",
+        ),
+        (
+            {
+                "occurred_at": "2026-04-01T10:00",
+                "locations": ["twitch_nose"],
+                "duration_seconds": "x",
+            },
+            "duration_seconds",
+            "Enter a number.",
+        ),
+    ],
+)
+def test_problems_are_in_plain_words(data: dict, field: str, message: str) -> None:
+    """Issue 19: "Choose at least one place", never "List should have at least 1 item after
+    validation"."""
+    from twitchcheck.diary.schemas import parse_episode
+
+    with pytest.raises(RecordError) as err:
+        parse_episode(data)
+    problems = dict(err.value.problems)
+    assert problems[field] == message
+    assert not any("should" in m or "validation" in m for m in problems.values())

@@ -177,7 +177,9 @@ def test_trigger_chart_draws_each_estimate_with_its_interval() -> None:
         ),
         an.effect_for("stress", [1.0] * 5, [1.0] * 5),
     ]
-    trig = an.TriggerView(min_days=an.MIN_TRIGGER_DAYS, method="m", effects=effects)
+    trig = an.TriggerView(
+        min_days=an.MIN_TRIGGER_DAYS, method="m", explanation="e", effects=effects
+    )
     ax = triggers_figure(trig).axes[0]
     caffeine = effects[0]
     assert caffeine.enough_data and caffeine.ci_low is not None and caffeine.ci_high is not None
@@ -193,3 +195,23 @@ def test_save_charts_writes_every_file(store: DiaryStore, tmp_path: Path) -> Non
         an.trends(store, user, today=TODAY), an.triggers(store, user), tmp_path / "c"
     )
     assert len(paths) == 6 and all(p.exists() for p in paths)
+
+
+def test_count_charts_have_whole_number_axes(store: DiaryStore) -> None:
+    """One twitch a day for three days: matplotlib alone would tick 0.25, 0.5 … episodes."""
+    user = store.local_user()
+    rows = [
+        {
+            "occurred_at": f"{TODAY - dt.timedelta(days=d)}T09:00",
+            "locations": ["twitch_nose"],
+            "duration_seconds": 5,
+        }
+        for d in range(3)
+    ]
+    store.import_episodes(user, (parse_episode(r) for r in rows))
+    fig = episodes_figure(an.trends(store, user, today=TODAY))
+    fig.canvas.draw()
+    for axis in fig.axes[:2]:
+        low, high = axis.get_ylim()
+        ticks = [t for t in axis.get_yticks() if low <= t <= high]
+        assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks

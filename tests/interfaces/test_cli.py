@@ -45,7 +45,7 @@ def test_assess_json_has_the_contract_shape(capsys: pytest.CaptureFixture[str]) 
 def test_assess_readable_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "assess", "--age", "34", "--yes", "twitch_nose")
     assert code == 0
-    assert "What to do" in out and "Likely causes" in out and "Sources" in out
+    assert "What to do" in out and "Likely causes" in out and "sources — --sources" in out
 
 
 @pytest.mark.parametrize(

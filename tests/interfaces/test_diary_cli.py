@@ -334,6 +334,11 @@ def test_status_triages_afresh_and_records_it(both: Diary) -> None:
     head = out[: out.index("Episodes:")]
     assert f"Triage: {prog['triage_level'].replace('_', ' ')}" in head
     assert "Muscle weakness" in head
+    # Triggers in lay words; the method stays in the docs and the JSON (issue 19).
+    assert "How to read this" in out
+    for jargon in ("Poisson", "sandwich", "regression", "least squares"):
+        assert jargon not in out, jargon
+    assert "Poisson" in data["triggers"]["method"]
 
 
 def test_status_without_a_profile_says_what_is_needed(diary: Diary) -> None:

@@ -147,11 +147,20 @@ def answer_by_keyboard(page: Any) -> None:
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: axe's landmark rules (best practice, not WCAG tags): no two landmarks with the same label.
+AXE_LANDMARK_RULES = [
+    "landmark-unique",
+    "landmark-one-main",
+    "landmark-no-duplicate-main",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+]
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core, read from the local disk (the PyPI package axe-playwright-python bundles
-    axe.min.js) and injected by the test, against WCAG 2.1 A and AA; return the violations."""
+    axe.min.js) and injected by the test, against WCAG 2.1 A and AA and the landmark rules (no
+    duplicate landmark labels); return the violations."""
     from axe_playwright_python.base import AXE_FILE_PATH
 
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -160,6 +169,11 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,
     )
+    landmarks = page.evaluate(
+        "(rules) => axe.run(document, {runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']})",
+        AXE_LANDMARK_RULES,
+    )
+    result["violations"] += landmarks["violations"]
     return [
         {
             "id": v["id"],

@@ -66,6 +66,9 @@ def test_an_episode_added_through_the_form_shows_in_the_timeline(web: Web) -> No
     assert rows.count() == 1
     text = rows.first.inner_text()
     assert "Eyelid or around the eye" in text and "37.5 s" in text and "6" in text
+    # Triggers are explained in lay words; the statistical method stays in the docs.
+    body = page.locator("body").inner_text()
+    assert "How to read this" in body and "Poisson" not in body and "sandwich" not in body
     # The trend chart is the SVG endpoint, and it loaded.
     img = page.locator("#trends img").first
     assert img.get_attribute("src").endswith(".svg")
@@ -83,13 +86,62 @@ def test_errors_are_shown_next_to_the_field_and_nothing_is_stored(web: Web) -> N
     form.get_by_role("button", name="Save the episode").click()
     page.wait_for_selector("#form-errors")
     assert page.locator("#duration_seconds").get_attribute("aria-invalid") == "true"
-    assert "greater than 0" in page.locator("#duration_seconds-error").inner_text()
-    assert "10" in page.locator("#intensity-error").inner_text()
+    # In plain words, never the validator's own text (issue 19).
+    assert page.locator("#duration_seconds-error").inner_text() == "Enter a number above 0."
+    assert page.locator("#intensity-error").inner_text() == "Enter a number of 10 or less."
     assert page.locator("#timeline .episode-row").count() == 0
     # The values typed are kept so they can be corrected.
     assert page.locator("#add-episode").get_by_label("Nose twitch", exact=True).is_checked()
     violations = axe_violations(page)
     assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
+
+
+def test_the_timeline_fits_a_phone(web: Web, artifacts: Path) -> None:
+    """At 390 px each row is a card: the Delete button is on screen, nothing scrolls sideways."""
+    page = web.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    start_empty(page, web.url)
+    add_episode(page, "Eyelid or around the eye", "12", "4")
+    page.locator("#add-episode").get_by_label("Nose twitch", exact=True).check()
+    add_episode(page, "Side of the nose or nostril", "3")
+    rows = page.locator("#timeline .episode-row")
+    assert rows.count() == 2
+    for i in range(2):
+        button = rows.nth(i).get_by_role("button", name="Delete")
+        box = button.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        label = (
+            rows.nth(i)
+            .locator("td[data-label='How long']")
+            .evaluate("td => getComputedStyle(td, '::before').content")
+        )
+        assert "How long: " in label, label  # each value says what it is
+    wide = page.evaluate("() => document.documentElement.scrollWidth")
+    assert wide <= 390, wide
+    page.locator("#timeline").screenshot(path=str(artifacts / "diary-timeline-phone.png"))
+
+
+def test_no_place_chosen_says_so_plainly(web: Web) -> None:
+    page = web.page
+    web.allow.append("status of 422")
+    start_empty(page, web.url)
+    form = page.locator("#add-episode")
+    form.get_by_label("How long did it last, in seconds?").fill("5")
+    form.get_by_role("button", name="Save the episode").click()
+    page.wait_for_selector("#form-errors")
+    text = page.locator("#form-errors").inner_text() + page.locator("#add-episode").inner_text()
+    assert "Choose at least one place." in text
+    assert "should" not in text and "validation" not in text and "Field required" not in text
+
+
+def test_the_profile_offers_the_checkers_sexes(web: Web) -> None:
+    page = web.page
+    open_diary(page, web.url)
+    form = page.locator("#profile")
+    for label in ("Female", "Male", "Other", "I would rather not say"):
+        assert form.get_by_label(label, exact=True).count() == 1, label
+    set_profile(page, "1980", "I would rather not say")
+    assert form.get_by_label("I would rather not say", exact=True).is_checked()
 
 
 def test_a_weakness_check_in_raises_the_level_shown(web: Web) -> None:
@@ -251,3 +303,46 @@ def test_save_to_my_diary_when_signed_in_sends_the_csrf_token(
     )
     assert refused.status == 403
     assert len(page.request.get(f"{url}/api/v1/diary/assessments").json()) == 1
+
+
+def test_saving_while_signed_out_keeps_the_result_through_sign_in(
+    multi_page: Any, multi_server: Server
+) -> None:
+    """Issue 19: "Save to my diary" while signed out keeps the request in this tab's own storage
+    (nothing reaches the server before sign-in); signing in from the link brings the result back
+    and saves it, and the tab's copy is then gone."""
+    from tests.web.pages import result_for_region
+
+    page = multi_page
+    url = multi_server.url
+    name = f"k{uuid.uuid4().hex[:10]}"
+    # An account to sign in to (registered, then signed out).
+    page.goto(url + "/register")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password", exact=True).fill("a long enough passphrase")
+    page.get_by_label("The same password again").fill("a long enough passphrase")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url("**/diary?saved=welcome")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login?done=logout")
+
+    result_for_region(page, url, "nasalis", age=41, sex="Female")
+    level = page.locator("#triage-banner").get_attribute("data-level")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.get_by_role("button", name="Save to my diary").click()
+    page.get_by_role("status").filter(has_text="saved once you have signed in").wait_for()
+    kept = page.evaluate("() => sessionStorage.getItem('twitchcheck.pending-save')")
+    assert kept and '"age":41' in kept
+    assert not [u for u in posts if u.endswith("/login")]  # nothing sent to sign in yet
+
+    page.get_by_role("link", name="sign in").click()
+    page.wait_for_url("**/login?next=checker")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("status").filter(has_text="Saved to your diary").wait_for()
+    assert page.locator("#triage-banner").get_attribute("data-level") == level
+    assert page.evaluate("() => [sessionStorage.length, location.hash]") == [0, ""]
+    mine = page.request.get(f"{url}/api/v1/diary/assessments").json()
+    assert len(mine) == 1 and mine[0]["evidence"]["age"] == 41

@@ -3,6 +3,8 @@ exactly the location findings it stands for (checked in what the page sends to t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -136,3 +138,32 @@ def test_start_form_explains_what_is_missing(web: Web) -> None:
     page.get_by_label("Your age in years").fill("40")
     page.get_by_role("button", name="Start").click()
     page.get_by_role("heading", name="Where does it twitch?").wait_for()
+
+
+def test_on_a_phone_the_names_are_buttons_under_the_drawing(
+    web: Web, anatomy: list[dict], artifacts: Path
+) -> None:
+    """The drawing hides its small labels on a phone; the page still says "click a part or its
+    name", so the names are there as buttons (issue 19), and on a wide screen they are not."""
+    page = web.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, web.url)
+    start_by_clicks(page)
+    names = page.locator("#region-names")
+    assert names.is_visible()
+    assert not page.locator("#face .label").first.is_visible()
+    for muscle in anatomy:
+        button = names.get_by_role("button", name=muscle["name"], exact=True)
+        assert button.is_visible(), muscle["id"]
+        assert button.bounding_box()["x"] + button.bounding_box()["width"] <= 390
+    button = names.get_by_role("button", name="Nasalis", exact=True)
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert page.locator("#region-nasalis").get_attribute("aria-checked") == "true"
+    assert "Nasalis" in page.locator("#chosen-list").inner_text()
+    button.click()
+    assert button.get_attribute("aria-pressed") == "false"
+    page.screenshot(path=str(artifacts / "where-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not names.is_visible()
+    assert page.locator("#face .label").first.is_visible()

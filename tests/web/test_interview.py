@@ -25,9 +25,13 @@ from tests.web.pages import (
 
 
 def _check_result_page(page: Any) -> None:
-    """What a person must see on any result page, in this order."""
+    """What a person must see on any result page, in this order (an emergency's causes and
+    advice wait behind "More", which is opened here)."""
     result = page.locator("#view-result")
     assert result.is_visible()
+    more = result.locator("#more-details")
+    if more.count():
+        more.locator(":scope > summary").click()
     # The triage banner comes first, with plain advice and a safety net.
     first = result.locator(":scope > *").first
     assert first.get_attribute("id") == "triage-banner"
@@ -52,6 +56,10 @@ def _check_result_page(page: Any) -> None:
     assert result.get_by_role("heading", name="What a doctor may check").is_visible()
     links = result.locator("#sources a[href^='http']")
     assert links.count() >= 1
+    # The sources wait behind a disclosure, counted truthfully.
+    assert not links.first.is_visible()
+    count = result.locator("#sources .source-list > li").count()
+    assert f"The statements above cite {count} sources." in result.locator("#sources").inner_text()
     assert result.get_by_role("button", name="Print or save as PDF").is_visible()
     # The banner is above the causes.
     assert first.bounding_box()["y"] < result.locator("#causes").bounding_box()["y"]
@@ -102,6 +110,9 @@ def test_whole_interview_by_clicks(web: Web, artifacts: Path) -> None:
     assert "Side of the nose or nostril" in said
     assert "High caffeine intake" in said
     page.screenshot(path=str(artifacts / "result-clicks.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "result-clicks-phone.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="Print or save as PDF").is_visible()
     assert page.locator("#triage-banner").is_visible()
@@ -214,7 +225,20 @@ def test_emergency_path_shows_the_emergency_banner_first(web: Web, artifacts: Pa
     box = banner.bounding_box()
     assert 0 <= box["y"] < 200
     assert page.evaluate("() => document.activeElement.id") == "result-title"
+    # Only the emergency shows: what to do now and what to tell the call handler; the causes
+    # and the advice wait, closed, behind "More".
+    told = banner.locator(".call-handler").inner_text()
+    assert "When it started" in told and "sudden trouble speaking" in told.lower()
+    more = page.locator("#more-details")
+    assert more.evaluate("d => d.tagName") == "DETAILS" and not more.evaluate("d => d.open")
+    for hidden in ("#causes", "#self-care", "#doctor"):
+        assert not page.locator(hidden).is_visible(), hidden
+    assert "More: possible causes and advice" in more.locator(":scope > summary").inner_text()
     page.screenshot(path=str(artifacts / "result-emergency.png"))
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the emergency fills it
+    assert 0 <= banner.bounding_box()["y"] < 200
+    page.screenshot(path=str(artifacts / "result-emergency-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     _check_result_page(page)
     assert "sudden trouble speaking" in page.locator("#red-flags").inner_text().lower()
 
@@ -241,6 +265,8 @@ def test_a_warning_sign_and_its_onset_come_one_after_the_other(web: Web) -> None
     assert wait_for_screen(page, old) == "result"
     assert page.locator("#error-box").is_hidden()
     assert page.locator("#triage-banner").get_attribute("data-level") == "emergency"
+    assert "breathless at rest" in page.locator(".call-handler").inner_text().lower()
+    page.locator("#more-details > summary").click()  # the rest waits behind "More"
     said = page.locator("#answers").inner_text()
     assert "Breathless at rest" in said
 

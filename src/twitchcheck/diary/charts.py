@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import MaxNLocator, NullLocator
 
 from twitchcheck.diary.trends import TrendView
 from twitchcheck.diary.triggers import TriggerView
@@ -83,6 +83,9 @@ def draw_episodes(
     weekly.tick_params(axis="y", colors=LINE_COLOUR)
     weekly.set_ylim(bottom=0)
     ax.set_ylim(bottom=0)
+    # Counts: whole-number ticks only (no "2.5 episodes").
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    weekly.yaxis.set_major_locator(MaxNLocator(integer=True))
     handles = ax.get_legend_handles_labels()[0] + weekly.get_legend_handles_labels()[0]
     # Above the plot, right of the title: never over the bars.
     ax.legend(

@@ -114,7 +114,9 @@ def render_report(
     profile = store.profile(user)
     age = profile.age_on(prog.checked_on)
     who = (
-        f"Age {age}, {profile.sex}" if age is not None and profile.sex else "Age and sex not given"
+        f"Age {age}, {'sex not given' if profile.sex == 'unknown' else profile.sex}"
+        if age is not None and profile.sex
+        else "Age and sex not given"
     )
     recorded_days = len(trend.days)
     per_day = trend.total_episodes / recorded_days if recorded_days else 0.0

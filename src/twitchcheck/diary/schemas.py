@@ -8,6 +8,7 @@ findings) are checked against the KB by :mod:`twitchcheck.diary.service`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -187,16 +188,20 @@ class DayRow(BaseModel):
     stress: float | None
 
 
+#: The sexes the checker takes (female, male, other; "unknown" is "prefer not to say").
+ProfileSex = Literal["female", "male", "other", "unknown"]
+
+
 class ProfileIn(_In):
     """Birth year and sex: what the diary's re-triage passes to the engine."""
 
     birth_year: int = Field(ge=1900, le=dt.date.today().year)
-    sex: Literal["female", "male"]
+    sex: ProfileSex
 
 
 class ProfilePublic(BaseModel):
     birth_year: int | None
-    sex: Literal["female", "male"] | None
+    sex: ProfileSex | None
 
     def age_on(self, day: dt.date) -> int | None:
         return None if self.birth_year is None else max(0, day.year - self.birth_year)
@@ -214,13 +219,58 @@ class DeleteReport(BaseModel):
     assessments: int
 
 
+#: What a person reads for a field that is missing or an empty list, by field (else "This is
+#: needed." / "Choose at least N."): never the validator's own words.
+_NEEDED = {"locations": "Choose at least one place.", "answers": "Answer at least one question."}
+
+
+def _number(value: Any) -> str:
+    """0 rather than 0.0 in a message."""
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def plain_message(err: Mapping[str, Any]) -> str:
+    """One validation error in plain words ("Choose at least one place", "Enter a number of 0 or
+    more"), not the validator's text ("List should have at least 1 item after validation")."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    field = str(err["loc"][0]) if err["loc"] else ""
+    if kind in {"missing", "too_short"} and field in _NEEDED:
+        return _NEEDED[field]
+    words = {
+        "missing": "This is needed.",
+        "too_short": f"Choose at least {ctx.get('min_length')}.",
+        "too_long": f"Choose at most {ctx.get('max_length')}.",
+        "string_too_short": "This cannot be empty.",
+        "string_too_long": f"Use at most {ctx.get('max_length')} characters.",
+        "greater_than": f"Enter a number above {_number(ctx.get('gt'))}.",
+        "greater_than_equal": f"Enter a number of {_number(ctx.get('ge'))} or more.",
+        "less_than": f"Enter a number below {_number(ctx.get('lt'))}.",
+        "less_than_equal": f"Enter a number of {_number(ctx.get('le'))} or less.",
+        "float_parsing": "Enter a number.",
+        "float_type": "Enter a number.",
+        "int_parsing": "Enter a whole number.",
+        "int_from_float": "Enter a whole number.",
+        "int_type": "Enter a whole number.",
+        "bool_parsing": "Answer yes or no.",
+        "date_parsing": "Enter a date (YYYY-MM-DD).",
+        "date_from_datetime_parsing": "Enter a date (YYYY-MM-DD).",
+        "datetime_parsing": "Enter a date and time (YYYY-MM-DD HH:MM).",
+        "datetime_from_date_parsing": "Enter a date and time (YYYY-MM-DD HH:MM).",
+        "literal_error": f"Choose one of: {ctx.get('expected', '').replace(chr(39), '')}.",
+        "extra_forbidden": "This is not a field of this entry.",
+    }
+    if kind in words:
+        return words[kind]
+    return str(err["msg"]).removeprefix("Value error, ")  # our own validators speak plainly
+
+
 def problems_of(exc: ValidationError, where: str = "") -> list[tuple[str, str]]:
-    """Pydantic's errors as ``(field, message)`` pairs, prefixed with ``where`` (e.g. a CSV row)."""
+    """Pydantic's errors as ``(field, message)`` pairs in plain words (:func:`plain_message`),
+    prefixed with ``where`` (e.g. a CSV row)."""
     out = []
     for err in exc.errors():
         field = ".".join(str(part) for part in err["loc"]) or "entry"
-        msg = err["msg"].removeprefix("Value error, ")
-        out.append((f"{where}{field}", msg))
+        out.append((f"{where}{field}", plain_message(err)))
     return out
 
 

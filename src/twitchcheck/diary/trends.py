@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
+from twitchcheck.diary.changes import first_diary_day
 from twitchcheck.diary.schemas import DayRow
 from twitchcheck.diary.service import DiaryStore, UserRef
 from twitchcheck.diary.windows import recent_start
@@ -57,6 +58,11 @@ def trends(
     weeks = weekly(days)
     first_seen = store.location_first_seen(user)
     new_from = recent_start(today)
+    # "New" means what "Has anything changed?" (changes.find_changes) calls a new place: first
+    # seen in the recent window of a diary begun before it. In a diary begun within it every
+    # place would be "new", and the two views would disagree.
+    start = first_diary_day(store, user, store.list_checkins(user, limit=1))
+    has_baseline = start is not None and start < new_from
     locations = []
     for loc, first, last, n in store.location_summary(user, since, until):
         overall_first = first_seen.get(loc, first)
@@ -67,7 +73,7 @@ def trends(
                 first_seen=overall_first,
                 last_seen=last,
                 episodes=n,
-                new=new_from <= overall_first <= today,
+                new=has_baseline and new_from <= overall_first <= today,
             )
         )
     locations.sort(key=lambda s: (s.first_seen, s.location))

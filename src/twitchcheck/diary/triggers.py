@@ -39,7 +39,10 @@ class TriggerEffect(BaseModel):
 
 class TriggerView(BaseModel):
     min_days: int
+    #: The statistical method, for the docs and the JSON (not the person's view).
     method: str
+    #: How to read the results, in lay words (what the CLI and the page show).
+    explanation: str
     effects: list[TriggerEffect]
 
 
@@ -61,6 +64,16 @@ TRIGGER_METHOD = (
     "day without episodes counts as zero twitches); days without any entry are left out, so a "
     f"diary kept only on twitchy days cannot show triggers well. No claim is made from fewer "
     f"than {MIN_TRIGGER_DAYS} days with the factor known."
+)
+
+TRIGGER_EXPLANATION = (
+    "How to read this: for caffeine, sleep and stress in turn, the diary compares your days with "
+    "more of it and your days with less, and says how many times as many twitches you logged for "
+    "each extra cup, hour or point, with the range the true figure probably lies in. 1 means no "
+    "difference, above 1 more twitches, below 1 fewer; when the range includes 1, the diary "
+    "cannot tell. A link is not proof of a cause: other things that change on the same days can "
+    "explain it. Only days with an entry count, and nothing is said from fewer than "
+    f"{MIN_TRIGGER_DAYS} days."
 )
 
 
@@ -165,4 +178,9 @@ def triggers(
                 xs.append(v)
                 ys.append(float(count))
         effects.append(effect_for(factor, xs, ys))
-    return TriggerView(min_days=MIN_TRIGGER_DAYS, method=TRIGGER_METHOD, effects=effects)
+    return TriggerView(
+        min_days=MIN_TRIGGER_DAYS,
+        method=TRIGGER_METHOD,
+        explanation=TRIGGER_EXPLANATION,
+        effects=effects,
+    )

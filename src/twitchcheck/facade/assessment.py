@@ -82,7 +82,7 @@ class AssessmentWriter:
         cited = Citations()
         triage = self.triage.triage(req, triage_basis, cited)
         red_flags = self.triage.red_flags(req)
-        advice = self.advice.advice(shown_causes(causes), cited)
+        advice = self.advice.advice(req, shown_causes(causes), cited)
         als = self.advice.als_context(req, causes, cited)
         for c in causes:
             cited.cite(c["sources"])

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from pydantic import TypeAdapter
 
 from twitchcheck import results as r
-from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, Sex
+from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, Sex, TriageLevel
 from twitchcheck.engine import interview
-from twitchcheck.engine.model import EngineModel
+from twitchcheck.engine.model import EngineModel, QuestionUnit
 from twitchcheck.engine.numeric import FloatArray
 from twitchcheck.errors import ContradictionError
 from twitchcheck.facade.ranking import Inference
@@ -42,6 +42,11 @@ class Interviewer:
         self.relevant_links = tuple(
             (link.finding, link.cause) for link in kb.links if link.p >= interview.RELEVANT_LINK
         )
+        #: Causes that need a doctor (not self-care): the ones a warning sign is asked about.
+        self.needs_care = frozenset(c.id for c in kb.causes if c.urgency != "self_care")
+        self.urgency_rank = {c.id: TriageLevel(c.urgency).rank for c in kb.causes}
+        #: How-long-has-it-lasted answers, which time-course triage rules use.
+        self.time_course = frozenset(interview.time_course_group_findings(model))
 
     def next_question(
         self,
@@ -125,14 +130,7 @@ class Interviewer:
                 "quickly you should get care."
             )
         if decision.reason == "red_flag_check":
-            linked = [cause for finding, cause in self.relevant_links if finding in unit.items]
-            if linked:
-                best = max(linked, key=lambda c: marginals[kb.cause_index[c]])
-                return (
-                    f"I'm asking because this is a warning sign that matters for "
-                    f"{kb.cause(best).name.lower()}, which is still possible on your answers."
-                )
-            return "I'm asking because this is a warning sign worth ruling out before we finish."
+            return self.check_rationale(unit, marginals)
         yes = kb.cause(decision.towards_yes).name if decision.towards_yes else None
         no = kb.cause(decision.towards_no).name if decision.towards_no else None
         if unit.type == "group_single" and yes and no and yes != no:
@@ -143,3 +141,38 @@ class Interviewer:
                 f"and a “no” away from it, towards {no.lower()}."
             )
         return "I'm asking because the answer helps narrow down the likely causes."
+
+    def check_rationale(self, unit: QuestionUnit, marginals: FloatArray) -> str:
+        """Why a question is asked before finishing (the engine's ``red_flag_check``): a warning
+        sign is named as one, with the cause needing care it matters for; a how-long question
+        says that the time changes the level of care; never "a warning sign" for anything else."""
+        kb = self.kb
+        flags = [f for f in unit.items if f in self.model.red_flags]
+        if flags:
+            labels = [self.finding_labels[f].lower() for f in flags]
+            what = (
+                f"{labels[0]} is a warning sign"
+                if len(labels) == 1
+                else f"{', '.join(labels[:-1])} and {labels[-1]} are warning signs"
+            )
+            linked = [c for f, c in self.relevant_links if f in flags and c in self.needs_care]
+            if linked and len(flags) <= 3:
+                # The cause needing the most urgent care, then the most likely of those.
+                best = max(
+                    linked,
+                    key=lambda c: (self.urgency_rank[c], marginals[kb.cause_index[c]]),
+                )
+                return (
+                    f"I'm asking because {what} that would matter for "
+                    f"{kb.cause(best).name.lower()}, which is still possible on your answers."
+                )
+            return f"I'm asking because {what} worth ruling out before we finish."
+        if self.time_course & set(unit.items):
+            return (
+                "I'm asking because how long the twitching has gone on changes how soon you "
+                "should see a doctor."
+            )
+        return (
+            "I'm asking because, together with what you have told me, this answer can change "
+            "how soon you should get care."
+        )

@@ -98,7 +98,23 @@ class TriageWriter:
             "reasons": reasons,
             "stood_down": stood_down,
             "safety_net": self.safety_net(base, present),
+            "tell_call_handler": (
+                self.tell_call_handler(present) if decision.level is TriageLevel.EMERGENCY else []
+            ),
         }
+
+    def tell_call_handler(self, present: frozenset[str]) -> list[str]:
+        """What to tell the emergency call handler: what is happening and when it started (the
+        emergency advice's "note the time the symptoms started"), then the medicines."""
+        signs = [
+            self.finding_labels[f].lower() for f in sorted(present) if f in self.model.red_flags
+        ]
+        told = [f"What is happening: {'; '.join(signs)}."] if signs else []
+        return [
+            *told,
+            "When it started: the time you first noticed it, even if it has eased since.",
+            "Your age, and any medicines you take.",
+        ]
 
     def stood_down(self, down: StoodDown, citations: Citations | None) -> Data:
         """r.StoodDown's data: which rule stood down, what explains it, and the safety net."""

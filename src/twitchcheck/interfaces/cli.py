@@ -6,7 +6,6 @@ usage); 3 invalid knowledge base. No traceback is printed for any of these.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from twitchcheck.interfaces.cli_common import out_console, print_json, split_val
 from twitchcheck.interfaces.diary_cli import diary_app
 from twitchcheck.interfaces.kb_fit_cli import kb_fit
 from twitchcheck.interfaces.kb_audit_cli import kb_audit
+from twitchcheck.interfaces.serve_cli import serve_cmd
 
 app = typer.Typer(
     name="twitchcheck",
@@ -41,6 +41,17 @@ app.add_typer(vignettes_app, name="vignettes")
 kb_app.command("audit")(kb_audit)
 
 INTERNAL_ERROR = 70
+
+#: The result is short by default (docs/interview.md); these show the rest.
+ShowAll = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="Show every cause, the treatments and what a doctor may check (and, in "
+        "an emergency, the causes and advice left out so the emergency stays in view).",
+    ),
+]
+ListSources = Annotated[bool, typer.Option("--sources", help="List the sources cited.")]
 
 
 # -- kb ---------------------------------------------------------------------------------------
@@ -182,6 +193,8 @@ def assess_cmd(
         list[str] | None, typer.Option(help="A worry to address, e.g. 'als'.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Assessment as JSON.")] = False,
+    show_all: ShowAll = False,
+    list_sources: ListSources = False,
     save: Annotated[
         bool,
         typer.Option(
@@ -193,7 +206,7 @@ def assess_cmd(
 ) -> None:
     """Rank the likely causes and give triage advice for the reported findings."""
     from twitchcheck.api import default_checker
-    from twitchcheck.interfaces.render import render_assessment
+    from twitchcheck.interfaces.result_view import render_assessment
 
     result = default_checker().assess(
         age=age,
@@ -206,7 +219,7 @@ def assess_cmd(
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
-        render_assessment(out_console(), result)
+        render_assessment(out_console(), result, show_all=show_all, list_sources=list_sources)
     if save:
         from twitchcheck.interfaces.diary_cli import DiaryContext
 
@@ -309,11 +322,13 @@ def interview_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="With --answers: print the Assessment as JSON.")
     ] = False,
+    show_all: ShowAll = False,
+    list_sources: ListSources = False,
 ) -> int:
     """Answer one question at a time; ends with the same result as `assess`."""
     from twitchcheck.api import default_checker
     from twitchcheck.interfaces.interview_cli import run_from_file, run_interactive
-    from twitchcheck.interfaces.render import render_assessment
+    from twitchcheck.interfaces.result_view import render_assessment
 
     checker = default_checker()
     if answers is not None:
@@ -321,63 +336,18 @@ def interview_cmd(
         if as_json:
             print_json(result.model_dump(mode="json"))
         else:
-            render_assessment(out_console(), result)
+            render_assessment(out_console(), result, show_all=show_all, list_sources=list_sources)
         return 0
-    return run_interactive(checker, out_console(), max_questions=max_questions)
-
-
-@app.command("serve")
-def serve_cmd(
-    host: Annotated[
-        str, typer.Option(help="Address to listen on (default: this machine only).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-    multi_user: Annotated[
-        bool,
-        typer.Option(
-            "--multi-user",
-            help="Accounts with sign-in, each with a private diary (default: one local user).",
-        ),
-    ] = False,
-    database_url: Annotated[
-        str | None,
-        typer.Option(
-            "--database-url",
-            help="The diary database (default: $TWITCHCHECK_DATABASE_URL, else SQLite in your "
-            "data folder).",
-        ),
-    ] = None,
-) -> None:
-    """Start the web app and REST API (http://127.0.0.1:8000 by default)."""
-    import uvicorn
-    from pydantic import ValidationError
-
-    from twitchcheck.api import default_checker
-    from twitchcheck.diary.service import open_store
-    from twitchcheck.errors import ValueRangeError
-    from twitchcheck.interfaces.rest.app import create_app
-    from twitchcheck.interfaces.rest.settings import Settings
-
-    try:
-        settings = Settings(host=host, port=port, multi_user=multi_user, database_url=database_url)
-    except ValidationError as exc:
-        raise ValueRangeError(
-            "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-        ) from None
-    checker = default_checker()
-    # Opened (and migrated) before the server starts, so a bad database fails here, clearly.
-    store = open_store(settings.database_url, checker.kb)
-    mode = "multi-user: sign in at /login" if multi_user else "single user"
-    out_console().print(
-        f"twitchcheck is running at http://{host}:{port}  ({mode}; Ctrl+C stops it)"
+    return run_interactive(
+        checker,
+        out_console(),
+        max_questions=max_questions,
+        show_all=show_all,
+        list_sources=list_sources,
     )
-    app_ = create_app(settings, checker, store=store)
-    # What exists now (the KB, the network, the app) lives as long as the server: moved out of
-    # the garbage collector's sight, so that its full collections, which would walk all of it
-    # again and again, stay short and do not pause the answers.
-    gc.collect()
-    gc.freeze()
-    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+
+
+app.command("serve")(serve_cmd)
 
 
 def _is_click_error(exc: Exception) -> bool:

@@ -19,7 +19,7 @@ from twitchcheck import results as r
 from twitchcheck.api import Checker, evidence_sets
 from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, MAX_AGE, MIN_AGE, Choice, Sex, TriageLevel
 from twitchcheck.errors import InputError, ValueRangeError
-from twitchcheck.interfaces.render import render_assessment
+from twitchcheck.interfaces.result_view import render_assessment
 
 Ask = Callable[[str], str]
 
@@ -27,6 +27,7 @@ YES = {"y", "yes"}
 NO = {"n", "no"}
 UNSURE = {"?", "d", "dk", "don't know", "dont know", "not sure", "u", "unknown"}
 BACK = {"b", "back"}
+QUIT = {"q", "quit"}
 
 
 class Quit(Exception):
@@ -43,11 +44,31 @@ def _ask(console: Console) -> Ask:
     return ask
 
 
+def quitting(ask: Ask) -> Ask:
+    """``ask`` where q (or quit) stops the interview at every prompt."""
+
+    def ask_or_quit(prompt: str) -> str:
+        raw = ask(prompt)
+        if raw.strip().lower() in QUIT:
+            raise Quit
+        return raw
+
+    return ask_or_quit
+
+
+def out_of_range(tokens: list[str], n: int) -> str | None:
+    """What is wrong with picked numbers, in words ("7 is not in the list: choose 1 to 4")."""
+    bad = [t for t in tokens if not (t.isdigit() and 1 <= int(t) <= n)]
+    if not bad:
+        return None
+    what = ", ".join(bad)
+    verb = "is" if len(bad) == 1 else "are"
+    return f"{what} {verb} not in the list: choose numbers from 1 to {n}."
+
+
 def ask_age(console: Console, ask: Ask) -> int:
     while True:
         raw = ask("How old are you (in whole years)? ")
-        if raw.lower() in {"q", "quit"}:
-            raise Quit
         if raw.isdigit() and MIN_AGE <= int(raw) <= MAX_AGE:
             return int(raw)
         console.print(f"Please type a whole number from {MIN_AGE} to {MAX_AGE}.")
@@ -62,7 +83,7 @@ def ask_sex(console: Console, ask: Ask) -> Sex:
         for sex in Sex:
             if raw == sex.value:
                 return sex
-        console.print("Please type f, m or o, or press Enter.")
+        console.print("Please type f, m or o, press Enter to skip, or q to quit.")
 
 
 def ask_initial(console: Console, ask: Ask, checker: Checker) -> list[str]:
@@ -94,7 +115,11 @@ def ask_initial(console: Console, ask: Ask, checker: Checker) -> list[str]:
             mark = " (chosen)" if f.id in chosen else ""
             console.print(f"  {n}. {escape(f.label)}{mark}")
         picks = ask("Numbers (e.g. 1,3), or Enter to search again: ")
-        for token in picks.replace(" ", ",").split(","):
+        tokens = [t for t in picks.replace(" ", ",").split(",") if t]
+        problem = out_of_range(tokens, len(hits))
+        if problem:
+            console.print(problem)
+        for token in tokens:
             if token.isdigit() and 1 <= int(token) <= len(hits):
                 fid = hits[int(token) - 1].id
                 if fid not in chosen:
@@ -110,7 +135,8 @@ def ask_screen(console: Console, ask: Ask, step: r.InterviewStep) -> list[r.Evid
     done, cap = step.progress.answered, step.progress.max_questions
     filled = min(20, round(20 * done / max(1, cap)))
     console.print(
-        f"\n[dim]Question {done + 1} (at most about {cap})  {'█' * filled}{'░' * (20 - filled)}[/dim]"
+        f"\n[dim]Question {done + 1} of up to {cap} (safety questions may add one or two)  "
+        f"{'█' * filled}{'░' * (20 - filled)}[/dim]"
     )
     console.print(f"[bold]{escape(q.text)}[/bold]")
     console.print(f"[dim]Why I ask: {escape(q.rationale)}[/dim]")
@@ -125,7 +151,7 @@ def ask_screen(console: Console, ask: Ask, step: r.InterviewStep) -> list[r.Evid
                     Choice.PRESENT if raw in YES else Choice.ABSENT if raw in NO else Choice.UNKNOWN
                 )
                 return [r.EvidenceItem(id=ids[0], choice=choice)]
-            console.print("Please answer y, n, ? or b.")
+            console.print("Please answer y, n, ? or b (q quits).")
     for n, item in enumerate(q.items, start=1):
         console.print(f"  {n}. {escape(item.label)}")
     if q.type == "group_single":
@@ -141,7 +167,11 @@ def ask_screen(console: Console, ask: Ask, step: r.InterviewStep) -> list[r.Evid
         tokens = [t for t in raw.replace(" ", ",").split(",") if t]
         if q.type == "group_multiple" and tokens == ["0"]:
             return [r.EvidenceItem(id=i, choice=Choice.ABSENT) for i in ids]
-        if tokens and all(t.isdigit() and 1 <= int(t) <= len(ids) for t in tokens):
+        problem = out_of_range(tokens, len(ids))
+        if problem:
+            console.print(problem)
+            continue
+        if tokens:
             picked = {ids[int(t) - 1] for t in tokens}
             if q.type == "group_single" and len(picked) != 1:
                 console.print("Please pick just one.")
@@ -150,7 +180,7 @@ def ask_screen(console: Console, ask: Ask, step: r.InterviewStep) -> list[r.Evid
                 r.EvidenceItem(id=i, choice=Choice.PRESENT if i in picked else Choice.ABSENT)
                 for i in ids
             ]
-        console.print("Please answer with the numbers shown, ? or b.")
+        console.print("Please answer with the numbers shown, ? or b (q quits).")
 
 
 def run_interactive(
@@ -158,13 +188,17 @@ def run_interactive(
     console: Console,
     ask: Ask | None = None,
     max_questions: int = DEFAULT_MAX_QUESTIONS,
+    *,
+    show_all: bool = False,
+    list_sources: bool = False,
 ) -> int:
-    ask = ask or _ask(console)
+    ask = quitting(ask or _ask(console))
     console.print(
         "[bold]twitchcheck[/bold]: why does it twitch? This is decision support, not a diagnosis.\n"
         "[bold red]If your face droops suddenly, you cannot speak properly or you struggle to "
-        "breathe, call emergency services now.[/bold red]\nType q at any prompt's start to quit "
-        "(Ctrl+D also works).\n"
+        "breathe, call emergency services now.[/bold red]\n"
+        f"Usually up to {max_questions} questions; safety questions may add one or two. "
+        "Type q at any prompt to quit (Ctrl+D also works).\n"
     )
     try:
         age = ask_age(console, ask)
@@ -199,7 +233,7 @@ def run_interactive(
     present, absent, _unknown, init = evidence_sets(evidence)
     result = checker.assess(age=age, sex=sex, present=present, absent=absent, initial=init)
     console.print()
-    render_assessment(console, result)
+    render_assessment(console, result, show_all=show_all, list_sources=list_sources)
     return 0
 
 

@@ -1,107 +1,17 @@
-"""Rich renderings for the terminal: what a person reads. JSON output never passes through here."""
+"""Rich renderings for the terminal of the KB and the evaluation (the assessment: result_view).
+JSON output never passes through here."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.markup import escape
-from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text
 
-from twitchcheck.domain import TriageLevel
 from twitchcheck.kb.export import PROVENANCE_NOTE, provenance_counts
 from twitchcheck.kb.model import KnowledgeBase
-from twitchcheck.results import Assessment, ExplanationItem
-
-LEVEL_STYLE = {
-    TriageLevel.EMERGENCY: "bold white on red",
-    TriageLevel.URGENT: "bold black on dark_orange",
-    TriageLevel.SOON: "bold black on yellow",
-    TriageLevel.ROUTINE: "bold white on blue",
-    TriageLevel.SELF_CARE: "bold white on green4",
-}
-
-#: How many causes the readable table shows (the JSON always has every cause).
-SHOWN_CAUSES = 8
-
-
-def bar(p: float, width: int = 20) -> str:
-    filled = round(p * width)
-    return "█" * filled + "░" * (width - filled)
-
-
-def render_assessment(console: Console, a: Assessment) -> None:
-    t = a.triage
-    banner = Text(f" {t.name.upper()} ", style=LEVEL_STYLE[t.level])
-    body = [Text.assemble(banner, "  ", Text(t.advice, style="bold"))]
-    if a.red_flags:
-        body.append(
-            Text(
-                "Warning signs you reported: " + ", ".join(rf.label for rf in a.red_flags),
-                style="bold red",
-            )
-        )
-    for reason in t.reasons[:4]:
-        body.append(Text(f"• {reason.text}"))
-    body.append(Text(t.safety_net, style="italic"))
-    console.print(
-        Panel(Group(*body), title="What to do", border_style=LEVEL_STYLE[t.level].split()[-1])
-    )
-
-    table = Table(
-        title="Likely causes (probabilities need not add up to 100%: several can be present)"
-    )
-    table.add_column("Cause")
-    table.add_column("Chance", justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column("Why")
-    for c in a.causes[:SHOWN_CAUSES]:
-        why = (
-            "; ".join(_short_effect(e) for e in c.explanation[:3]) or "how common it is at your age"
-        )
-        table.add_row(
-            escape(c.name),
-            f"{c.probability:.0%}" if c.probability >= 0.01 else f"{c.probability:.1%}",
-            bar(c.probability),
-            escape(why),
-        )
-    console.print(table)
-
-    if a.als_context:
-        ctx = a.als_context
-        lines = [Text(ctx.summary)] + [
-            Text(f"• {s.text} [{', '.join(s.sources)}]") for s in ctx.statements
-        ]  # Text: no markup
-        console.print(Panel(Group(*lines), title="About ALS", border_style="cyan"))
-
-    adv = a.advice
-    if adv.self_care:
-        console.print("[bold]What you can do now[/bold]")
-        for step in adv.self_care:
-            console.print(f"  • {escape(step)}")
-    if adv.treatments:
-        console.print("[bold]Treatments that may be offered[/bold]")
-        for tr in adv.treatments:
-            console.print(f"  • {escape(tr.name)}: {escape(tr.description)}")
-    if adv.doctor_may:
-        console.print("[bold]What a doctor may do[/bold]")
-        for w in adv.doctor_may:
-            console.print(f"  • {escape(w.name)}: {escape(w.description)}")
-    console.print("[bold]Sources[/bold]")
-    for s in a.sources:
-        console.print(escape(f"  [{s.id}] {s.title} ({s.publisher}) {s.url}"))
-    console.print(f"[dim]{escape(a.disclaimer)} Knowledge base {a.kb_version}.[/dim]")
-
-
-def _short_effect(e: ExplanationItem) -> str:
-    """A compact form for the table: 'yes: Nose twitching ×16 ↑'."""
-    factor = math.exp(abs(e.log_odds_change))
-    size = ">100" if factor >= 100 else (f"{factor:.0f}" if factor >= 10 else f"{factor:.1f}")
-    return f"{'yes' if e.answer == 'present' else 'no'}: {e.label} ×{size} {'↑' if e.log_odds_change > 0 else '↓'}"
 
 
 def render_kb_overview(console: Console, kb: KnowledgeBase) -> None:

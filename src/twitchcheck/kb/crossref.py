@@ -258,6 +258,26 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
     for name, entries in texts:
         for i, entry in enumerate(entries):
             check_sources(name, _where(i, entry.id, "") + " ", entry.sources)
+    # 9. The findings advice items fit (acts_on, not_when) exist.
+    fitted: list[tuple[str, str, s.Treatment | s.WorkupStep | s.SelfCareStep]] = [
+        ("treatments.yaml", _where(i, t.id, "") + " ", t) for i, t in enumerate(treatments)
+    ]
+    fitted += [("workup.yaml", _where(i, w.id, "") + " ", w) for i, w in enumerate(workup)]
+    fitted += [
+        ("causes.yaml", _where(i, c.id, f"self_care[{j}]."), step)
+        for i, c in enumerate(causes)
+        for j, step in enumerate(c.self_care)
+        if isinstance(step, s.SelfCareStep)
+    ]
+    for name, where, item in fitted:
+        for field in ("acts_on", "not_when"):
+            for j, ref in enumerate(getattr(item, field)):
+                if ref not in finding_ids:
+                    add(
+                        KBProblem(
+                            name, f"{where}{field}[{j}]", _unknown("finding", ref, finding_ids)
+                        )
+                    )
     return problems
 
 

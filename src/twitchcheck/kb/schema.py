@@ -187,6 +187,29 @@ class Prior(Provenance):
         return bands
 
 
+# When an advice item (self-care step, treatment, work-up step) fits a person's answers
+# (docs/assessment-json.md, "advice"). ``acts_on``: the findings the item acts on (caffeine for
+# "cut down on caffeine"); it is left out when the person answered "no" to every one of them.
+# ``not_when``: findings that make it out of place (a twitch of days for Botox); it is left out
+# when any of them is present.
+ActsOn = tuple[Id, ...]
+NotWhen = tuple[Id, ...]
+
+
+class SelfCareStep(Strict):
+    """A self-care step that fits only some answers (a plain string fits every person)."""
+
+    text: NonEmpty
+    acts_on: ActsOn = ()
+    not_when: NotWhen = ()
+
+    @model_validator(mode="after")
+    def _has_condition(self) -> SelfCareStep:
+        if not self.acts_on and not self.not_when:
+            raise ValueError("a step without 'acts_on' or 'not_when' is written as plain text")
+        return self
+
+
 class Cause(Strict):
     id: Id
     name: NonEmpty
@@ -203,7 +226,7 @@ class Cause(Strict):
     urgency: LevelId
     # The posterior at or above which this cause's own urgency raises the triage level.
     urgency_threshold: OpenProbability
-    self_care: tuple[NonEmpty, ...] = ()
+    self_care: tuple[NonEmpty | SelfCareStep, ...] = ()
     treatments: tuple[Id, ...] = ()
     workup: tuple[Id, ...] = ()
     when_to_seek_care: NonEmpty
@@ -382,6 +405,8 @@ class Treatment(Strict):
     name: NonEmpty
     description: NonEmpty
     sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+    acts_on: ActsOn = ()
+    not_when: NotWhen = ()
 
 
 class WorkupStep(Strict):
@@ -389,6 +414,8 @@ class WorkupStep(Strict):
     name: NonEmpty
     description: NonEmpty
     sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+    acts_on: ActsOn = ()
+    not_when: NotWhen = ()
 
 
 class Statement(Strict):

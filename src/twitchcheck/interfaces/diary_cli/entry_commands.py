@@ -190,7 +190,12 @@ def checkin_cmd(
 def profile_cmd(
     ctx: typer.Context,
     birth_year: Annotated[int | None, typer.Option(help="Year of birth, e.g. 1990.")] = None,
-    sex: Annotated[str | None, typer.Option(help="female or male (used by the engine).")] = None,
+    sex: Annotated[
+        str | None,
+        typer.Option(
+            help="female, male, other or unknown (prefer not to say; used by the engine)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show or set the birth year and sex that the diary's re-triage uses."""
@@ -221,7 +226,7 @@ def profile_cmd(
     if current.birth_year is None or current.sex is None:
         out_console().print(
             "No profile yet. Set it with [bold]twitchcheck diary profile --birth-year YYYY "
-            "--sex female|male[/bold]: the re-triage needs your age and sex."
+            "--sex female|male|other|unknown[/bold]: the re-triage needs your age and sex."
         )
         return
     out_console().print(f"Born {current.birth_year}, {current.sex}.")

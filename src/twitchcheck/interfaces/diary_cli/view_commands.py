@@ -140,7 +140,7 @@ def status_cmd(
     if prog.needs_profile:
         body = (
             "No fresh triage: set your birth year and sex first with "
-            "[bold]twitchcheck diary profile --birth-year YYYY --sex female|male[/bold].\n"
+            "[bold]twitchcheck diary profile --birth-year YYYY --sex female|male|other|unknown[/bold].\n"
             + escape(prog.reason)
         )
         out.print(Panel(body, title="What your diary shows", border_style="yellow"))
@@ -179,7 +179,7 @@ def status_cmd(
     out.print("\n[bold]Possible triggers[/bold]")
     for effect in trig.effects:
         out.print(f"  {escape(effect.label)}: {escape(effect.summary)}")
-    out.print(f"[dim]{escape(trig.method)}[/dim]")
+    out.print(f"[dim]{escape(trig.explanation)}[/dim]")
     if prog.record_id is not None:
         out.print(f"[dim]Recorded as assessment {prog.record_id}. This is not a diagnosis.[/dim]")
 

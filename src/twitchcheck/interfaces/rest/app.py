@@ -43,7 +43,12 @@ def create_app(
         version="1",
         description=(
             "Why does my nose twitch? Ranked causes with exact probabilities, triage and cited advice. "
-            "Decision support, not a diagnosis. Answers travel in POST bodies only."
+            "Decision support, not a diagnosis. Answers travel in POST bodies only.\n\n"
+            f"Limits: {settings.rate_limit_per_minute} requests a minute per client address (then "
+            "429 with `Retry-After`); request bodies up to "
+            f"{settings.max_body_bytes:,} bytes (then 413). Errors are `application/problem+json` "
+            "documents with a stable `code` and a plain `title`. `GET /healthz` answers "
+            '`{"status": "ok", "kb_version": ...}` while the service is up.'
         ),
     )
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]

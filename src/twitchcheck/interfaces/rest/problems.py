@@ -54,7 +54,7 @@ def add_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(TwitchcheckError)
     async def _domain_error(_: Request, exc: TwitchcheckError) -> JSONResponse:
         suggestions = exc.suggestions if isinstance(exc, UnknownIdError) else []
-        response = problem(status_of(exc), type(exc).__name__, exc.message, exc.code, suggestions)
+        response = problem(status_of(exc), exc.title, exc.message, exc.code, suggestions)
         response.headers.update(retry_after_headers(exc))  # Retry-After on a 429
         return response
 

@@ -40,7 +40,8 @@ def mount_account_pages(app: FastAPI, site: Site) -> None:
     async def login_page(request: Request) -> Response:
         if not site.state.settings.multi_user:
             return RedirectResponse("/diary", status_code=303)
-        return account_page(request, "login.html", done=request.query_params.get("done"))
+        back = "checker" if request.query_params.get("next") == "checker" else None
+        return account_page(request, "login.html", done=request.query_params.get("done"), next=back)
 
     @app.post("/login", include_in_schema=False)
     async def login_form(request: Request) -> Response:
@@ -49,6 +50,9 @@ def mount_account_pages(app: FastAPI, site: Site) -> None:
             return RedirectResponse("/diary", status_code=303)
         form = await request.form()
         name = optional(form, "username") or ""
+        # Signing in to save a result from the checker: back to the checker, which then saves
+        # what it kept in the tab (app.js, resumePendingSave); anything else goes to the diary.
+        back = "checker" if form.get("next") == "checker" else None
         try:
             auth.refuse_cross_site(request)
             body = LoginIn.model_validate(
@@ -58,22 +62,28 @@ def mount_account_pages(app: FastAPI, site: Site) -> None:
         except ValidationError:
             errors = {"form": "Please enter your user name and your password."}
             return account_page(
-                request, "login.html", 422, errors=errors, values={"username": name}
+                request, "login.html", 422, errors=errors, values={"username": name}, next=back
             )
         except (AuthError, ForbiddenError) as exc:
             status = 403 if isinstance(exc, ForbiddenError) else 401
             errors = {"form": exc.message}
             return account_page(
-                request, "login.html", status, errors=errors, values={"username": name}
+                request, "login.html", status, errors=errors, values={"username": name}, next=back
             )
         except TooManyAttemptsError as exc:
             response = account_page(
-                request, "login.html", 429, errors={"form": exc.message}, values={"username": name}
+                request,
+                "login.html",
+                429,
+                errors={"form": exc.message},
+                values={"username": name},
+                next=back,
             )
             response.headers.update(retry_after_headers(exc))
             return response
         session = await run_in_threadpool(auth.start_session, state, user)
-        response = RedirectResponse("/diary", status_code=303)
+        # The fragment never reaches a server: it tells the checker to save what it kept.
+        response = RedirectResponse("/#resume-save" if back else "/diary", status_code=303)
         auth.set_session_cookie(response, state, session)
         return response
 

@@ -2,7 +2,9 @@
  * twitchcheck web page: start -> where it twitches -> one question at a time -> result.
  *
  * Privacy: the answers live in this script's memory only. They travel to the server in the
- * bodies of POST requests, never in a URL, a cookie, localStorage or sessionStorage.
+ * bodies of POST requests, never in a URL, a cookie or localStorage. The one exception is asked
+ * for: "Save to my diary" while signed out keeps the request in this tab's sessionStorage until
+ * the person has signed in (then it is saved and removed); closing the tab forgets it.
  * Safety: whenever the server says the answers point to an emergency, the emergency banner is
  * shown at once and the result follows.
  * Security: no inline script or style (strict CSP); every text from the server is inserted with
@@ -46,6 +48,8 @@
   };
 
   var CAUSES_SHOWN = 6;
+  // The one thing ever kept in the browser: a result waiting while the person signs in to save it.
+  var PENDING_SAVE = 'twitchcheck.pending-save';
 
   var state = {
     kb: { findings: [], byId: {}, anatomy: [], sources: {} },
@@ -244,6 +248,13 @@
       });
       g.addEventListener('focus', function () { showRegionInfo(region); });
       g.addEventListener('mouseenter', function () { showRegionInfo(region); });
+      // Its name as a button too, for a phone, where the drawing's labels are hidden.
+      var named = el('button', { type: 'button', class: 'button region-button', 'aria-pressed': 'false',
+                                 'data-region': id }, def.name);
+      named.addEventListener('click', function () { toggleRegion(id); });
+      named.addEventListener('focus', function () { showRegionInfo(region); });
+      region.nameButton = named;
+      $('region-names').append(el('li', {}, named));
     });
     // A muscle of the knowledge base without a place on the drawing still gets a button.
     var extra = $('extra-regions');
@@ -357,6 +368,7 @@
       var on = state.chosenRegions.indexOf(id) >= 0;
       region.el.classList.toggle('is-chosen', on);
       region.el.setAttribute(region.el.tagName.toLowerCase() === 'button' ? 'aria-pressed' : 'aria-checked', on ? 'true' : 'false');
+      if (region.nameButton) { region.nameButton.setAttribute('aria-pressed', on ? 'true' : 'false'); }
     });
     document.querySelectorAll('#complaint-list input[type="checkbox"]').forEach(function (input) {
       input.checked = chosen.indexOf(input.value) >= 0;
@@ -613,6 +625,11 @@
       });
       banner.append(el('h2', { class: 'h3', text: 'Why this advice' }), ul);
     }
+    if (t.tell_call_handler && t.tell_call_handler.length) {
+      var tell = el('ul', { class: 'call-handler' });
+      t.tell_call_handler.forEach(function (line) { tell.append(el('li', { text: line })); });
+      banner.append(el('h2', { class: 'h3', text: 'What to tell the call handler' }), tell);
+    }
     banner.append(el('h2', { class: 'h3', text: 'Safety net: when to get help' }), el('p', { class: 'safety-net', text: t.safety_net }));
     return banner;
   }
@@ -655,15 +672,23 @@
       view.append(rf);
     }
 
+    // In an emergency only the emergency shows; the causes and the advice wait behind "More".
+    var emergency = a.triage.level === 'emergency';
+    var target = view;
+    if (emergency) {
+      target = el('details', { class: 'more-details', id: 'more-details' },
+        el('summary', { text: 'More: possible causes and advice (not needed to act now)' }));
+      view.append(target);
+    }
+
     if (a.als_context) {
       var als = section('als', 'What about ALS?');
       var ctx = a.als_context;
-      als.append(el('p', { text: ctx.summary }),
-        el('p', {}, 'Chance of ALS on your answers: ', el('strong', { text: pct(ctx.probability) }), '.'));
+      als.append(el('p', { text: ctx.summary })); // its one number, in one form (ctx.chance)
       var st = el('ul', {});
       ctx.statements.forEach(function (s) { st.append(el('li', {}, el('span', { text: s.text }), ' ', sourceLinks(s.sources, a.sources))); });
       als.append(el('details', {}, el('summary', { text: 'What the research says' }), st));
-      view.append(als);
+      target.append(als);
     }
 
     var causes = section('causes', 'Possible causes, most likely first');
@@ -677,7 +702,7 @@
       causes.append(el('details', { class: 'more-causes' },
         el('summary', { text: 'Show the ' + (a.causes.length - CAUSES_SHOWN) + ' less likely causes' }), rest));
     }
-    view.append(causes);
+    target.append(causes);
 
     var now = section('self-care', 'What you can do now');
     var sc = el('ul', {});
@@ -690,14 +715,14 @@
       });
       now.append(el('h3', { text: 'Treatments that can help' }), tr);
     }
-    view.append(now);
+    target.append(now);
 
     if (a.advice.when_to_seek_care.length) {
       var when = section('seek-care', 'When to get medical help');
       var wl = el('ul', {});
       a.advice.when_to_seek_care.forEach(function (t) { wl.append(el('li', { text: t })); });
       when.append(wl);
-      view.append(when);
+      target.append(when);
     }
 
     if (a.advice.doctor_may.length) {
@@ -707,7 +732,7 @@
         dl.append(el('li', {}, el('strong', { text: w.name }), ': ' + w.description + ' ', sourceLinks(w.sources, a.sources)));
       });
       doc.append(dl);
-      view.append(doc);
+      target.append(doc);
     }
 
     var yours = section('answers', 'What you told us');
@@ -721,14 +746,14 @@
     if (a.evidence.absent.length) {
       yours.append(el('p', { text: 'You said no to ' + a.evidence.absent.length + ' other thing' + (a.evidence.absent.length === 1 ? '' : 's') + ' we asked about.' }));
     }
-    view.append(yours);
+    target.append(yours);
 
     var src = section('sources', 'Sources');
     var sl = el('ol', { class: 'source-list' });
     a.sources.forEach(function (s) {
       sl.append(el('li', {}, sourceLink(s), el('span', { class: 'publisher', text: ' ' + s.publisher })));
     });
-    src.append(el('p', { text: 'Every statement above is based on these ' + a.sources.length +
+    src.append(el('p', { text: 'The statements above cite ' + a.sources.length +
       ' sources. Links open in a new tab.' }));
     src.append(el('details', { class: 'all-sources' },
       el('summary', { text: 'Show all ' + a.sources.length + ' sources' }), sl));
@@ -773,10 +798,46 @@
     }, function (err) {
       button.disabled = false;
       if (err instanceof ApiError && err.status === 401) {
-        status.replaceChildren('Please sign in to save it: ', el('a', { href: '/login', text: 'sign in' }), '.');
+        // Kept in this tab's own storage (never on the server) until the person has signed in;
+        // the checker saves it then (resumePendingSave) and forgets it.
+        var kept = false;
+        try { window.sessionStorage.setItem(PENDING_SAVE, JSON.stringify(requestBody())); kept = true; } catch (e) { kept = false; }
+        status.replaceChildren('Please sign in to save it: ',
+          el('a', { href: kept ? '/login?next=checker' : '/login', text: 'sign in' }),
+          kept ? '. Your result waits in this tab, and is saved once you have signed in.' : '.');
       } else {
         status.textContent = 'It was not saved. ' + explain(err);
       }
+    });
+  }
+
+  // After signing in to save a result: show it again and save it, then forget the copy.
+  function resumePendingSave() {
+    if (window.location.hash !== '#resume-save') { return; } // only right after signing in
+    window.history.replaceState(null, '', window.location.pathname);
+    var raw = null;
+    try {
+      raw = window.sessionStorage.getItem(PENDING_SAVE);
+      window.sessionStorage.removeItem(PENDING_SAVE);
+    } catch (e) { return; }
+    var body = null;
+    try { body = raw && JSON.parse(raw); } catch (e) { body = null; }
+    if (!body || !Array.isArray(body.evidence)) { return; }
+    state.age = body.age;
+    state.sex = body.sex;
+    state.concerns = body.concerns || [];
+    state.evidence = new Map();
+    body.evidence.forEach(function (e) { state.evidence.set(e.id, { choice: e.choice, initial: Boolean(e.initial) }); });
+    state.history = [];
+    setBusy(true, 'Working out your result…');
+    api('/assess', requestBody()).then(function (assessment) {
+      setBusy(false);
+      state.assessment = assessment;
+      renderResult(assessment);
+      saveToDiary($('save-to-diary'), $('save-status'));
+    }, function (err) {
+      setBusy(false);
+      showError(err);
     });
   }
 
@@ -825,6 +886,7 @@
       buildComplaintList();
       renderChoices();
       document.body.setAttribute('data-ready', 'true');
+      resumePendingSave();
     }, function (err) { showError(err, load); });
   }
 
