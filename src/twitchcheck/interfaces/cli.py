@@ -19,8 +19,8 @@ from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, MAX_AGE, MAX_QUESTIONS_LIM
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.interfaces.cli_common import out_console, print_json, split_values
 from twitchcheck.interfaces.diary_cli import diary_app
-from twitchcheck.interfaces.kb_fit_cli import kb_fit
 from twitchcheck.interfaces.kb_audit_cli import kb_audit
+from twitchcheck.interfaces.kb_fit_cli import kb_fit
 from twitchcheck.interfaces.serve_cli import serve_cmd
 
 app = typer.Typer(
