@@ -6,7 +6,6 @@ usage); 3 invalid knowledge base. No traceback is printed for any of these.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, MAX_AGE, MAX_QUESTIONS_LIM
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.interfaces.cli_common import out_console, print_json, split_values
 from twitchcheck.interfaces.diary_cli import diary_app
+from twitchcheck.interfaces.serve_cli import serve_cmd
 
 app = typer.Typer(
     name="twitchcheck",
@@ -35,6 +35,7 @@ vignettes_app = typer.Typer(
 app.add_typer(kb_app, name="kb")
 app.add_typer(diary_app, name="diary")
 app.add_typer(vignettes_app, name="vignettes")
+app.command("serve")(serve_cmd)
 
 INTERNAL_ERROR = 70
 
@@ -320,60 +321,6 @@ def interview_cmd(
             render_assessment(out_console(), result)
         return 0
     return run_interactive(checker, out_console(), max_questions=max_questions)
-
-
-@app.command("serve")
-def serve_cmd(
-    host: Annotated[
-        str, typer.Option(help="Address to listen on (default: this machine only).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-    multi_user: Annotated[
-        bool,
-        typer.Option(
-            "--multi-user",
-            help="Accounts with sign-in, each with a private diary (default: one local user).",
-        ),
-    ] = False,
-    database_url: Annotated[
-        str | None,
-        typer.Option(
-            "--database-url",
-            help="The diary database (default: $TWITCHCHECK_DATABASE_URL, else SQLite in your "
-            "data folder).",
-        ),
-    ] = None,
-) -> None:
-    """Start the web app and REST API (http://127.0.0.1:8000 by default)."""
-    import uvicorn
-    from pydantic import ValidationError
-
-    from twitchcheck.api import default_checker
-    from twitchcheck.diary.service import open_store
-    from twitchcheck.errors import ValueRangeError
-    from twitchcheck.interfaces.rest.app import create_app
-    from twitchcheck.interfaces.rest.settings import Settings
-
-    try:
-        settings = Settings(host=host, port=port, multi_user=multi_user, database_url=database_url)
-    except ValidationError as exc:
-        raise ValueRangeError(
-            "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-        ) from None
-    checker = default_checker()
-    # Opened (and migrated) before the server starts, so a bad database fails here, clearly.
-    store = open_store(settings.database_url, checker.kb)
-    mode = "multi-user: sign in at /login" if multi_user else "single user"
-    out_console().print(
-        f"twitchcheck is running at http://{host}:{port}  ({mode}; Ctrl+C stops it)"
-    )
-    app_ = create_app(settings, checker, store=store)
-    # What exists now (the KB, the network, the app) lives as long as the server: moved out of
-    # the garbage collector's sight, so that its full collections, which would walk all of it
-    # again and again, stay short and do not pause the answers.
-    gc.collect()
-    gc.freeze()
-    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
 
 
 def _is_click_error(exc: Exception) -> bool:

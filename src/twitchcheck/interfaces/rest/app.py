@@ -13,7 +13,9 @@ from fastapi import FastAPI
 
 from twitchcheck.api import Checker
 from twitchcheck.diary.service import DiaryStore
+from twitchcheck.interfaces.rest.clients import Proxies
 from twitchcheck.interfaces.rest.deps import app_checker
+from twitchcheck.interfaces.rest.guards import BodyGuard, HostCheck
 from twitchcheck.interfaces.rest.middleware import AccessLog, BodyLimit, RateLimit, SecurityHeaders
 from twitchcheck.interfaces.rest.openapi import openapi_with_problems
 from twitchcheck.interfaces.rest.paths import DIARY_API
@@ -63,7 +65,13 @@ def create_app(
     mount_diary_pages(app, site)
     mount_account_pages(app, site)
 
-    # The last added is the outermost: headers go on every answer, 413 and 429 included.
+    # The last added is the outermost: headers go on every answer, 413 and 429 included; the
+    # host is checked before anything else is done.
+    app.add_middleware(
+        BodyGuard,
+        timeout=settings.body_timeout_seconds,
+        upload_timeout=settings.upload_timeout_seconds,
+    )
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
@@ -75,8 +83,9 @@ def create_app(
     app.add_middleware(
         RateLimit,
         per_minute=settings.rate_limit_per_minute,
-        trust_forwarded_for=settings.trust_forwarded_for,
+        proxies=Proxies(settings.proxies),
     )
+    app.add_middleware(HostCheck, names=settings.host_names)
     app.add_middleware(SecurityHeaders)
     mount_web(app)
     return app

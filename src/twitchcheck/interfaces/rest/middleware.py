@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from twitchcheck.interfaces.rest.clients import client_address
+from twitchcheck.interfaces.rest.clients import Proxies, client_address
 from twitchcheck.interfaces.rest.paths import API, PERSONAL_PAGES
 from twitchcheck.interfaces.rest.problems import problem
 
@@ -139,11 +139,11 @@ class RateLimit:
     MAX_CLIENTS = 10_000
     IDLE_SECONDS = 120
 
-    def __init__(self, app: ASGIApp, per_minute: int, trust_forwarded_for: bool) -> None:
+    def __init__(self, app: ASGIApp, per_minute: int, proxies: Proxies) -> None:
         self.app = app
         self.rate = per_minute / 60.0
         self.capacity = float(per_minute)
-        self.trust = trust_forwarded_for
+        self.proxies = proxies
         self.buckets: dict[str, tuple[float, float]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -151,7 +151,7 @@ class RateLimit:
             await self.app(scope, receive, send)
             return
         now = time.monotonic()
-        key = client_address(scope, self.trust)
+        key = client_address(scope, self.proxies)
         tokens, last = self.buckets.get(key, (self.capacity, now))
         tokens = min(self.capacity, tokens + (now - last) * self.rate)
         if tokens < 1.0:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from twitchcheck.diary.accounts import Accounts, AttemptLimiter
 from twitchcheck.diary.service import DiaryStore, UserRef, open_store
+from twitchcheck.interfaces.rest.clients import Proxies
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.kb.model import KnowledgeBase
 
@@ -33,6 +34,8 @@ class DiaryState:
         self._lock = threading.Lock()
         self._local: UserRef | None = None
         self.limiter = AttemptLimiter(settings.login_attempts_per_minute)
+        #: Whose X-Forwarded-For is believed (the sign-in limits count per client address).
+        self.proxies = Proxies(settings.proxies)
 
     @property
     def store(self) -> DiaryStore:
