@@ -14,26 +14,23 @@ its body, duplicate JSON keys and how long the body may take to arrive.
 * **Slow bodies**: the whole body must arrive within the configured time (408 otherwise), so a
   client that trickles or stalls cannot hold a worker for long.
 
-Refusals are problem documents under the API prefixes and a short plain page elsewhere.
+Refusals are problem documents, but a short plain page on the pages people read.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import time
 from typing import Any
 
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from twitchcheck.interfaces.rest.paths import DIARY_API
-from twitchcheck.interfaces.rest.problems import problem
+from twitchcheck.interfaces.rest.paths import DIARY_API, PERSONAL_PAGES
+from twitchcheck.interfaces.rest.problems import answer, problem
 from twitchcheck.interfaces.rest.settings import host_name
 
-#: Paths whose errors are problem documents (machines); elsewhere, people: a page.
-MACHINE_PREFIXES = ("/api/", "/fhir", "/cds-services")
 JSON = "application/json"
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 #: Accepted body types by path prefix, first match wins (contracts §6).
@@ -42,21 +39,14 @@ BODY_TYPES: tuple[tuple[str, frozenset[str]], ...] = (
     ("/api/", frozenset({JSON})),
     ("/fhir", frozenset({"application/fhir+json", JSON})),
     ("/cds-services", frozenset({JSON})),
-    ("/", FORM_TYPES),
+    *((page, FORM_TYPES) for page in PERSONAL_PAGES),
 )
 WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def refusal(scope: Scope, status: int, title: str, detail: str, code: str) -> Response:
     """A problem document for machines, a plain page for people."""
-    if scope.get("path", "").startswith(MACHINE_PREFIXES):
-        return problem(status, title, detail, code)
-    page = (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
-        f"</title></head><body><h1>{html.escape(title)}</h1><p>{html.escape(detail)}</p>"
-        "</body></html>"
-    )
-    return HTMLResponse(page, status_code=status)
+    return answer(scope.get("path", ""), status, title, detail, code)
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -145,7 +135,10 @@ class BodyGuard:
             await self.app(scope, receive, send)
             return
         kind = _media_type(_header(scope, b"content-type"))
-        accepted = next(types for prefix, types in BODY_TYPES if path.startswith(prefix))
+        accepted = next((types for prefix, types in BODY_TYPES if path.startswith(prefix)), None)
+        if accepted is None:  # no route takes a body here: the router answers
+            await self.app(scope, receive, send)
+            return
         if kind not in accepted:
             detail = (
                 "The request body has no Content-Type"
