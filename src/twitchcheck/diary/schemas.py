@@ -212,9 +212,7 @@ class ProfileIn(_In):
     def _assessable(cls, value: int) -> int:
         first, last = birth_years()
         if not first <= value <= last:
-            raise ValueError(
-                f"must be between {first} and {last} (ages {MIN_AGE} to {MAX_AGE})"
-            )
+            raise ValueError(f"must be between {first} and {last} (ages {MIN_AGE} to {MAX_AGE})")
         return value
 
 

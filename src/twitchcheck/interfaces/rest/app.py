@@ -25,6 +25,7 @@ from twitchcheck.interfaces.rest.routes.assess import add_assess_routes
 from twitchcheck.interfaces.rest.routes.kb import add_kb_routes
 from twitchcheck.interfaces.rest.routes.service import add_service_routes
 from twitchcheck.interfaces.rest.settings import Settings
+from twitchcheck.interfaces.rest.shared_limits import SharedAttemptLimiter, SharedLimits
 from twitchcheck.interfaces.rest.state import DiaryState
 from twitchcheck.interfaces.web.account_pages import mount_account_pages
 from twitchcheck.interfaces.web.diary_pages import mount_diary_pages
@@ -58,7 +59,14 @@ def create_app(
     add_kb_routes(app)
 
     # The diary: the store (see state.DiaryState), accounts, the API and its pages.
-    app.state.diary = DiaryState(settings, lambda: app_checker(app).kb, store=store)
+    # With several worker processes the limits live in the database (shared_limits.py).
+    shared = SharedLimits(settings.resolved_database_url) if settings.shared_limits else None
+    limiter = (
+        SharedAttemptLimiter(settings.login_attempts_per_minute, shared=shared) if shared else None
+    )
+    app.state.diary = DiaryState(
+        settings, lambda: app_checker(app).kb, store=store, limiter=limiter
+    )
     app.include_router(accounts.router)
     app.include_router(diary.router)
     site = Site(app)
@@ -84,6 +92,7 @@ def create_app(
         RateLimit,
         per_minute=settings.rate_limit_per_minute,
         proxies=Proxies(settings.proxies),
+        shared=shared,
     )
     app.add_middleware(HostCheck, names=settings.host_names)
     app.add_middleware(SecurityHeaders)

@@ -52,7 +52,7 @@ def answer(path: str, status: int, title: str, detail: str, code: str) -> Respon
         return problem(status, title, detail, code)
     page = (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
-        f'</title></head><body><main><h1>{html.escape(title)}</h1><p>{html.escape(detail)}</p>'
+        f"</title></head><body><main><h1>{html.escape(title)}</h1><p>{html.escape(detail)}</p>"
         '<p><a href="/diary">Back to the diary</a></p></main></body></html>'
     )
     return HTMLResponse(page, status_code=status)

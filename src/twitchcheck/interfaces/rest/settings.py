@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = Field(default=5, ge=1, le=1000)
     #: Send the session cookie only over HTTPS (needed when others can reach the server).
     cookie_secure: bool = False
+    #: Keep rate-limit and sign-in throttle state in the database, where every worker process
+    #: sees it (``serve --workers N`` sets it; PostgreSQL only). Off: each process's memory.
+    shared_limits: bool = False
 
     @field_validator("host")
     @classmethod
@@ -142,6 +145,22 @@ class Settings(BaseSettings):
         if value is not None and not value.strip():
             raise ValueError("database_url must not be empty (leave it unset for the default)")
         return value
+
+    @model_validator(mode="after")
+    def _shared_limits_need_postgresql(self) -> Settings:
+        if self.shared_limits and not self.resolved_database_url.startswith("postgresql"):
+            raise ValueError(
+                "limits shared by several worker processes need PostgreSQL (set --database-url "
+                "or TWITCHCHECK_DATABASE_URL to a postgresql:// URL); on SQLite serve one process"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database in force (the setting, the environment's, else SQLite)."""
+        from twitchcheck.storage.db import database_url
+
+        return database_url(self.database_url)
 
     @model_validator(mode="after")
     def _cookies_never_in_clear_text(self) -> Settings:

@@ -26,6 +26,7 @@ class DiaryState:
         settings: Settings,
         kb: Callable[[], KnowledgeBase],
         store: DiaryStore | None = None,
+        limiter: AttemptLimiter | None = None,
     ) -> None:
         self.settings = settings
         self._kb = kb
@@ -33,7 +34,7 @@ class DiaryState:
         self._accounts: Accounts | None = None
         self._lock = threading.Lock()
         self._local: UserRef | None = None
-        self.limiter = AttemptLimiter(settings.login_attempts_per_minute)
+        self.limiter = limiter or AttemptLimiter(settings.login_attempts_per_minute)
         #: Whose X-Forwarded-For is believed (the sign-in limits count per client address).
         self.proxies = Proxies(settings.proxies)
 
