@@ -72,6 +72,9 @@ class HostCheck:
         if raw is not None and host_name(raw.decode("latin-1")) in self.names:
             await self.app(scope, receive, send)
             return
+        if scope["type"] == "websocket":  # none are served, but never to another host
+            await send({"type": "websocket.close", "code": 1008})
+            return
         response = refusal(
             scope,
             400,
@@ -252,6 +255,8 @@ async def _before(receive: Receive, deadline: float) -> Message:
     if remaining <= 0:
         raise _TooSlow
     try:
-        return await asyncio.wait_for(receive(), remaining)
+        # asyncio.timeout, not wait_for: no task per read on the hot routes
+        async with asyncio.timeout(remaining):
+            return await receive()
     except TimeoutError:
         raise _TooSlow from None

@@ -158,9 +158,9 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         """The database in force (the setting, the environment's, else SQLite)."""
-        from twitchcheck.storage.db import database_url
+        from twitchcheck.diary.databases import diary_database_url
 
-        return database_url(self.database_url)
+        return diary_database_url(self.database_url)
 
     @model_validator(mode="after")
     def _cookies_never_in_clear_text(self) -> Settings:

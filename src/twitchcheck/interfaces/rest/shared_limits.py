@@ -73,10 +73,10 @@ class SharedLimits:
     """The shared state, with its own small connection pool and short timeouts."""
 
     def __init__(self, url: str, engine: Engine | None = None) -> None:
-        from twitchcheck.storage.db import database_url
+        from twitchcheck.diary.databases import diary_database_url
 
         self.engine = engine or create_engine(
-            database_url(url),
+            diary_database_url(url),
             pool_size=4,
             max_overflow=4,
             pool_timeout=1,
