@@ -24,6 +24,16 @@ settings.register_profile(
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+#: Starlette's TestClient sends ``Host: testserver``: the tests' apps accept it besides the
+#: loopback names (the default of the setting; tests/interfaces/test_doors.py checks the default
+#: with this variable removed).
+TEST_HOSTS_ENV = "TWITCHCHECK_ALLOWED_HOSTS"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault(TEST_HOSTS_ENV, "localhost,127.0.0.1,::1,testserver")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 MINI_KB = ROOT / "tests" / "fixtures" / "mini_kb"
 SHARED = ROOT.parent / "shared"

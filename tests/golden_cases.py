@@ -84,7 +84,11 @@ def _client(database_url: str | None = None) -> Iterator[Any]:
     from twitchcheck.interfaces.rest.app import create_app
     from twitchcheck.interfaces.rest.settings import Settings
 
-    settings = Settings(rate_limit_per_minute=1_000_000, database_url=database_url)
+    # TestClient's Host is "testserver": named here, since regeneration runs outside pytest
+    # (whose conftest allows it too).
+    settings = Settings(
+        rate_limit_per_minute=1_000_000, database_url=database_url, allowed_hosts=["testserver"]
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 

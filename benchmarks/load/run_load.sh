@@ -127,7 +127,7 @@ errors() {
     echo
     echo "- Machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(uname -sr); wrk and the server share these CPUs."
     echo "- Versions: $("$BIN/python" -V 2>&1), uvicorn $("$BIN/python" -c 'import uvicorn; print(uvicorn.__version__)'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
-    echo "- Rate limit: TWITCHCHECK_RATE_LIMIT_PER_MINUTE=$RATE_LIMIT (per client; every connection is 127.0.0.1)."
+    echo "- Rate limit: TWITCHCHECK_RATE_LIMIT_PER_MINUTE=$RATE_LIMIT (per client; every connection is 127.0.0.1); limiter: in memory (one process; \`serve --workers N\` keeps it in PostgreSQL instead)."
     echo "- Traffic: 127.0.0.1 only. wrk -t$THREADS -c$CONNS -d$DURATION --latency -s benchmarks/load/load.lua (closed and paced), wrk -t1 -c1 -d$DURATION (one connection), after a $WARMUP warm-up per route."
     echo "- Load average (1/5/15 min): $LOAD_START at the start, $LOAD_END at the end."
     echo

@@ -105,7 +105,7 @@ def progression(
     present_l, absent_l = sorted(present), sorted(absent)
 
     profile = store.profile(user)
-    age = profile.age_on(today)
+    age = profile.assessed_age(today)
     base = {
         "checked_on": today,
         "changes": changes,

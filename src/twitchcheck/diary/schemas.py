@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from twitchcheck.domain import MAX_AGE, MIN_AGE
 from twitchcheck.errors import RecordError
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -192,11 +193,32 @@ class DayRow(BaseModel):
 ProfileSex = Literal["female", "male", "other", "unknown"]
 
 
+def birth_years(today: dt.date | None = None) -> tuple[int, int]:
+    """The first and last birth year the diary accepts: those whose age this year is within the
+    engine's range (MIN_AGE to MAX_AGE in :mod:`twitchcheck.domain`), so that a profile the form
+    takes can always be assessed (a birth year of 1900 once broke the diary's pages)."""
+    year = (today or dt.date.today()).year
+    return year - MAX_AGE, year - MIN_AGE
+
+
+_FIRST_YEAR, _LAST_YEAR = birth_years()
+
+
 class ProfileIn(_In):
     """Birth year and sex: what the diary's re-triage passes to the engine."""
 
-    birth_year: int = Field(ge=1900, le=dt.date.today().year)
+    # The bounds in the schema are those of the day the program started; the check below uses
+    # today's, so a server running across New Year stays right.
+    birth_year: int = Field(ge=_FIRST_YEAR, le=_LAST_YEAR)
     sex: ProfileSex
+
+    @field_validator("birth_year")
+    @classmethod
+    def _assessable(cls, value: int) -> int:
+        first, last = birth_years()
+        if not first <= value <= last:
+            raise ValueError(f"must be between {first} and {last} (ages {MIN_AGE} to {MAX_AGE})")
+        return value
 
 
 class ProfilePublic(BaseModel):
@@ -204,7 +226,14 @@ class ProfilePublic(BaseModel):
     sex: ProfileSex | None
 
     def age_on(self, day: dt.date) -> int | None:
-        return None if self.birth_year is None else max(0, day.year - self.birth_year)
+        return None if self.birth_year is None else max(MIN_AGE, day.year - self.birth_year)
+
+    def assessed_age(self, day: dt.date) -> int | None:
+        """The age given to the engine on ``day``: :meth:`age_on` within the engine's range. A
+        profile accepted years ago (or stored before the range was checked) may lie beyond it;
+        the oldest age the engine knows is the nearest answer, never an error on the page."""
+        age = self.age_on(day)
+        return None if age is None else min(MAX_AGE, age)
 
 
 class ImportReport(BaseModel):

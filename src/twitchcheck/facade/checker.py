@@ -109,10 +109,17 @@ class Checker:
         sex: str | Sex,
         evidence: Iterable[r.EvidenceItem] = (),
         max_questions: int = DEFAULT_MAX_QUESTIONS,
+        concerns: Iterable[str] = (),
     ) -> r.InterviewStep:
-        """The next most useful question for this evidence, or the decision to stop."""
+        """The next most useful question for this evidence, or the decision to stop.
+        ``concerns`` are checked as an assessment checks them (an unknown cause is an error);
+        they do not change the question."""
         return self.interviewer.next_question(
-            age=age, sex=sex, evidence=evidence, max_questions=max_questions
+            age=age,
+            sex=sex,
+            evidence=evidence,
+            max_questions=max_questions,
+            concerns=concerns,
         )
 
     # -- the assessment -----------------------------------------------------------------------

@@ -55,8 +55,11 @@ class Interviewer:
         sex: str | Sex,
         evidence: Iterable[r.EvidenceItem] = (),
         max_questions: int = DEFAULT_MAX_QUESTIONS,
+        concerns: Iterable[str] = (),
     ) -> r.InterviewStep:
-        """The next most useful question for this evidence, or the decision to stop."""
+        """The next most useful question for this evidence, or the decision to stop.
+        ``concerns`` are checked as an assessment checks them (an unknown cause is an error);
+        they do not change the question."""
         items = list(evidence)
         present, absent, unknown, initial = evidence_sets(items)
         overlap = sorted((set(present) | set(absent)) & set(unknown))
@@ -66,7 +69,9 @@ class Interviewer:
                 overlap,
             )
         self.requests.check_findings(unknown)
-        req = self.requests.read(age=age, sex=sex, present=present, absent=absent, initial=initial)
+        req = self.requests.read(
+            age=age, sex=sex, present=present, absent=absent, initial=initial, concerns=concerns
+        )
         inference = self.inference
         priors = inference.priors(req.age, req.sex)
         answered = {i.id for i in items}

@@ -13,7 +13,9 @@ from fastapi import FastAPI
 
 from twitchcheck.api import Checker
 from twitchcheck.diary.service import DiaryStore
+from twitchcheck.interfaces.rest.clients import Proxies
 from twitchcheck.interfaces.rest.deps import app_checker
+from twitchcheck.interfaces.rest.guards import BodyGuard, HostCheck
 from twitchcheck.interfaces.rest.middleware import AccessLog, BodyLimit, RateLimit, SecurityHeaders
 from twitchcheck.interfaces.rest.openapi import openapi_with_problems
 from twitchcheck.interfaces.rest.paths import DIARY_API
@@ -23,6 +25,7 @@ from twitchcheck.interfaces.rest.routes.assess import add_assess_routes
 from twitchcheck.interfaces.rest.routes.kb import add_kb_routes
 from twitchcheck.interfaces.rest.routes.service import add_service_routes
 from twitchcheck.interfaces.rest.settings import Settings
+from twitchcheck.interfaces.rest.shared_limits import SharedAttemptLimiter, SharedLimits
 from twitchcheck.interfaces.rest.state import DiaryState
 from twitchcheck.interfaces.web.account_pages import mount_account_pages
 from twitchcheck.interfaces.web.diary_pages import mount_diary_pages
@@ -61,14 +64,27 @@ def create_app(
     add_kb_routes(app)
 
     # The diary: the store (see state.DiaryState), accounts, the API and its pages.
-    app.state.diary = DiaryState(settings, lambda: app_checker(app).kb, store=store)
+    # With several worker processes the limits live in the database (shared_limits.py).
+    shared = SharedLimits(settings.resolved_database_url) if settings.shared_limits else None
+    limiter = (
+        SharedAttemptLimiter(settings.login_attempts_per_minute, shared=shared) if shared else None
+    )
+    app.state.diary = DiaryState(
+        settings, lambda: app_checker(app).kb, store=store, limiter=limiter
+    )
     app.include_router(accounts.router)
     app.include_router(diary.router)
     site = Site(app)
     mount_diary_pages(app, site)
     mount_account_pages(app, site)
 
-    # The last added is the outermost: headers go on every answer, 413 and 429 included.
+    # The last added is the outermost: headers go on every answer, 413 and 429 included; the
+    # host is checked before anything else is done.
+    app.add_middleware(
+        BodyGuard,
+        timeout=settings.body_timeout_seconds,
+        upload_timeout=settings.upload_timeout_seconds,
+    )
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
@@ -80,8 +96,10 @@ def create_app(
     app.add_middleware(
         RateLimit,
         per_minute=settings.rate_limit_per_minute,
-        trust_forwarded_for=settings.trust_forwarded_for,
+        proxies=Proxies(settings.proxies),
+        shared=shared,
     )
+    app.add_middleware(HostCheck, names=settings.host_names)
     app.add_middleware(SecurityHeaders)
     mount_web(app)
     return app

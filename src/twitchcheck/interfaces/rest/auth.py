@@ -57,7 +57,7 @@ def need_multi_user(state: DiaryState) -> None:
 def register(state: DiaryState, request: Request, body: RegisterIn) -> UserRef:
     """A new account. Each registration counts as an attempt of its address, so that taken
     names cannot be probed fast (TooManyAttemptsError over the limit)."""
-    address = client_address(request.scope, state.settings.trust_forwarded_for)
+    address = client_address(request.scope, state.proxies)
     state.limiter.count(f"register:{address}")
     return state.accounts.register(body.username, body.password)
 
@@ -65,7 +65,7 @@ def register(state: DiaryState, request: Request, body: RegisterIn) -> UserRef:
 def verify_login(state: DiaryState, request: Request, body: LoginIn) -> UserRef:
     """The user for these credentials, or AuthError; limited per user name and per address."""
     accounts = state.accounts
-    address = client_address(request.scope, state.settings.trust_forwarded_for)
+    address = client_address(request.scope, state.proxies)
     return accounts.sign_in(body.username, body.password, address)
 
 

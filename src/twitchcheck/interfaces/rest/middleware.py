@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from twitchcheck.interfaces.rest.clients import client_address
+from twitchcheck.interfaces.rest.clients import Proxies, client_address
 from twitchcheck.interfaces.rest.paths import API, PERSONAL_PAGES
 from twitchcheck.interfaces.rest.problems import problem
+
+if TYPE_CHECKING:
+    from twitchcheck.interfaces.rest.shared_limits import SharedLimits
 
 log = logging.getLogger("twitchcheck.rest")
 
@@ -132,39 +136,56 @@ class AccessLog:
 
 
 class RateLimit:
-    """A token bucket per client address: ``per_minute`` requests, refilled continuously."""
+    """A token bucket per client address: ``per_minute`` requests, refilled continuously.
+
+    In memory (one process), or in the database when ``shared`` is given (``serve --workers
+    N``), falling back to memory while the database does not answer (fail open)."""
 
     #: Once this many clients are tracked, those idle for IDLE_SECONDS are forgotten, so that
     #: memory stays bounded.
     MAX_CLIENTS = 10_000
     IDLE_SECONDS = 120
 
-    def __init__(self, app: ASGIApp, per_minute: int, trust_forwarded_for: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, per_minute: int, proxies: Proxies, shared: SharedLimits | None = None
+    ) -> None:
         self.app = app
         self.rate = per_minute / 60.0
         self.capacity = float(per_minute)
-        self.trust = trust_forwarded_for
+        self.proxies = proxies
+        self.shared = shared
         self.buckets: dict[str, tuple[float, float]] = {}
+
+    def _take_local(self, key: str) -> float:
+        """0.0 when ``key`` may go on, else the seconds until its next token."""
+        now = time.monotonic()
+        tokens, last = self.buckets.get(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        if tokens < 1.0:
+            self.buckets[key] = (tokens, now)
+            return (1.0 - tokens) / self.rate
+        self.buckets[key] = (tokens - 1.0, now)
+        if len(self.buckets) > self.MAX_CLIENTS:
+            cutoff = now - self.IDLE_SECONDS
+            self.buckets = {k: v for k, v in self.buckets.items() if v[1] >= cutoff}
+        return 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope.get("path", "").startswith(API):
             await self.app(scope, receive, send)
             return
-        now = time.monotonic()
-        key = client_address(scope, self.trust)
-        tokens, last = self.buckets.get(key, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - last) * self.rate)
-        if tokens < 1.0:
-            self.buckets[key] = (tokens, now)
-            retry = max(1, int((1.0 - tokens) / self.rate) + 1)
+        key = client_address(scope, self.proxies)
+        wait: float | None = None
+        if self.shared is not None:
+            wait = await run_in_threadpool(self.shared.take, key, self.capacity, self.rate)
+        if wait is None:
+            wait = self._take_local(key)
+        if wait > 0:
+            retry = max(1, int(wait) + 1)
             response = problem(
                 429, "Too many requests", f"Please wait {retry} s and try again.", "E429"
             )
             response.headers["Retry-After"] = str(retry)
             await response(scope, receive, send)
             return
-        self.buckets[key] = (tokens - 1.0, now)
-        if len(self.buckets) > self.MAX_CLIENTS:
-            cutoff = now - self.IDLE_SECONDS
-            self.buckets = {k: v for k, v in self.buckets.items() if v[1] >= cutoff}
         await self.app(scope, receive, send)

@@ -14,7 +14,9 @@ from twitchcheck.interfaces.rest.schemas import AssessIn, InterviewIn, Problem
 
 #: What each error status added to the document means.
 ERROR_TEXTS = {
-    "400": "The body could not be read (not UTF-8 text)",
+    "400": "The Host is not one this server answers to, or the body could not be read",
+    "408": "The request body took too long to arrive",
+    "415": "The body's Content-Type is not the one this route takes",
     "404": "No such item",
     "401": "Not signed in, or the session has expired",
     "403": "Refused: a missing CSRF token, or a request from another website",
@@ -29,7 +31,8 @@ LOCAL_DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:
 
 def openapi_with_problems(app: FastAPI) -> dict[str, Any]:
     """FastAPI's document, with each error status declared as application/problem+json with the
-    Problem schema, and the statuses the middleware and parser can add (400, 404, 413, 429)."""
+    Problem schema, and the statuses the middleware and parser can add (400, 404, 408, 413,
+    415, 429)."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
@@ -47,13 +50,13 @@ def openapi_with_problems(app: FastAPI) -> dict[str, Any]:
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            codes = ["422"]
+            codes = ["400", "422"]  # 400: a Host this server does not answer to
             if path.startswith(API):
                 codes.append("429")
             if path.startswith((DIARY_API, AUTH_API)):
                 codes += ["401", "403"]
-            if method == "post":
-                codes += ["400", "413"]
+            if method in ("post", "put", "patch"):
+                codes += ["408", "413", "415"]
             if "{" in path:
                 codes.append("404")
             for code in codes:

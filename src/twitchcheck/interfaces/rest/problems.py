@@ -1,4 +1,6 @@
-"""Every error answered as an RFC 9457 problem document (``application/problem+json``).
+"""Every error answered as an RFC 9457 problem document (``application/problem+json``), but on
+the pages people read (``/``, the diary and account pages), where it is a short page: a page is
+never replaced by raw JSON.
 
 The product's own errors keep their stable code and HTTP status; FastAPI's validation errors,
 Starlette's HTTP errors and anything unexpected are mapped to the same shape, and an unexpected
@@ -7,19 +9,26 @@ error never shows a trace.
 
 from __future__ import annotations
 
+import html
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from twitchcheck.errors import TwitchcheckError, UnknownIdError
+from twitchcheck.interfaces.rest.paths import PERSONAL_PAGES
 from twitchcheck.interfaces.rest.schemas import Problem
 
 log = logging.getLogger("twitchcheck.rest")
 
 PROBLEM = "application/problem+json"
+
+
+def for_people(path: str) -> bool:
+    """Whether ``path`` is one of the pages people read (their errors are pages too)."""
+    return path == "/" or path.startswith(PERSONAL_PAGES)
 
 
 def problem(
@@ -37,6 +46,18 @@ def problem(
     return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM)
 
 
+def answer(path: str, status: int, title: str, detail: str, code: str) -> Response:
+    """A problem document, or a plain page on a path :func:`for_people`."""
+    if not for_people(path):
+        return problem(status, title, detail, code)
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
+        f"</title></head><body><main><h1>{html.escape(title)}</h1><p>{html.escape(detail)}</p>"
+        '<p><a href="/diary">Back to the diary</a></p></main></body></html>'
+    )
+    return HTMLResponse(page, status_code=status)
+
+
 def status_of(exc: TwitchcheckError) -> int:
     """The HTTP status answering ``exc``: its own, but 500 for every server-side failure."""
     return exc.http_status if exc.http_status < 500 else 500
@@ -52,28 +73,37 @@ def add_problem_handlers(app: FastAPI) -> None:
     """Answer every exception that reaches ``app`` with a problem document."""
 
     @app.exception_handler(TwitchcheckError)
-    async def _domain_error(_: Request, exc: TwitchcheckError) -> JSONResponse:
+    async def _domain_error(request: Request, exc: TwitchcheckError) -> Response:
         suggestions = exc.suggestions if isinstance(exc, UnknownIdError) else []
-        response = problem(status_of(exc), exc.title, exc.message, exc.code, suggestions)
+        path = request.url.path
+        if not for_people(path):
+            response: Response = problem(
+                status_of(exc), exc.title, exc.message, exc.code, suggestions
+            )
+        else:
+            response = answer(path, status_of(exc), "Something is not right", exc.message, "")
         response.headers.update(retry_after_headers(exc))  # Retry-After on a 429
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         parts = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
             parts.append(f"{where or 'body'}: {err.get('msg')}")
-        return problem(422, "Invalid request", "; ".join(parts)[:2000], "E422")
+        return answer(request.url.path, 422, "Invalid request", "; ".join(parts)[:2000], "E422")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        response = problem(exc.status_code, "HTTP error", str(exc.detail), f"E{exc.status_code}")
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        status = exc.status_code
+        response = answer(request.url.path, status, "HTTP error", str(exc.detail), f"E{status}")
         for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405
             response.headers[name] = value
         return response
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # a bug: never leak a trace
+    async def _unexpected(request: Request, exc: Exception) -> Response:  # a bug: never a trace
         log.error("internal error: %s", type(exc).__name__)
-        return problem(500, "Internal error", "Something went wrong on our side.", "E500")
+        return answer(
+            request.url.path, 500, "Internal error", "Something went wrong on our side.", "E500"
+        )

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
+import json
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+#: The host names a browser on this machine uses for a loopback server. A DNS-rebinding page
+#: reaches 127.0.0.1 under its own name (``Host: evil.example:8000``), so only these are accepted
+#: unless more are configured.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 def is_loopback(host: str) -> bool:
@@ -18,6 +25,27 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def host_name(value: str) -> str:
+    """The host of a ``Host`` header or a configured name: lower case, without port, brackets
+    or trailing dot (``[::1]:8000`` -> ``::1``, ``LocalHost.:80`` -> ``localhost``)."""
+    value = value.strip().lower()
+    if value.startswith("["):  # an IPv6 address, maybe with a port
+        return value[1:].split("]", 1)[0]
+    if value.count(":") == 1:  # name:port (a bare IPv6 address has more colons)
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
+def _split(value: object) -> object:
+    """A comma-separated string (the environment's form) as a list."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("[") and '"' in stripped:  # a JSON list
+            return json.loads(stripped)
+        return [part.strip() for part in stripped.split(",") if part.strip()]
+    return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TWITCHCHECK_", extra="ignore")
 
@@ -26,7 +54,21 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=300, ge=1, le=1_000_000)
     #: Largest request body accepted, in bytes (a request is a few hundred bytes).
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
-    #: Trust X-Forwarded-For for the client address only behind a known proxy.
+    #: How long the whole body of a request may take to arrive, in seconds; a slower one is a
+    #: 408 (a slow or stalled client must not hold a worker). The CSV import gets
+    #: ``upload_timeout_seconds``.
+    body_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    upload_timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
+    #: Host names (or addresses) this server answers to, port ignored; any other ``Host`` is a
+    #: 400 (DNS rebinding). A list, or a comma-separated string in the environment. ``*`` turns
+    #: the check off (never on a server that browsers reach).
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: [*LOOPBACK_NAMES])
+    #: Addresses or networks of the reverse proxies whose ``X-Forwarded-For`` is believed (e.g.
+    #: ``127.0.0.1`` or ``10.0.0.0/8``); the client is the right-most address not among them.
+    #: Empty (the default): the header is ignored and the client is the connection's peer.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: The older switch: true trusts a proxy on this machine (loopback), as
+    #: ``trusted_proxies=127.0.0.1,::1`` does.
     trust_forwarded_for: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -43,6 +85,9 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = Field(default=5, ge=1, le=1000)
     #: Send the session cookie only over HTTPS (needed when others can reach the server).
     cookie_secure: bool = False
+    #: Keep rate-limit and sign-in throttle state in the database, where every worker process
+    #: sees it (``serve --workers N`` sets it; PostgreSQL only). Off: each process's memory.
+    shared_limits: bool = False
 
     @field_validator("host")
     @classmethod
@@ -51,12 +96,71 @@ class Settings(BaseSettings):
             raise ValueError("host must not be empty")
         return value
 
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _host_names(cls, value: object) -> object:
+        items = _split(value)
+        if isinstance(items, list):
+            names = [host_name(str(item)) for item in items]
+            if not all(names):
+                raise ValueError("allowed_hosts holds an empty name")
+            return names
+        return items
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> object:
+        items = _split(value)
+        if isinstance(items, list):
+            for item in items:
+                try:
+                    ipaddress.ip_network(str(item).strip(), strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"trusted_proxies: {str(item)[:60]!r} is not an address or a network"
+                    ) from None
+            return [str(item).strip() for item in items]
+        return items
+
+    @property
+    def proxies(self) -> tuple[str, ...]:
+        """The trusted proxies in force (the older switch counts as loopback)."""
+        if self.trusted_proxies:
+            return tuple(self.trusted_proxies)
+        return ("127.0.0.1", "::1") if self.trust_forwarded_for else ()
+
+    @property
+    def host_names(self) -> frozenset[str]:
+        """The accepted host names: the setting, and the address listened on when it names
+        one machine (``serve --host 192.168.1.5`` is then reachable as http://192.168.1.5)."""
+        names = set(self.allowed_hosts)
+        listen = host_name(self.host)
+        if listen not in ("0.0.0.0", "::", ""):
+            names.add(listen)
+        return frozenset(names)
+
     @field_validator("database_url")
     @classmethod
     def _url_not_blank(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
             raise ValueError("database_url must not be empty (leave it unset for the default)")
         return value
+
+    @model_validator(mode="after")
+    def _shared_limits_need_postgresql(self) -> Settings:
+        if self.shared_limits and not self.resolved_database_url.startswith("postgresql"):
+            raise ValueError(
+                "limits shared by several worker processes need PostgreSQL (set --database-url "
+                "or TWITCHCHECK_DATABASE_URL to a postgresql:// URL); on SQLite serve one process"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database in force (the setting, the environment's, else SQLite)."""
+        from twitchcheck.diary.databases import diary_database_url
+
+        return diary_database_url(self.database_url)
 
     @model_validator(mode="after")
     def _cookies_never_in_clear_text(self) -> Settings:

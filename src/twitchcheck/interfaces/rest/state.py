@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from twitchcheck.diary.accounts import Accounts, AttemptLimiter
 from twitchcheck.diary.service import DiaryStore, UserRef, open_store
+from twitchcheck.interfaces.rest.clients import Proxies
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.kb.model import KnowledgeBase
 
@@ -25,6 +26,7 @@ class DiaryState:
         settings: Settings,
         kb: Callable[[], KnowledgeBase],
         store: DiaryStore | None = None,
+        limiter: AttemptLimiter | None = None,
     ) -> None:
         self.settings = settings
         self._kb = kb
@@ -32,7 +34,9 @@ class DiaryState:
         self._accounts: Accounts | None = None
         self._lock = threading.Lock()
         self._local: UserRef | None = None
-        self.limiter = AttemptLimiter(settings.login_attempts_per_minute)
+        self.limiter = limiter or AttemptLimiter(settings.login_attempts_per_minute)
+        #: Whose X-Forwarded-For is believed (the sign-in limits count per client address).
+        self.proxies = Proxies(settings.proxies)
 
     @property
     def store(self) -> DiaryStore:

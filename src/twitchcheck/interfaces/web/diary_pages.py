@@ -70,6 +70,7 @@ def page_context(site: Site, caller: Caller) -> dict[str, Any]:
     return site.common(caller) | {
         "profile": store.profile(user),
         "this_year": dt.date.today().year,
+        "first_birth_year": ds.birth_years()[0],
         "locations": [findings[i] for i in store.location_ids],
         "red_flags": [f for f in kb.findings if f.red_flag and f.category != "location"],
         "sides": SIDES,

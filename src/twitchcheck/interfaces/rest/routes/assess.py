@@ -72,7 +72,11 @@ async def interview_next(request: Request) -> Response:
 
     def step() -> r.InterviewStep:
         return checker.next_question(
-            age=body.age, sex=body.sex, evidence=body.evidence, max_questions=body.max_questions
+            age=body.age,
+            sex=body.sex,
+            evidence=body.evidence,
+            max_questions=body.max_questions,
+            concerns=body.concerns,
         )
 
     result = await answer_for(body, step)
