@@ -257,7 +257,7 @@ def import_csv(
 
     Every row is validated: any bad row raises one :class:`RecordError` listing every problem
     (row number and field) and nothing is stored. Rows already in the diary (same uid, or the
-    same content when there is no uid) are skipped.
+    same whole content when there is no uid) are skipped.
     """
     if path.is_dir():
         episodes_path = path / "episodes.csv"
