@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from twitchcheck.diary.exchange import import_csv
+from twitchcheck.diary.records import checkins
 from twitchcheck.diary.records.rows import legacy_content_uid
 from twitchcheck.diary.schemas import parse_episode
 from twitchcheck.diary.service import DiaryStore
@@ -77,3 +80,34 @@ def test_entries_imported_by_older_releases_are_still_recognised_whole(
     )
     report = import_csv(store, user, path)
     assert (report.added, report.skipped_duplicates) == (1, 1)
+
+
+class _Killed(Exception):
+    """Stands in for a crash between the episodes and the check-ins of a folder import."""
+
+
+def test_a_folder_import_failing_between_its_files_stores_nothing(
+    store: DiaryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Episodes and check-ins of one folder are one transaction (issue 18 #3)."""
+    user = store.local_user()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _write(
+        folder / "episodes.csv",
+        "occurred_at,locations,duration_seconds\n2026-04-01T10:00,twitch_nose,3\n"
+        "2026-04-02T10:00,twitch_nose,4\n",
+    )
+    _write(folder / "checkins.csv", "on_date,answers\n2026-04-01,muscle_weakness=no\n")
+
+    def fail(*_args: object) -> None:
+        raise _Killed
+
+    monkeypatch.setattr(checkins, "checkin_row", fail)  # the check-in part fails
+    with pytest.raises(_Killed):
+        import_csv(store, user, folder)
+    assert store.count_episodes(user) == 0 and list(store.iter_episodes(user)) == []
+    assert store.day_rows(user) == []
+    monkeypatch.undo()
+    report = import_csv(store, user, folder)  # and the import then works whole
+    assert report.added == 3

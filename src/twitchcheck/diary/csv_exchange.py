@@ -256,7 +256,7 @@ def import_csv(
     """Import ``episodes.csv`` (a file, or a folder holding it and optionally ``checkins.csv``).
 
     Every row is validated: any bad row raises one :class:`RecordError` listing every problem
-    (row number and field) and nothing is stored. Rows already in the diary (same uid, or the
+    (row number and field) and nothing is stored. Both files are stored in one transaction. Rows already in the diary (same uid, or the
     same whole content when there is no uid) are skipped.
     """
     if path.is_dir():
@@ -285,8 +285,13 @@ def import_csv(
                     problems.extend(exc.problems)
         if problems:
             raise RecordError(problems)
-    ep_report = store.import_episodes(user, _episodes_from(episodes_path), progress)
-    ck_report = store.import_checkins(user, checkins) if checkins_path is not None else None
+    # One transaction for both files: killed between them, nothing of either is stored.
+    ep_report, ck_report = store.import_entries(
+        user,
+        _episodes_from(episodes_path),
+        checkins if checkins_path is not None else None,
+        progress,
+    )
     reports = [ep_report] + ([ck_report] if ck_report else [])
     return CsvImportReport(
         rows=sum(r.rows for r in reports),

@@ -11,6 +11,8 @@ this module is where the rest of the code takes it from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import delete
 
 from twitchcheck.diary import schemas as ds
@@ -21,6 +23,7 @@ from twitchcheck.diary.records.checkins import CheckInRecords
 from twitchcheck.diary.records.episodes import EpisodeRecords
 from twitchcheck.diary.records.profile import ProfileRecords
 from twitchcheck.diary.records.rows import checkin_uid, content_uid
+from twitchcheck.errors import RecordError
 from twitchcheck.kb.model import KnowledgeBase
 from twitchcheck.storage import models as m
 from twitchcheck.storage.db import make_engine, migrate
@@ -39,6 +42,20 @@ __all__ = [
 
 class DiaryStore(ProfileRecords, EpisodeRecords, CheckInRecords, AssessmentRecords, AggregateReads):
     """Diary operations on one database, checked against one knowledge base."""
+
+    def import_entries(
+        self,
+        user: UserRef,
+        episodes: Iterable[ds.EpisodeIn | RecordError],
+        checkins: Iterable[ds.CheckInIn | RecordError] | None,
+        progress: Progress | None = None,
+    ) -> tuple[ds.ImportReport, ds.ImportReport | None]:
+        """Episodes and check-ins of one import (a folder) in ONE transaction: a failure or a
+        crash anywhere in it stores nothing of either; see :meth:`import_episodes`."""
+        with self._sessions.begin() as s:
+            ep_report = self.import_episodes_in(s, user, episodes, progress)
+            ck_report = None if checkins is None else self.import_checkins_in(s, user, checkins)
+        return ep_report, ck_report
 
     def delete_all(self, user: UserRef) -> ds.DeleteReport:
         """Delete every entry of ``user`` (the account itself is kept; see the auth module)."""
