@@ -1,9 +1,11 @@
 """Everything in the diary out as CSV, and episodes and check-ins back in.
 
 CSV (UTF-8, one header row, ISO dates): ``episodes.csv``, ``checkins.csv``, ``assessments.csv``.
-List fields are joined with ``;``; check-in answers are written ``finding=yes;finding=no``; an
-empty cell is "not recorded". Every row carries its ``uid``, so importing an export back, or the
-same file twice, adds nothing. Row numbers in error messages count data rows (the header is not
+List fields are joined with ``;`` (a ``;`` or ``\\`` inside an item escaped with a backslash);
+check-in answers are written ``finding=yes;finding=no``; an empty cell is "not recorded". A cell
+that a spreadsheet would run as a formula is written with one ``'`` in front, and one leading
+``'`` is removed from every cell on import (see :mod:`.csv_cells`). Every row carries its
+``uid``, so importing an export back, or the same file twice, adds nothing. Row numbers in error messages count data rows (the header is not
 a row): "row 7" is the seventh line below the header.
 """
 
@@ -11,10 +13,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from twitchcheck.diary.csv_cells import guard, join_list, split_list, unguard
 from twitchcheck.diary.schemas import (
     CheckInIn,
     EpisodePublic,
@@ -70,13 +73,23 @@ class CsvImportReport(ImportReport):
 # -- CSV export --------------------------------------------------------------------------------
 
 
+class _Writer:
+    """A csv writer that quotes every cell a spreadsheet would run as a formula."""
+
+    def __init__(self, fh: TextIO) -> None:
+        self._w = csv.writer(fh)
+
+    def writerow(self, cells: Iterable[str]) -> None:
+        self._w.writerow([guard(cell) for cell in cells])
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
+        return join_list(str(v) for v in value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)
@@ -101,7 +114,7 @@ def export_csv(
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "episodes.csv", out_dir / "checkins.csv", out_dir / "assessments.csv"]
     with paths[0].open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = _Writer(fh)
         w.writerow(EPISODE_COLUMNS)
         pending = 0
         for ep in store.iter_episodes(user):
@@ -113,10 +126,10 @@ def export_csv(
         if progress and pending:
             progress(pending)
     with paths[1].open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = _Writer(fh)
         w.writerow(CHECKIN_COLUMNS)
         for c in store.iter_checkins(user):
-            answers = ";".join(f"{k}={'yes' if v else 'no'}" for k, v in c.answers.items())
+            answers = join_list(f"{k}={'yes' if v else 'no'}" for k, v in c.answers.items())
             w.writerow(
                 [
                     c.uid,
@@ -129,7 +142,7 @@ def export_csv(
                 ]
             )
     with paths[2].open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = _Writer(fh)
         w.writerow(ASSESSMENT_COLUMNS)
         for a in store.iter_assessments(user):
             ev = a.evidence
@@ -154,7 +167,7 @@ def export_csv(
 
 
 def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(";") if part.strip()]
+    return split_list(text)
 
 
 def _bool(text: str) -> bool | str:
@@ -222,7 +235,7 @@ def _reader(
         for number, row in enumerate(reader, start=1):
             if None in row:  # more cells than the header has
                 raise RecordError([(f"row {number}", "more cells than the header has columns")])
-            yield number, row
+            yield number, {k: unguard(v or "") for k, v in row.items()}
 
 
 def _episodes_from(path: Path) -> Iterator[Any]:
