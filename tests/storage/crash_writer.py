@@ -13,7 +13,7 @@ writes until it is killed, cycling through the kinds of write it was given, of t
 diary does:
 ``add_episode`` (one row plus its aggregates in one transaction), ``add_checkin``, and
 ``import_episodes`` of several dozen rows (one multi-row transaction), and ``import_entries``
-(a folder import: several dozen episodes and as many check-ins in one transaction). Before each call it
+(a folder import: 6-24 episodes and as many check-ins in one transaction). Before each call it
 writes ``S <uid>`` to LOG and after the call returned ``A <uid>``, each line in one write: an
 ``A`` line is an acknowledged write, which must survive the kill. A batch's rows share the
 prefix ``<uid>-`` and the uid carries the batch size (``...n37``) so the parent can check that a
@@ -83,8 +83,9 @@ def _write_forever(
             log.write(f"S {uid}\n")
             store.add_checkin(user, _checkin(rng, uid))
         elif kind == "f":
-            # A folder import: episodes and check-ins in one transaction (issue 18 #3).
-            size = rng.randint(24, 72)
+            # A folder import: episodes and check-ins in one transaction (issue 18 #3); smaller
+            # than a batch, so that folder writers also get writes acknowledged between kills.
+            size = rng.randint(6, 24)
             uid = f"{prefix}f{i}n{size}"
             rows = [_episode(rng, f"{uid}-{k}") for k in range(size)]
             checks = [_checkin(rng, f"{uid}-{k}") for k in range(size)]
