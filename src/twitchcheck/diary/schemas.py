@@ -175,6 +175,26 @@ class AssessmentRecordPublic(BaseModel):
     result: dict[str, Any]
 
 
+class AssessmentIn(_In):
+    """A stored assessment as an export holds it (to import it back unchanged)."""
+
+    uid: Uid
+    created_at: dt.datetime
+    origin: Literal["manual", "diary"]
+    evidence: dict[str, Any]
+    result: dict[str, Any]
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc_naive(cls, value: dt.datetime) -> dt.datetime:
+        # Stored as naive UTC (models.utcnow); an offset given is converted, not dropped.
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        if value.date() < EARLIEST:
+            raise ValueError(f"must be on or after {EARLIEST.isoformat()}")
+        return value
+
+
 class DayRow(BaseModel):
     """One day of the trend view (from the kept aggregates)."""
 
@@ -208,6 +228,16 @@ class ImportReport(BaseModel):
     skipped_duplicates: int
 
 
+class FolderImport(BaseModel):
+    """What one import stored, per kind (None: the import held no such part)."""
+
+    episodes: ImportReport
+    checkins: ImportReport | None
+    assessments: ImportReport | None
+    #: "set" (the diary had none), "same", "kept" (the diary's own differs and is kept), or None.
+    profile: Literal["set", "same", "kept"] | None
+
+
 class DeleteReport(BaseModel):
     episodes: int
     checkins: int
@@ -234,5 +264,19 @@ def parse_episode(data: Any, where: str = "") -> EpisodeIn:
 def parse_checkin(data: Any, where: str = "") -> CheckInIn:
     try:
         return CheckInIn.model_validate(data)
+    except ValidationError as exc:
+        raise RecordError(problems_of(exc, where)) from None
+
+
+def parse_assessment(data: Any, where: str = "") -> AssessmentIn:
+    try:
+        return AssessmentIn.model_validate(data)
+    except ValidationError as exc:
+        raise RecordError(problems_of(exc, where)) from None
+
+
+def parse_profile(data: Any, where: str = "") -> ProfileIn:
+    try:
+        return ProfileIn.model_validate(data)
     except ValidationError as exc:
         raise RecordError(problems_of(exc, where)) from None

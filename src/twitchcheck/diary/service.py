@@ -49,13 +49,21 @@ class DiaryStore(ProfileRecords, EpisodeRecords, CheckInRecords, AssessmentRecor
         episodes: Iterable[ds.EpisodeIn | RecordError],
         checkins: Iterable[ds.CheckInIn | RecordError] | None,
         progress: Progress | None = None,
-    ) -> tuple[ds.ImportReport, ds.ImportReport | None]:
-        """Episodes and check-ins of one import (a folder) in ONE transaction: a failure or a
-        crash anywhere in it stores nothing of either; see :meth:`import_episodes`."""
+        *,
+        assessments: Iterable[ds.AssessmentIn] | None = None,
+        profile: ds.ProfileIn | None = None,
+    ) -> ds.FolderImport:
+        """Every part of one import (a folder) in ONE transaction: a failure or a crash
+        anywhere in it stores nothing of any part; see :meth:`import_episodes`."""
         with self._sessions.begin() as s:
-            ep_report = self.import_episodes_in(s, user, episodes, progress)
-            ck_report = None if checkins is None else self.import_checkins_in(s, user, checkins)
-        return ep_report, ck_report
+            return ds.FolderImport(
+                episodes=self.import_episodes_in(s, user, episodes, progress),
+                checkins=None if checkins is None else self.import_checkins_in(s, user, checkins),
+                assessments=None
+                if assessments is None
+                else self.import_assessments_in(s, user, assessments),
+                profile=None if profile is None else self.import_profile_in(s, user, profile),
+            )
 
     def delete_all(self, user: UserRef) -> ds.DeleteReport:
         """Delete every entry of ``user`` (the account itself is kept; see the auth module)."""

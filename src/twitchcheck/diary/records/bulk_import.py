@@ -22,7 +22,7 @@ from twitchcheck.diary.records.base import Owned, Progress, UserRef, audit_in
 from twitchcheck.errors import RecordError
 
 T = TypeVar("T")
-Entry = TypeVar("Entry", ds.EpisodeIn, ds.CheckInIn)
+Entry = TypeVar("Entry", ds.EpisodeIn, ds.CheckInIn, ds.AssessmentIn)
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -47,9 +47,9 @@ def import_rows(
     model: type[Owned],
     check: Callable[[Entry, str], None],
     uid_of: Callable[[Entry], str],
-    legacy_uid_of: Callable[[Entry], str],
-    as_entry: Callable[[Owned], Entry],
     make_row: Callable[[int, Entry, str], Owned],
+    legacy_uid_of: Callable[[Entry], str] | None = None,
+    as_entry: Callable[[Owned], Entry] | None = None,
     after_flush: Callable[[Session, list[Owned]], None] | None = None,
 ) -> ds.ImportReport:
     """Store ``entries`` of one ``kind`` for ``user`` inside the caller's transaction ``s``.
@@ -81,7 +81,8 @@ def import_rows(
         existing = set(
             s.scalars(select(model.uid).where(model.user_id == user.id, model.uid.in_(uids)))
         )
-        existing |= _legacy_duplicates(s, user, model, good, uid_of, legacy_uid_of, as_entry)
+        if legacy_uid_of and as_entry:
+            existing |= _legacy_duplicates(s, user, model, good, uid_of, legacy_uid_of, as_entry)
         rows: list[Owned] = []
         for entry, uid in zip(good, uids, strict=True):
             if uid in existing or uid in seen:

@@ -36,6 +36,21 @@ def checkin_row(user_id: int, entry: ds.CheckInIn, uid: str) -> m.CheckIn:
     )
 
 
+def assessment_row(user_id: int, entry: ds.AssessmentIn, uid: str) -> m.AssessmentRecord:
+    """The row of an assessment; its top cause and triage level are read from the result."""
+    ranked = entry.result.get("causes") or []
+    return m.AssessmentRecord(
+        uid=uid,
+        user_id=user_id,
+        created_at=entry.created_at,
+        origin=entry.origin,
+        evidence=entry.evidence,
+        result=entry.result,
+        top_cause=ranked[0]["id"] if ranked else "",
+        triage=(entry.result.get("triage") or {}).get("level", ""),
+    )
+
+
 def episode_public(row: m.Episode) -> ds.EpisodePublic:
     return ds.EpisodePublic.model_validate(row, from_attributes=True)
 
