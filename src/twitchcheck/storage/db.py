@@ -4,7 +4,9 @@ SQLite in the user's data folder is the default (WAL journal, ``synchronous=FULL
 commit that returned is on disk, foreign keys on); ``TWITCHCHECK_DATABASE_URL`` selects another
 database, e.g. ``postgresql://user:pass@host/dbname``. The schema is created and upgraded by the
 Alembic migrations shipped in :mod:`twitchcheck.storage.migrations`, never by ``create_all``, so a
-database made by an older release is upgraded in place.
+database made by an older release is upgraded in place. Setting up or upgrading the schema is one
+transaction under a lock (SQLite ``BEGIN EXCLUSIVE``, PostgreSQL an advisory lock): a crash
+leaves the schema as it was, and processes opening a new diary at once wait for each other.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,11 +54,12 @@ def _normalise(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # First: switching a new file to WAL takes a lock, which concurrent first opens wait for.
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: a committed transaction survives a crash of the process and of the machine.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
@@ -90,15 +93,51 @@ def _alembic_config(engine: Engine) -> Any:
     return cfg
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration (idempotent)."""
+#: The key of the PostgreSQL advisory lock held while the schema is set up or upgraded.
+SCHEMA_LOCK_KEY = 0x7477_6368  # "twch"
+
+
+def _upgrade(engine: Engine, connection: Connection) -> None:
     from alembic import command
 
+    cfg = _alembic_config(engine)
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+def _migrate_sqlite(engine: Engine) -> None:
+    # Python's sqlite3 runs DDL outside any transaction unless one was opened explicitly, so a
+    # crash between two CREATE TABLEs used to leave half a schema ("table audit already
+    # exists" at every later open). Here the driver opens nothing itself (AUTOCOMMIT) and the
+    # whole upgrade runs in one BEGIN EXCLUSIVE: atomic (a crash rolls it back) and a lock
+    # (a second process waits on busy_timeout, then finds the schema at head).
+    with engine.connect() as raw:
+        conn = raw.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("BEGIN EXCLUSIVE")
+        try:
+            _upgrade(engine, conn)
+        except BaseException:
+            conn.exec_driver_sql("ROLLBACK")
+            raise
+        conn.exec_driver_sql("COMMIT")
+
+
+def _migrate_postgresql(engine: Engine) -> None:
+    # PostgreSQL's DDL is transactional; the advisory lock (released with the transaction)
+    # makes concurrent first opens wait for each other instead of racing on CREATE TABLE.
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        _upgrade(engine, conn)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to the newest migration (idempotent), atomically and under a lock:
+    a crash leaves the schema as it was, and concurrent first opens wait for each other."""
     try:
-        with engine.begin() as connection:
-            cfg = _alembic_config(engine)
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+        if engine.dialect.name == "sqlite":
+            _migrate_sqlite(engine)
+        else:
+            _migrate_postgresql(engine)
     except OperationalError as exc:
         raise StorageError(f"Cannot open the diary database: {exc.orig}") from None
 
