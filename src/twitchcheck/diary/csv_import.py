@@ -9,11 +9,12 @@ rebuilt and is left out, as it always was.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from twitchcheck.diary.csv_cells import split_list, unguard
 from twitchcheck.diary.csv_exchange import (
@@ -114,24 +115,58 @@ def _assessment_data(row: dict[str, str], where: str) -> dict[str, Any]:
     return data
 
 
+def _text_lines(fh: BinaryIO) -> Iterator[str]:
+    """The file's lines as text. A byte that is not UTF-8 is kept as a stand-in character
+    (surrogateescape), so the parser finds the row and the field that hold it."""
+    for number, raw in enumerate(fh):
+        if number == 0:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        yield raw.decode("utf-8", errors="surrogateescape")
+
+
+def _cell_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return "holds a NUL byte (the file is probably not a CSV text file)"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not UTF-8 text (save the file as UTF-8)"
+    if len(value) > MAX_CELL:
+        return f"is longer than {MAX_CELL} characters"
+    return None
+
+
 def _reader(
     path: Path, columns: tuple[str, ...], required: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file with its header checked; yields (data row number, row)."""
-    csv.field_size_limit(MAX_CELL)
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        unknown = [c for c in header if c not in columns]
-        if missing or unknown:
-            problems = [(f"{path.name}: header", f"missing column '{c}'") for c in missing]
-            problems += [(f"{path.name}: header", f"unknown column '{c}'") for c in unknown]
-            raise RecordError(problems)
-        for number, row in enumerate(reader, start=1):
-            if None in row:  # more cells than the header has
-                raise RecordError([(f"row {number}", "more cells than the header has columns")])
-            yield number, {k: unguard(v or "") for k, v in row.items()}
+    """Rows of a CSV file with its header checked; yields (data row number, row).
+
+    A cell that is not UTF-8, holds a NUL byte or is too long is an input error naming its row
+    and field (never an internal error).
+    """
+    # The parser's own limit sits above MAX_CELL so that an over-long cell is named with its
+    # field below; only a cell beyond even this limit is named by its row alone.
+    csv.field_size_limit(4 * MAX_CELL)
+    number = 0
+    with path.open("rb") as fh:
+        try:
+            reader = csv.DictReader(_text_lines(fh))
+            header = reader.fieldnames or []
+            missing = [c for c in required if c not in header]
+            unknown = [c for c in header if c not in columns]
+            if missing or unknown:
+                problems = [(f"{path.name}: header", f"missing column '{c}'") for c in missing]
+                problems += [(f"{path.name}: header", f"unknown column {c!r}") for c in unknown]
+                raise RecordError(problems)
+            for number, row in enumerate(reader, start=1):
+                if None in row:  # more cells than the header has
+                    raise RecordError([(f"row {number}", "more cells than the header has columns")])
+                bad = [(k, p) for k, v in row.items() if v and (p := _cell_problem(v))]
+                if bad:
+                    raise RecordError([(f"row {number}: {k}", p) for k, p in bad])
+                yield number, {k: unguard(v or "") for k, v in row.items()}
+        except csv.Error as exc:  # e.g. a cell beyond the parser's limit
+            raise RecordError([(f"row {number + 1}", f"cannot be read as CSV: {exc}")]) from None
 
 
 def _episodes_from(path: Path) -> Iterator[Any]:
@@ -158,8 +193,8 @@ def _checkins_from(path: Path) -> list[CheckInIn | RecordError]:
 
 def _assessments_from(path: Path) -> list[AssessmentIn | RecordError] | None:
     """None for a file written before issue 18 (no ``result`` column: it cannot be rebuilt)."""
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        header = next(csv.reader(fh), [])
+    with path.open("rb") as fh:
+        header = next(csv.reader(_text_lines(fh)), [])
     if "result" not in header:
         return None
     out: list[AssessmentIn | RecordError] = []

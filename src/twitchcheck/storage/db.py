@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from twitchcheck.errors import StorageError
@@ -63,8 +63,62 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: The driver's own words for a failure of the storage itself, and what to tell the person.
+_PLAIN = (
+    (
+        ("locked", "busy", "lock timeout"),
+        "The diary database is busy (another program holds "
+        "it) and did not answer in time; nothing was stored. Try again.",
+    ),
+    (
+        ("disk is full", "disk full", "no space"),
+        "The disk holding the diary is full; nothing was stored.",
+    ),
+    (
+        ("readonly", "read-only", "read only"),
+        "The diary database is in a read-only location; nothing can be stored there.",
+    ),
+    (
+        ("not a database", "malformed"),
+        "The file at the diary's location is not a diary database, or it is damaged.",
+    ),
+    (
+        ("unable to open",),
+        "The diary database file cannot be opened (check that its folder "
+        "exists and can be written).",
+    ),
+    (
+        ("connect", "connection", "server closed", "terminating"),
+        "The diary database server cannot be reached.",
+    ),
+)
+
+
+def plain_storage_message(exc: BaseException) -> str:
+    """What went wrong with the storage, in plain words. Built only from the kind of failure
+    (never from the statement or its parameters, which hold the person's health data)."""
+    said = str(getattr(exc, "orig", None) or exc).lower()
+    for words, message in _PLAIN:
+        if any(w in said for w in words):
+            return message
+    return f"The diary database failed ({type(getattr(exc, 'orig', None) or exc).__name__})."
+
+
+def _storage_failure(context: ExceptionContext) -> None:
+    # The database itself failing (locked, full, read-only, not a database, unreachable) is
+    # not a bug: it becomes a StorageError (CLI exit 4, HTTP 503). Integrity and programming
+    # errors stay what they are.
+    exc = context.sqlalchemy_exception
+    if isinstance(exc, OperationalError) or type(exc) is DatabaseError:
+        raise StorageError(plain_storage_message(context.original_exception)) from None
+
+
 def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
-    """An engine for ``url`` (see :func:`database_url`); creates the SQLite folder if needed."""
+    """An engine for ``url`` (see :func:`database_url`); creates the SQLite folder if needed.
+
+    SQL parameters are hidden from every message and log line (they are diary entries), and a
+    failure of the database itself is raised as :class:`StorageError`.
+    """
     resolved = database_url(url)
     try:
         parsed = make_url(resolved)
@@ -72,15 +126,23 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
         raise StorageError(f"The database URL is not valid: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved, echo=echo)
+            folder = Path(parsed.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"Cannot create the diary's folder {folder}: {exc.strerror}."
+                ) from None
+        engine = create_engine(resolved, echo=echo, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if parsed.get_backend_name() != "postgresql":
+    elif parsed.get_backend_name() == "postgresql":
+        engine = create_engine(resolved, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    else:
         raise StorageError(
             f"Unsupported database '{parsed.get_backend_name()}': use SQLite or PostgreSQL."
         )
-    return create_engine(resolved, echo=echo, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _storage_failure)
+    return engine
 
 
 def _alembic_config(engine: Engine) -> Any:
@@ -139,7 +201,7 @@ def migrate(engine: Engine) -> None:
         else:
             _migrate_postgresql(engine)
     except OperationalError as exc:
-        raise StorageError(f"Cannot open the diary database: {exc.orig}") from None
+        raise StorageError(plain_storage_message(exc)) from None
 
 
 def schema_tables(engine: Engine) -> list[str]:
