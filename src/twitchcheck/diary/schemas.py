@@ -56,6 +56,10 @@ class _In(BaseModel):
         # Pydantic's lax mode reads true/false as 1/0; a yes/no in a number field is a mistake.
         if info.field_name in NUMBER_FIELDS and isinstance(value, bool):
             raise ValueError("must be a number, not true/false")
+        # A NUL character is never text a person typed, and PostgreSQL cannot store it.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("must not contain a NUL character")
         return value
 
 
