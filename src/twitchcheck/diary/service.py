@@ -18,7 +18,14 @@ from sqlalchemy import delete
 from twitchcheck.diary import schemas as ds
 from twitchcheck.diary.records.aggregates import AggregateReads
 from twitchcheck.diary.records.assessments import AssessmentRecords
-from twitchcheck.diary.records.base import IMPORT_BATCH, LOCAL_USERNAME, Progress, UserRef, audit_in
+from twitchcheck.diary.records.base import (
+    IMPORT_BATCH,
+    LOCAL_USERNAME,
+    Progress,
+    UserRef,
+    audit_in,
+    serialise_imports,
+)
 from twitchcheck.diary.records.checkins import CheckInRecords
 from twitchcheck.diary.records.episodes import EpisodeRecords
 from twitchcheck.diary.records.profile import ProfileRecords
@@ -56,6 +63,7 @@ class DiaryStore(ProfileRecords, EpisodeRecords, CheckInRecords, AssessmentRecor
         """Every part of one import (a folder) in ONE transaction: a failure or a crash
         anywhere in it stores nothing of any part; see :meth:`import_episodes`."""
         with self._sessions.begin() as s:
+            serialise_imports(s, user)  # a second import of the same rows waits, then skips them
             return ds.FolderImport(
                 episodes=self.import_episodes_in(s, user, episodes, progress),
                 checkins=None if checkins is None else self.import_checkins_in(s, user, checkins),

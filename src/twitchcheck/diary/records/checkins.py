@@ -11,7 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import schemas as ds
-from twitchcheck.diary.records.base import Progress, StoreBase, UserRef, audit_in
+from twitchcheck.diary.records.base import (
+    Progress,
+    StoreBase,
+    UserRef,
+    audit_in,
+    serialise_imports,
+)
 from twitchcheck.diary.records.bulk_import import import_rows
 from twitchcheck.diary.records.rows import (
     checkin_entry,
@@ -90,6 +96,7 @@ class CheckInRecords(StoreBase):
         gets one from its content (:func:`~twitchcheck.diary.records.rows.checkin_uid`).
         """
         with self._sessions.begin() as s:
+            serialise_imports(s, user)
             return self.import_checkins_in(s, user, entries, progress)
 
     def import_checkins_in(

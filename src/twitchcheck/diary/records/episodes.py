@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from twitchcheck.diary import schemas as ds
 from twitchcheck.diary.records.aggregates import apply_stats
-from twitchcheck.diary.records.base import Progress, StoreBase, UserRef, audit_in
+from twitchcheck.diary.records.base import (
+    Progress,
+    StoreBase,
+    UserRef,
+    audit_in,
+    serialise_imports,
+)
 from twitchcheck.diary.records.bulk_import import import_rows
 from twitchcheck.diary.records.rows import (
     content_uid,
@@ -128,6 +134,7 @@ class EpisodeRecords(StoreBase):
         from their content: importing the same file twice adds nothing the second time.
         """
         with self._sessions.begin() as s:
+            serialise_imports(s, user)
             return self.import_episodes_in(s, user, entries, progress)
 
     def import_episodes_in(
