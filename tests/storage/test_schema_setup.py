@@ -175,3 +175,18 @@ def test_four_processes_opening_a_new_diary_at_once_all_succeed(
         errors = [p.read_text(encoding="utf-8")[:300] for p in sorted(tmp_path.glob("err*"))]
         assert codes == [0, 0, 0, 0], errors
         _opens_at_head(db_url)
+
+
+def test_opening_a_diary_at_head_does_not_wait_for_a_long_write(tmp_path: Path) -> None:
+    """The set-up lock is taken only when there is something to set up: an open of a diary
+    already at the newest schema reads and goes on, even while another connection writes."""
+    url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
+    _opens_at_head(url)
+    writer = make_engine(url)
+    with writer.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # another process's long import
+        started = time.monotonic()
+        _opens_at_head(url)
+        assert time.monotonic() - started < 2.0
+        conn.exec_driver_sql("ROLLBACK")
+    writer.dispose()

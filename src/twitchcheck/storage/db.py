@@ -167,6 +167,16 @@ def _upgrade(engine: Engine, connection: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
+def _at_head(engine: Engine) -> bool:
+    """Whether the schema is already the newest (read without taking any lock)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads()) == heads
+
+
 def _migrate_sqlite(engine: Engine) -> None:
     # Python's sqlite3 runs DDL outside any transaction unless one was opened explicitly, so a
     # crash between two CREATE TABLEs used to leave half a schema ("table audit already
@@ -196,6 +206,8 @@ def migrate(engine: Engine) -> None:
     """Bring the schema up to the newest migration (idempotent), atomically and under a lock:
     a crash leaves the schema as it was, and concurrent first opens wait for each other."""
     try:
+        if _at_head(engine):
+            return  # the usual case: no lock, so an open never waits for another's long write
         if engine.dialect.name == "sqlite":
             _migrate_sqlite(engine)
         else:
