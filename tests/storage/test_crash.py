@@ -86,6 +86,8 @@ class Zygote:
 
 def _lines(log: Path) -> list[str]:
     """The complete lines the writer wrote before it died (each was one write())."""
+    if not log.exists():  # killed before it opened its log (a loaded machine): wrote nothing
+        return []
     raw = log.read_text(encoding="utf-8")
     complete = raw.split("\n")[:-1]  # the piece after the last newline is unfinished
     errors = [line for line in complete if line.startswith("X ")]
