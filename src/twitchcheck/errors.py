@@ -129,9 +129,12 @@ class TooManyAttemptsError(TwitchcheckError):
 
 
 class StorageError(TwitchcheckError):
-    """The diary database cannot be reached or used (REST: 503); the message says which."""
+    """The diary database cannot be reached or used (REST: 503); the message says which, in
+    plain words and without any of the data being written. Its code is its own: E500 is the
+    REST internal-error code (a bug), this is a failure of the storage (try again, free space,
+    fix the location)."""
 
-    code = "E500"
+    code = "E503"
     title = "Diary unavailable"
     exit_code = 4
     http_status = 503

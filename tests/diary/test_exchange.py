@@ -98,7 +98,8 @@ def test_export_writes_three_files_with_headers_and_joined_lists(
     _fill(store, user)
     seen: list[int] = []
     paths = export_csv(store, user, tmp_path / "out", progress=seen.append)
-    assert [p.name for p in paths] == ["episodes.csv", "checkins.csv", "assessments.csv"]
+    names = ["episodes.csv", "checkins.csv", "assessments.csv", "profile.csv"]
+    assert [p.name for p in paths] == names
     with paths[0].open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 11 and sum(seen) == 11
@@ -126,9 +127,10 @@ def test_round_trip_into_another_diary_and_back_adds_nothing_twice(
     user = store.local_user()
     _fill(store, user)
     export_csv(store, user, tmp_path / "out")
-    # The same export back into the same diary: everything is already there.
+    # The same export back into the same diary: everything is already there (11 episodes,
+    # 2 check-ins, 1 assessment).
     again = import_csv(store, user, tmp_path / "out")
-    assert (again.rows, again.added, again.skipped_duplicates) == (13, 0, 13)
+    assert (again.rows, again.added, again.skipped_duplicates) == (14, 0, 14)
     # Into an empty diary: the entries come back equal, field by field.
     other = add_user(store, "other")
     rep = import_csv(store, other, tmp_path / "out")

@@ -5,18 +5,19 @@ loads the KB once, prints ``ready``, then obeys lines on stdin:
 
 - ``start RUN SEED LOG KINDS``: fork a writer, print its pid. Forking keeps each restart to a
   few milliseconds, so the test spends its time writing and killing, not starting Python.
-  KINDS is the writes it cycles through, letters of ``ecb`` (episode, check-in, batch).
+  KINDS is the writes it cycles through, letters of ``ecbf`` (episode, check-in, batch, folder).
 - ``reap PID``: wait for that writer and print how it ended (``signal 9`` after a SIGKILL).
 
 A writer opens its own engine (nothing is shared with the zygote, which never connects) and
 writes until it is killed, cycling through the kinds of write it was given, of the three the
 diary does:
 ``add_episode`` (one row plus its aggregates in one transaction), ``add_checkin``, and
-``import_episodes`` of several dozen rows (one multi-row transaction). Before each call it
+``import_episodes`` of several dozen rows (one multi-row transaction), and ``import_entries``
+(a folder import: 6-24 episodes and as many check-ins in one transaction). Before each call it
 writes ``S <uid>`` to LOG and after the call returned ``A <uid>``, each line in one write: an
 ``A`` line is an acknowledged write, which must survive the kill. A batch's rows share the
 prefix ``<uid>-`` and the uid carries the batch size (``...n37``) so the parent can check that a
-batch is stored whole or not at all. Nothing of the web stack is imported.
+batch is stored whole or not at all; a folder's episodes and check-ins share ``<uid>-`` too. Nothing of the web stack is imported.
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ def _episode(rng: random.Random, uid: str) -> EpisodeIn:
     )
 
 
+def _checkin(rng: random.Random, uid: str) -> CheckInIn:
+    return CheckInIn(
+        on_date=FIRST_DAY + dt.timedelta(days=rng.randrange(300)),
+        answers={"muscle_weakness": False, "difficulty_swallowing": rng.random() < 0.1},
+        sleep_hours=rng.choice((None, 6.0, 7.5)),
+        uid=uid,
+    )
+
+
 def _write_forever(
     url: str, kb: KnowledgeBase, run: int, seed: int, kinds: str, log: TextIO
 ) -> None:
@@ -71,15 +81,16 @@ def _write_forever(
         elif kind == "c":
             uid = f"{prefix}c{i}"
             log.write(f"S {uid}\n")
-            store.add_checkin(
-                user,
-                CheckInIn(
-                    on_date=FIRST_DAY + dt.timedelta(days=rng.randrange(300)),
-                    answers={"muscle_weakness": False, "difficulty_swallowing": rng.random() < 0.1},
-                    sleep_hours=rng.choice((None, 6.0, 7.5)),
-                    uid=uid,
-                ),
-            )
+            store.add_checkin(user, _checkin(rng, uid))
+        elif kind == "f":
+            # A folder import: episodes and check-ins in one transaction (issue 18 #3); smaller
+            # than a batch, so that folder writers also get writes acknowledged between kills.
+            size = rng.randint(6, 24)
+            uid = f"{prefix}f{i}n{size}"
+            rows = [_episode(rng, f"{uid}-{k}") for k in range(size)]
+            checks = [_checkin(rng, f"{uid}-{k}") for k in range(size)]
+            log.write(f"S {uid}\n")
+            store.import_entries(user, rows, checks)
         else:
             size = rng.randint(24, 72)
             uid = f"{prefix}b{i}n{size}"

@@ -12,7 +12,9 @@ database afresh and checks that:
 - SQLite's ``PRAGMA integrity_check`` says "ok" (and no foreign key is dangling);
 - the kept aggregates equal a recount from the episodes (``day_stats`` against
   ``COUNT(*) GROUP BY day``, ``location_days`` against the episodes' locations);
-- no import batch is partly stored: each batch prefix has exactly its size in rows, or none.
+- no import batch is partly stored: each batch prefix has exactly its size in rows, or none;
+- a folder import (episodes and check-ins, one transaction) is stored whole or not at all: its
+  episodes and its check-ins are both complete or both absent.
 
 Writers are forked from a zygote that loaded the code and the KB once, so a restart takes
 milliseconds and the run is spent writing and killing, not starting Python.
@@ -43,9 +45,9 @@ MAX_RUNS = 300  # a guard: the loop stops here even if too few kills landed in f
 # What each writer writes, taken in turn. A check-in is a short transaction, so a writer that
 # mixes it with 50-row batches is almost never killed inside one (CI once saw 0 of 50): writers
 # that do one kind only make a kill inside every kind a matter of design, not of luck.
-MIXES = ("ecb", "c", "e", "b")
+MIXES = ("ecbf", "c", "e", "b", "f")
 KILLS_PER_KIND = 5
-BATCH = re.compile(r"^(r\d+b\d+n(\d+))-\d+$")
+BATCH = re.compile(r"^(r\d+[bf]\d+n(\d+))-\d+$")
 
 
 class Zygote:
@@ -84,6 +86,8 @@ class Zygote:
 
 def _lines(log: Path) -> list[str]:
     """The complete lines the writer wrote before it died (each was one write())."""
+    if not log.exists():  # killed before it opened its log (a loaded machine): wrote nothing
+        return []
     raw = log.read_text(encoding="utf-8")
     complete = raw.split("\n")[:-1]  # the piece after the last newline is unfinished
     errors = [line for line in complete if line.startswith("X ")]
@@ -99,6 +103,11 @@ def _check(engine: Engine, acked: set[str]) -> None:
             assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
         episode_uids = set(conn.execute(select(m.Episode.uid)).scalars())
         checkin_uids = set(conn.execute(select(m.CheckIn.uid)).scalars())
+        # A folder import stores its episodes and its check-ins together, or neither.
+        folders: Counter[str] = Counter()
+        for uid in checkin_uids:
+            if (match := BATCH.match(uid)) and "f" in match.group(1):
+                folders[match.group(1)] += 1
 
         batches: Counter[str] = Counter()
         sizes: dict[str, int] = {}
@@ -108,9 +117,12 @@ def _check(engine: Engine, acked: set[str]) -> None:
                 sizes[match.group(1)] = int(match.group(2))
         partial = {b: (n, sizes[b]) for b, n in batches.items() if n != sizes[b]}
         assert not partial, f"partly stored import batches: {partial}"
+        folder_ids = {b for b in batches if "f" in b} | set(folders)
+        split = {b: (batches[b], folders[b]) for b in folder_ids if batches[b] != folders[b]}
+        assert not split, f"folder imports with episodes and check-ins apart: {split}"
 
         for uid in acked:
-            kind = re.match(r"^r\d+([ecb])", uid)
+            kind = re.match(r"^r\d+([ecbf])", uid)
             assert kind is not None
             if kind.group(1) == "e":
                 assert uid in episode_uids, f"acknowledged episode {uid} lost"
@@ -118,6 +130,8 @@ def _check(engine: Engine, acked: set[str]) -> None:
                 assert uid in checkin_uids, f"acknowledged check-in {uid} lost"
             else:
                 assert batches[uid] == sizes.get(uid, -1), f"acknowledged batch {uid} lost"
+                if kind.group(1) == "f":
+                    assert folders[uid] == sizes[uid], f"acknowledged folder {uid} lost"
 
         counted = dict(
             conn.execute(select(m.Episode.day, func.count()).group_by(m.Episode.day)).all()
@@ -154,7 +168,7 @@ def test_sigkill_during_writes_loses_no_acknowledged_entry(db_url: str, tmp_path
     zygote = Zygote(db_url)
     try:
         while runs < MAX_RUNS and (
-            in_flight < KILLS_IN_FLIGHT or min(kinds[k] for k in "ecb") < KILLS_PER_KIND
+            in_flight < KILLS_IN_FLIGHT or min(kinds[k] for k in "ecbf") < KILLS_PER_KIND
         ):
             runs += 1
             log = tmp_path / f"writer{runs}.log"
@@ -166,7 +180,7 @@ def test_sigkill_during_writes_loses_no_acknowledged_entry(db_url: str, tmp_path
             acked.update(line[2:] for line in lines if line.startswith("A "))
             if lines and lines[-1].startswith("S "):
                 in_flight += 1
-                kinds[re.sub(r"^r\d+([ecb]).*$", r"\1", lines[-1][2:])] += 1
+                kinds[re.sub(r"^r\d+([ecbf]).*$", r"\1", lines[-1][2:])] += 1
             check_engine = make_engine(db_url)  # a fresh open, as after a real crash
             try:
                 _check(check_engine, acked)
@@ -176,6 +190,6 @@ def test_sigkill_during_writes_loses_no_acknowledged_entry(db_url: str, tmp_path
         zygote.close()
     assert in_flight >= KILLS_IN_FLIGHT, f"only {in_flight} of {runs} kills hit a running write"
     # The kills hit every kind of write, and the writers did real work in between.
-    assert all(kinds[k] >= KILLS_PER_KIND for k in "ecb"), kinds
+    assert all(kinds[k] >= KILLS_PER_KIND for k in "ecbf"), kinds
     assert len(acked) >= KILLS_IN_FLIGHT
     print(f"\n{runs} kills, {in_flight} inside a write ({dict(kinds)}), {len(acked)} acknowledged")

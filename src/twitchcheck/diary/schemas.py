@@ -58,6 +58,10 @@ class _In(BaseModel):
         # Pydantic's lax mode reads true/false as 1/0; a yes/no in a number field is a mistake.
         if info.field_name in NUMBER_FIELDS and isinstance(value, bool):
             raise ValueError("must be a number, not true/false")
+        # A NUL character is never text a person typed, and PostgreSQL cannot store it.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("must not contain a NUL character")
         return value
 
 
@@ -177,6 +181,26 @@ class AssessmentRecordPublic(BaseModel):
     result: dict[str, Any]
 
 
+class AssessmentIn(_In):
+    """A stored assessment as an export holds it (to import it back unchanged)."""
+
+    uid: Uid
+    created_at: dt.datetime
+    origin: Literal["manual", "diary"]
+    evidence: dict[str, Any]
+    result: dict[str, Any]
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc_naive(cls, value: dt.datetime) -> dt.datetime:
+        # Stored as naive UTC (models.utcnow); an offset given is converted, not dropped.
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        if value.date() < EARLIEST:
+            raise ValueError(f"must be on or after {EARLIEST.isoformat()}")
+        return value
+
+
 class DayRow(BaseModel):
     """One day of the trend view (from the kept aggregates)."""
 
@@ -240,6 +264,16 @@ class ImportReport(BaseModel):
     rows: int
     added: int
     skipped_duplicates: int
+
+
+class FolderImport(BaseModel):
+    """What one import stored, per kind (None: the import held no such part)."""
+
+    episodes: ImportReport
+    checkins: ImportReport | None
+    assessments: ImportReport | None
+    #: "set" (the diary had none), "same", "kept" (the diary's own differs and is kept), or None.
+    profile: Literal["set", "same", "kept"] | None
 
 
 class DeleteReport(BaseModel):
@@ -313,5 +347,19 @@ def parse_episode(data: Any, where: str = "") -> EpisodeIn:
 def parse_checkin(data: Any, where: str = "") -> CheckInIn:
     try:
         return CheckInIn.model_validate(data)
+    except ValidationError as exc:
+        raise RecordError(problems_of(exc, where)) from None
+
+
+def parse_assessment(data: Any, where: str = "") -> AssessmentIn:
+    try:
+        return AssessmentIn.model_validate(data)
+    except ValidationError as exc:
+        raise RecordError(problems_of(exc, where)) from None
+
+
+def parse_profile(data: Any, where: str = "") -> ProfileIn:
+    try:
+        return ProfileIn.model_validate(data)
     except ValidationError as exc:
         raise RecordError(problems_of(exc, where)) from None

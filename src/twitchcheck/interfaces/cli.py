@@ -377,13 +377,12 @@ def main(argv: list[str] | None = None) -> int:
         if type(exc).__name__ == "Abort":
             err.print("Aborted.")
             return 1
-        # A bug, not bad input: say so plainly, keep the trace for debugging.
+        # A bug, not bad input: say so plainly, keep the trace for debugging. Only the kind of
+        # error is shown: its text may quote what was being written (health data).
         if os.environ.get("TWITCHCHECK_DEBUG"):
             raise
         err.print(
-            escape(
-                f"Internal error ({type(exc).__name__}): {exc}. Set TWITCHCHECK_DEBUG=1 for details."
-            )
+            escape(f"Internal error ({type(exc).__name__}). Set TWITCHCHECK_DEBUG=1 for details.")
         )
         return INTERNAL_ERROR
     return rv if isinstance(rv, int) else 0

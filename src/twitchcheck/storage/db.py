@@ -4,7 +4,9 @@ SQLite in the user's data folder is the default (WAL journal, ``synchronous=FULL
 commit that returned is on disk, foreign keys on); ``TWITCHCHECK_DATABASE_URL`` selects another
 database, e.g. ``postgresql://user:pass@host/dbname``. The schema is created and upgraded by the
 Alembic migrations shipped in :mod:`twitchcheck.storage.migrations`, never by ``create_all``, so a
-database made by an older release is upgraded in place.
+database made by an older release is upgraded in place. Setting up or upgrading the schema is one
+transaction under a lock (SQLite ``BEGIN EXCLUSIVE``, PostgreSQL an advisory lock): a crash
+leaves the schema as it was, and processes opening a new diary at once wait for each other.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from twitchcheck.errors import StorageError
@@ -52,16 +54,71 @@ def _normalise(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # First: switching a new file to WAL takes a lock, which concurrent first opens wait for.
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: a committed transaction survives a crash of the process and of the machine.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
+#: The driver's own words for a failure of the storage itself, and what to tell the person.
+_PLAIN = (
+    (
+        ("locked", "busy", "lock timeout"),
+        "The diary database is busy (another program holds "
+        "it) and did not answer in time; nothing was stored. Try again.",
+    ),
+    (
+        ("disk is full", "disk full", "no space"),
+        "The disk holding the diary is full; nothing was stored.",
+    ),
+    (
+        ("readonly", "read-only", "read only"),
+        "The diary database is in a read-only location; nothing can be stored there.",
+    ),
+    (
+        ("not a database", "malformed"),
+        "The file at the diary's location is not a diary database, or it is damaged.",
+    ),
+    (
+        ("unable to open",),
+        "The diary database file cannot be opened (check that its folder "
+        "exists and can be written).",
+    ),
+    (
+        ("connect", "connection", "server closed", "terminating"),
+        "The diary database server cannot be reached.",
+    ),
+)
+
+
+def plain_storage_message(exc: BaseException) -> str:
+    """What went wrong with the storage, in plain words. Built only from the kind of failure
+    (never from the statement or its parameters, which hold the person's health data)."""
+    said = str(getattr(exc, "orig", None) or exc).lower()
+    for words, message in _PLAIN:
+        if any(w in said for w in words):
+            return message
+    return f"The diary database failed ({type(getattr(exc, 'orig', None) or exc).__name__})."
+
+
+def _storage_failure(context: ExceptionContext) -> None:
+    # The database itself failing (locked, full, read-only, not a database, unreachable) is
+    # not a bug: it becomes a StorageError (CLI exit 4, HTTP 503). Integrity and programming
+    # errors stay what they are.
+    exc = context.sqlalchemy_exception
+    if isinstance(exc, OperationalError) or type(exc) is DatabaseError:
+        raise StorageError(plain_storage_message(context.original_exception)) from None
+
+
 def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
-    """An engine for ``url`` (see :func:`database_url`); creates the SQLite folder if needed."""
+    """An engine for ``url`` (see :func:`database_url`); creates the SQLite folder if needed.
+
+    SQL parameters are hidden from every message and log line (they are diary entries), and a
+    failure of the database itself is raised as :class:`StorageError`.
+    """
     resolved = database_url(url)
     try:
         parsed = make_url(resolved)
@@ -69,15 +126,23 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
         raise StorageError(f"The database URL is not valid: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved, echo=echo)
+            folder = Path(parsed.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"Cannot create the diary's folder {folder}: {exc.strerror}."
+                ) from None
+        engine = create_engine(resolved, echo=echo, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if parsed.get_backend_name() != "postgresql":
+    elif parsed.get_backend_name() == "postgresql":
+        engine = create_engine(resolved, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    else:
         raise StorageError(
             f"Unsupported database '{parsed.get_backend_name()}': use SQLite or PostgreSQL."
         )
-    return create_engine(resolved, echo=echo, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _storage_failure)
+    return engine
 
 
 def _alembic_config(engine: Engine) -> Any:
@@ -90,17 +155,65 @@ def _alembic_config(engine: Engine) -> Any:
     return cfg
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration (idempotent)."""
+#: The key of the PostgreSQL advisory lock held while the schema is set up or upgraded.
+SCHEMA_LOCK_KEY = 0x7477_6368  # "twch"
+
+
+def _upgrade(engine: Engine, connection: Connection) -> None:
     from alembic import command
 
+    cfg = _alembic_config(engine)
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the schema is already the newest (read without taking any lock)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads()) == heads
+
+
+def _migrate_sqlite(engine: Engine) -> None:
+    # Python's sqlite3 runs DDL outside any transaction unless one was opened explicitly, so a
+    # crash between two CREATE TABLEs used to leave half a schema ("table audit already
+    # exists" at every later open). Here the driver opens nothing itself (AUTOCOMMIT) and the
+    # whole upgrade runs in one BEGIN EXCLUSIVE: atomic (a crash rolls it back) and a lock
+    # (a second process waits on busy_timeout, then finds the schema at head).
+    with engine.connect() as raw:
+        conn = raw.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("BEGIN EXCLUSIVE")
+        try:
+            _upgrade(engine, conn)
+        except BaseException:
+            conn.exec_driver_sql("ROLLBACK")
+            raise
+        conn.exec_driver_sql("COMMIT")
+
+
+def _migrate_postgresql(engine: Engine) -> None:
+    # PostgreSQL's DDL is transactional; the advisory lock (released with the transaction)
+    # makes concurrent first opens wait for each other instead of racing on CREATE TABLE.
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        _upgrade(engine, conn)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to the newest migration (idempotent), atomically and under a lock:
+    a crash leaves the schema as it was, and concurrent first opens wait for each other."""
     try:
-        with engine.begin() as connection:
-            cfg = _alembic_config(engine)
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+        if _at_head(engine):
+            return  # the usual case: no lock, so an open never waits for another's long write
+        if engine.dialect.name == "sqlite":
+            _migrate_sqlite(engine)
+        else:
+            _migrate_postgresql(engine)
     except OperationalError as exc:
-        raise StorageError(f"Cannot open the diary database: {exc.orig}") from None
+        raise StorageError(plain_storage_message(exc)) from None
 
 
 def schema_tables(engine: Engine) -> list[str]:

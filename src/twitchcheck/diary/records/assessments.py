@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from twitchcheck.diary import schemas as ds
 from twitchcheck.diary.records.base import StoreBase, UserRef, audit_in
-from twitchcheck.diary.records.rows import assessment_public
+from twitchcheck.diary.records.bulk_import import import_rows
+from twitchcheck.diary.records.rows import assessment_public, assessment_row
 from twitchcheck.storage import models as m
 
 
@@ -20,22 +22,18 @@ class AssessmentRecords(StoreBase):
         user: UserRef,
         evidence: dict[str, Any],
         result: dict[str, Any],
-        origin: str = "manual",
+        origin: Literal["manual", "diary"] = "manual",
     ) -> ds.AssessmentRecordPublic:
         """Keep an assessment's evidence and result (``result`` is ``Assessment.model_dump``)."""
-        ranked = result.get("causes") or []
-        top = ranked[0]["id"] if ranked else ""
-        triage = result.get("triage", {}).get("level", "")
+        entry = ds.AssessmentIn.model_construct(
+            uid=str(uuid.uuid4()),
+            created_at=m.utcnow(),
+            origin=origin,
+            evidence=evidence,
+            result=result,
+        )
         with self._sessions.begin() as s:
-            row = m.AssessmentRecord(
-                uid=str(uuid.uuid4()),
-                user_id=user.id,
-                origin=origin,
-                evidence=evidence,
-                result=result,
-                top_cause=top,
-                triage=triage,
-            )
+            row = assessment_row(user.id, entry, entry.uid)
             s.add(row)
             s.flush()
             audit_in(s, user, "assessment.create", f"assessment:{row.id}")
@@ -64,3 +62,21 @@ class AssessmentRecords(StoreBase):
     ) -> Iterator[ds.AssessmentRecordPublic]:
         """Every stored assessment, oldest first, in batches (for export)."""
         return self._iter_rows(user, m.AssessmentRecord, assessment_public, "assessment", batch)
+
+    def import_assessments_in(
+        self, s: Session, user: UserRef, entries: Iterable[ds.AssessmentIn]
+    ) -> ds.ImportReport:
+        """Exported assessments back, as they were (uid, time, evidence, result), inside the
+        import's transaction; uids already in the diary are skipped."""
+        return import_rows(
+            s,
+            user,
+            entries,
+            None,
+            batch_size=self.import_batch,
+            kind="assessment",
+            model=m.AssessmentRecord,
+            check=lambda _entry, _where: None,  # the schema checked it; nothing KB-bound
+            uid_of=lambda entry: entry.uid,  # always given (the export writes it)
+            make_row=assessment_row,
+        )

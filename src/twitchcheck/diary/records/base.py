@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from twitchcheck.errors import NotFoundError
@@ -42,6 +42,20 @@ class UserRef:
 def audit_in(s: Session, user: UserRef, action: str, target: str | None) -> None:
     """Leave an audit record inside the transaction ``s`` (it commits or rolls back with it)."""
     s.add(m.AuditEvent(actor=user.username, action=action, target=target, outcome="ok"))
+
+
+def serialise_imports(s: Session, user: UserRef) -> None:
+    """Make concurrent imports of one user wait for each other, for the rest of ``s``.
+
+    Without it two imports of the same rows both find the rows missing and both insert them:
+    one ends in a unique-key error. PostgreSQL: a row lock on the user (FOR NO KEY UPDATE,
+    which other writes of the user's entries do not wait for). SQLite: a first, empty write,
+    which takes the database's write lock before the import reads what is already stored.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(select(m.User.id).where(m.User.id == user.id).with_for_update(key_share=True))
+    else:
+        s.execute(update(m.User).where(m.User.id == user.id).values(id=m.User.id))
 
 
 class StoreBase:

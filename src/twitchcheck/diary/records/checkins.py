@@ -8,11 +8,24 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from twitchcheck.diary import schemas as ds
-from twitchcheck.diary.records.base import Progress, StoreBase, UserRef, audit_in
+from twitchcheck.diary.records.base import (
+    Progress,
+    StoreBase,
+    UserRef,
+    audit_in,
+    serialise_imports,
+)
 from twitchcheck.diary.records.bulk_import import import_rows
-from twitchcheck.diary.records.rows import checkin_public, checkin_row, checkin_uid
+from twitchcheck.diary.records.rows import (
+    checkin_entry,
+    checkin_public,
+    checkin_row,
+    checkin_uid,
+    legacy_checkin_uid,
+)
 from twitchcheck.errors import RecordError, suggest
 from twitchcheck.storage import models as m
 
@@ -82,8 +95,20 @@ class CheckInRecords(StoreBase):
         problem is collected and, if there is any, nothing is stored. A check-in without a uid
         gets one from its content (:func:`~twitchcheck.diary.records.rows.checkin_uid`).
         """
+        with self._sessions.begin() as s:
+            serialise_imports(s, user)
+            return self.import_checkins_in(s, user, entries, progress)
+
+    def import_checkins_in(
+        self,
+        s: Session,
+        user: UserRef,
+        entries: Iterable[ds.CheckInIn | RecordError],
+        progress: Progress | None = None,
+    ) -> ds.ImportReport:
+        """:meth:`import_checkins` inside the caller's transaction ``s``."""
         return import_rows(
-            self._sessions,
+            s,
             user,
             entries,
             progress,
@@ -92,5 +117,7 @@ class CheckInRecords(StoreBase):
             model=m.CheckIn,
             check=self.check_checkin,
             uid_of=checkin_uid,
+            legacy_uid_of=legacy_checkin_uid,
+            as_entry=checkin_entry,
             make_row=checkin_row,
         )

@@ -11,9 +11,21 @@ from sqlalchemy.orm import Session
 
 from twitchcheck.diary import schemas as ds
 from twitchcheck.diary.records.aggregates import apply_stats
-from twitchcheck.diary.records.base import Progress, StoreBase, UserRef, audit_in
+from twitchcheck.diary.records.base import (
+    Progress,
+    StoreBase,
+    UserRef,
+    audit_in,
+    serialise_imports,
+)
 from twitchcheck.diary.records.bulk_import import import_rows
-from twitchcheck.diary.records.rows import content_uid, episode_public, episode_row
+from twitchcheck.diary.records.rows import (
+    content_uid,
+    episode_entry,
+    episode_public,
+    episode_row,
+    legacy_content_uid,
+)
 from twitchcheck.errors import RecordError, suggest
 from twitchcheck.storage import models as m
 
@@ -121,8 +133,20 @@ class EpisodeRecords(StoreBase):
         :mod:`~twitchcheck.diary.records.bulk_import`). Entries without a uid get one derived
         from their content: importing the same file twice adds nothing the second time.
         """
+        with self._sessions.begin() as s:
+            serialise_imports(s, user)
+            return self.import_episodes_in(s, user, entries, progress)
+
+    def import_episodes_in(
+        self,
+        s: Session,
+        user: UserRef,
+        entries: Iterable[ds.EpisodeIn | RecordError],
+        progress: Progress | None = None,
+    ) -> ds.ImportReport:
+        """:meth:`import_episodes` inside the caller's transaction ``s``."""
         return import_rows(
-            self._sessions,
+            s,
             user,
             entries,
             progress,
@@ -131,6 +155,8 @@ class EpisodeRecords(StoreBase):
             model=m.Episode,
             check=self.check_episode,
             uid_of=content_uid,
+            legacy_uid_of=legacy_content_uid,
+            as_entry=episode_entry,
             make_row=episode_row,
             after_flush=lambda s, rows: apply_stats(s, user.id, rows, +1),
         )

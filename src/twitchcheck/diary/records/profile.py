@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from twitchcheck.diary import schemas as ds
 from twitchcheck.diary.records.base import LOCAL_USERNAME, StoreBase, UserRef, audit_in
@@ -43,3 +46,17 @@ class ProfileRecords(StoreBase):
             row.sex = profile.sex
             audit_in(s, user, "profile.update", None)
             return ds.ProfilePublic.model_validate(row, from_attributes=True)
+
+    def import_profile_in(
+        self, s: Session, user: UserRef, profile: ds.ProfileIn
+    ) -> Literal["set", "same", "kept"]:
+        """An imported profile, inside the import's transaction: set only when the diary has
+        none (an import never overwrites what the person entered here)."""
+        row = s.get(m.User, user.id)
+        if row is None:
+            raise NotFoundError("user", user.username, ())
+        if row.birth_year is None and row.sex is None:
+            row.birth_year, row.sex = profile.birth_year, profile.sex
+            audit_in(s, user, "profile.import", None)
+            return "set"
+        return "same" if (row.birth_year, row.sex) == (profile.birth_year, profile.sex) else "kept"

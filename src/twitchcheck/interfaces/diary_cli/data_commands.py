@@ -18,7 +18,8 @@ from twitchcheck.interfaces.diary_cli.common import open_diary, print_entry_json
 def export_cmd(
     ctx: typer.Context,
     csv_dir: Annotated[
-        Path | None, typer.Option("--csv", help="Write episodes, check-ins and assessments here.")
+        Path | None,
+        typer.Option("--csv", help="Write episodes, check-ins, assessments and the profile here."),
     ] = None,
     fhir: Annotated[
         Path | None, typer.Option("--fhir", help="Write a FHIR R4B Bundle (JSON) to this file.")
@@ -61,7 +62,8 @@ def import_cmd(
     path: Annotated[
         Path,
         typer.Argument(
-            help="An episodes.csv file, or a folder with episodes.csv (and checkins.csv)."
+            help="An episodes.csv file, or an export folder (episodes.csv, and checkins.csv, "
+            "assessments.csv, profile.csv if there)."
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json")] = False,

@@ -59,8 +59,9 @@ def answer(path: str, status: int, title: str, detail: str, code: str) -> Respon
 
 
 def status_of(exc: TwitchcheckError) -> int:
-    """The HTTP status answering ``exc``: its own, but 500 for every server-side failure."""
-    return exc.http_status if exc.http_status < 500 else 500
+    """The HTTP status answering ``exc``: its own, but 500 for every server-side failure except
+    storage that is unavailable (503: the request may succeed later)."""
+    return exc.http_status if exc.http_status < 500 or exc.http_status == 503 else 500
 
 
 def retry_after_headers(exc: Exception) -> dict[str, str]:

@@ -244,7 +244,7 @@ def get_chart(
     responses={200: {"content": {"application/zip": {}}, "description": "A zip of CSV files."}},
 )
 def export_csv(user: UserDep, store: StoreDep) -> Response:
-    """Everything as CSV (episodes, check-ins, assessments), in one zip file."""
+    """Everything as CSV (episodes, check-ins, assessments, profile), in one zip file."""
     from twitchcheck.diary.exchange import export_csv as write_csv
 
     buffer = io.BytesIO()
@@ -280,7 +280,7 @@ def export_fhir(user: UserDep, store: StoreDep) -> Response:
 
 
 #: The names an import may carry inside a zip (what /export/csv writes).
-IMPORT_NAMES = ("episodes.csv", "checkins.csv")
+IMPORT_NAMES = ("episodes.csv", "checkins.csv", "assessments.csv", "profile.csv")
 
 
 @router.post("/import", response_model=ds.ImportReport)
@@ -291,8 +291,9 @@ async def import_csv(
         UploadFile, File(description="episodes.csv, or the zip that /export/csv gives.")
     ],
 ) -> ds.ImportReport:
-    """Import episodes (and check-ins) from CSV. A bad row is a 422 naming the row and field,
-    and nothing is stored; entries the diary already has are skipped."""
+    """Import episodes (and check-ins, assessments and the profile from the export zip) in one
+    transaction. A bad row is a 422 naming the row and field, and nothing is stored; entries
+    the diary already has are skipped; the profile is set only if the diary has none."""
     from twitchcheck.diary.exchange import import_csv as read_csv
 
     data = await file.read(MAX_IMPORT_BYTES + 1)
