@@ -50,8 +50,13 @@ class Interviewer:
         sex: str | Sex,
         evidence: Iterable[r.EvidenceItem] = (),
         max_questions: int = DEFAULT_MAX_QUESTIONS,
+        from_text: frozenset[str] = frozenset(),
     ) -> r.InterviewStep:
-        """The next most useful question for this evidence, or the decision to stop."""
+        """The next most useful question for this evidence, or the decision to stop.
+
+        ``from_text``: answers taken from free text; the text box is not a screen, so they are
+        counted like the initial complaint (never as answered screens).
+        """
         items = list(evidence)
         present, absent, unknown, initial = evidence_sets(items)
         overlap = sorted((set(present) | set(absent)) & set(unknown))
@@ -72,7 +77,7 @@ class Interviewer:
             req.closed.present,
             req.closed.absent,
             answered,
-            set(initial),
+            set(initial) | from_text,
             req.age,
             max_questions,
             post,

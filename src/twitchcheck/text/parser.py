@@ -1,0 +1,297 @@
+"""Free text to findings (issue 17, contracts §6 "Free text").
+
+:class:`TextParser` reads a person's own words into ``{"findings": [{id, choice, start, end,
+why}], "unplaced": [...], "age"?, "sex"?}``. Offsets are Unicode code points, end exclusive.
+The parse never contradicts itself: one choice per finding (the first mention wins), at most one
+present member of an exclusive group, and nothing denied that a present finding implies.
+
+The text is never logged: nothing here logs, and the libraries' loggers are capped at WARNING.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from twitchcheck.text import terms
+from twitchcheck.text.lexicon import Lexicon
+from twitchcheck.text.pipeline import HEDGED, NEGATED, RELATIVE, build
+from twitchcheck.text.quantities import age_and_sex, amounts, durations
+
+#: The longest text the parser reads (contracts §6: longer is a 422 at the API).
+MAX_TEXT_CHARS = 5000
+_CLAUSE = re.compile(r"[^.!?;,\n]+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass
+class Mention:
+    id: str
+    choice: str
+    start: int
+    end: int
+    why: str
+    source: str = "phrase"  # phrase, amount, duration, sudden, worsening
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "choice": self.choice,
+            "start": self.start,
+            "end": self.end,
+            "why": self.why,
+        }
+
+
+class TextParser:
+    """Parses text with one lexicon; the spaCy pipeline is built on the first parse."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._nlp: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            with self._lock:
+                if self._nlp is None:
+                    self._nlp = build(self.lexicon)
+        return self._nlp
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """The parse of ``text`` (at most MAX_TEXT_CHARS; the caller checks the length)."""
+        if not text.strip():
+            return {"findings": [], "unplaced": []}
+        doc = self.nlp(text)
+        mentions = self._phrases(doc)
+        mentions = self._worsening(doc, mentions)
+        mentions += self._sudden(doc, mentions)
+        mentions += self._amounts(text, mentions)
+        mentions += self._durations(text, mentions)
+        kept = self._consistent(sorted(mentions, key=lambda m: (m.start, m.end)))
+        out: dict[str, Any] = {
+            "findings": [m.data() for m in kept],
+            "unplaced": self._unplaced(text, kept),
+        }
+        age, sex = age_and_sex(text)
+        if age is not None:
+            out["age"] = age
+        if sex is not None:
+            out["sex"] = sex
+        return out
+
+    # -- phrases and their scopes -------------------------------------------------------------
+    def _phrases(self, doc: Any) -> list[Mention]:
+        lex = self.lexicon
+        out: list[Mention] = []
+        for ent in doc.ents:
+            fid = ent.label_
+            quoted = f"'{ent.text}'"
+            relative = getattr(ent._, RELATIVE)
+            if fid in lex.about_relative and not relative:
+                continue  # "ALS" with no relative named: the person's fear, not a history
+            if relative and fid not in lex.about_relative:
+                continue  # a relative's finding is never the person's own
+            negated, hedged = getattr(ent._, NEGATED), getattr(ent._, HEDGED)
+            about = f" said of a relative ({self._trigger(doc, ent, RELATIVE)})" if relative else ""
+            if hedged:
+                why = f"matched {quoted}{about}, hedged by {self._trigger(doc, ent, HEDGED)}"
+                choice = "unknown"
+            elif negated:
+                why = f"matched {quoted}{about}, negated by {self._trigger(doc, ent, NEGATED)}"
+                choice = "absent"
+            else:
+                why, choice = f"matched {quoted}{about}", "present"
+            out.append(Mention(fid, choice, ent.start_char, ent.end_char, why))
+        return out
+
+    def _trigger(self, doc: Any, ent: Any, pipe: str) -> str:
+        """The words that put ``ent`` in a scope (negspaCy's own matcher and boundaries)."""
+        component = self.nlp.get_pipe(pipe)
+        preceding, following, terminating = component.process_negations(doc)
+        for lo, hi in component.termination_boundaries(doc, terminating):
+            if not lo <= ent.start < hi:
+                continue
+            before = [m for m in preceding if lo <= m[1] < hi and m[1] < ent.start]
+            after = [m for m in following if lo <= m[1] < hi and m[2] > ent.end]
+            for _id, start, end in before[-1:] or after[:1]:
+                return f"'{doc[start:end].text}'"
+        return "its context"
+
+    def _clause_of(self, doc: Any, start_char: int) -> tuple[int, int]:
+        for sent in doc.sents:
+            if sent.start_char <= start_char < sent.end_char:
+                return sent.start_char, sent.end_char
+        return 0, len(doc.text)
+
+    def _worsening(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
+        """ "Getting worse" said of weakness is a worsening weakness, at the pace its sentence
+        gives (day by day: ``pace: days``; otherwise ``pace: weeks``), not a worsening twitch."""
+        lex, out = self.lexicon, list(mentions)
+        targets = {t for forms in lex.worsening.values() for t in forms.values()}
+        weak = set(lex.worsening) | targets
+        for m in mentions:
+            is_worse = m.id == "getting_worse"
+            if m.choice != "present" or not (is_worse or m.id in targets):
+                continue
+            lo, hi = self._clause_of(doc, m.start)
+            base = next(
+                (
+                    b
+                    for b in mentions
+                    if b.id in weak and lo <= b.start < hi and b.choice == "present" and b is not m
+                ),
+                None,
+            )
+            if is_worse and base is None:
+                continue
+            sentence = doc.text[lo:hi].lower()
+            daily = any(
+                re.search(rf"\b{re.escape(t)}\b", sentence) for t in terms.DAY_PACE[lex.language]
+            )
+            forms = lex.worsening.get(base.id if base and base.id in lex.worsening else "", {})
+            forms = forms or next(iter(lex.worsening.values()), {})
+            target = forms.get("days" if daily else "weeks")
+            if target is None or (not is_worse and (target == m.id or not daily)):
+                continue
+            if is_worse:
+                out.remove(m)
+            pace = "day by day" if daily else "over weeks"
+            out.append(
+                Mention(
+                    target,
+                    "present",
+                    m.start,
+                    m.end,
+                    f"{m.why}, said of weakness ({pace})",
+                    "worsening",
+                )
+            )
+        return out
+
+    def _sudden(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
+        lex, out = self.lexicon, []
+        for m in mentions:
+            target = lex.sudden.get(m.id)
+            if target is None or m.choice != "present":
+                continue
+            lo, hi = self._clause_of(doc, m.start)
+            sentence = doc.text[lo:hi].lower()
+            for word in terms.SUDDEN[lex.language]:
+                if re.search(rf"\b{re.escape(word)}\b", sentence):
+                    out.append(
+                        Mention(
+                            target,
+                            "present",
+                            m.start,
+                            m.end,
+                            f"'{doc.text[m.start : m.end]}' came on suddenly ('{word}')",
+                            "sudden",
+                        )
+                    )
+                    break
+        return out
+
+    # -- amounts and durations ----------------------------------------------------------------
+    def _amounts(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        out = []
+        for q in amounts(text):
+            for fid, rule in self.lexicon.amounts.get(q.unit, []):
+                if rule.per != q.per:
+                    continue
+                if rule.above is not None:
+                    present, limit = q.value > rule.above, f"more than {rule.above:g}"
+                else:
+                    assert rule.below is not None
+                    present, limit = q.value < rule.below, f"less than {rule.below:g}"
+                word = "meets" if present else "does not meet"
+                why = (
+                    f"'{q.text}' ({q.value:g} a {q.per}) {word} the KB's threshold "
+                    f"for this finding ({limit} a {rule.per})"
+                )
+                out.append(
+                    Mention(fid, "present" if present else "absent", q.start, q.end, why, "amount")
+                )
+        return out
+
+    def _durations(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        group = self.lexicon.group_of("duration_under_2_weeks")
+        if group is None:
+            return []
+        out = []
+        for d in durations(text):
+            if d.days < 14:
+                fid = "duration_under_2_weeks"
+            elif d.days <= 90:
+                fid = "duration_2_weeks_to_3_months"
+            else:
+                fid = "duration_over_3_months"
+            out.append(
+                Mention(
+                    fid,
+                    "present",
+                    d.start,
+                    d.end,
+                    f"'{d.text}' is about {d.days:g} days",
+                    "duration",
+                )
+            )
+        return out
+
+    # -- consistency and what was left ------------------------------------------------------
+    def _consistent(self, mentions: list[Mention]) -> list[Mention]:
+        """One choice per finding, amounts before phrases; one present member per exclusive
+        group (the first stated); nothing denied that a present finding implies."""
+        lex = self.lexicon
+        # A worsening's time ("getting worse over the last few days") is its pace, not the
+        # twitch's duration: drop durations inside a worsening's sentence span.
+        pace_spans = [
+            (m.start, m.end + 40)
+            for m in mentions
+            if m.id == "getting_worse" or m.source == "worsening"
+        ]
+        ordered = sorted(mentions, key=lambda m: (m.source != "amount", m.start))
+        chosen: dict[str, Mention] = {}
+        group_taken: dict[str, str] = {}
+        for m in ordered:
+            if m.id in chosen:
+                continue
+            group = lex.group_of(m.id)
+            if group is not None and m.choice == "present":
+                if any(lo <= m.start < hi for lo, hi in pace_spans):
+                    continue  # the pace of a worsening, not how long it has lasted
+                if group in group_taken:
+                    continue
+                group_taken[group] = m.id
+            chosen[m.id] = m
+        present = {f for f, m in chosen.items() if m.choice == "present"}
+        implied = set(present)
+        changed = True
+        while changed:
+            changed = False
+            for if_, then in lex.implications:
+                if if_ in implied and then not in implied:
+                    implied.add(then)
+                    changed = True
+        for f in list(chosen):
+            m = chosen[f]
+            if m.choice == "absent" and f in implied:
+                del chosen[f]
+            group = lex.group_of(f)
+            if m.choice == "absent" and group is not None and group in group_taken:
+                chosen.pop(f, None)  # a stated group member already closes the group
+        return sorted(chosen.values(), key=lambda m: (m.start, m.end, m.id))
+
+    def _unplaced(self, text: str, kept: list[Mention]) -> list[str]:
+        """Clauses with words in them that gave no finding (what the person may want to add)."""
+        out = []
+        for c in _CLAUSE.finditer(text):
+            if any(c.start() < m.end and m.start < c.end() for m in kept):
+                continue
+            clause = " ".join(c.group(0).split())
+            if _WORD.search(clause):
+                out.append(clause[:200])
+        return out
