@@ -11,7 +11,7 @@ from twitchcheck.errors import EvaluationError, InputError
 from twitchcheck.evaluation.metrics import CaseResult, summarise
 from twitchcheck.evaluation.vignettes import Vignette
 
-MODES = ("structured", "interview")
+MODES = ("structured", "interview", "text", "text_interview")
 #: A hard stop for a simulated interview that would not end (it never should).
 MAX_SIMULATED_SCREENS = 60
 
@@ -99,13 +99,31 @@ def evaluate(
         for cause in v.gold_causes:
             if cause not in checker.kb.cause_index:
                 raise EvaluationError(f"Vignette {v.id}: unknown gold cause id '{cause}'.")
+    from twitchcheck.evaluation import text_modes
+
+    runs = {
+        "structured": run_structured,
+        "interview": run_interview,
+        "text": text_modes.run_text,
+        "text_interview": text_modes.run_text_interview,
+    }
+    text_mode = mode.startswith("text")
     results = []
+    records = []
     for i, v in enumerate(vignettes):
         try:
-            run = run_structured if mode == "structured" else run_interview
-            results.append(run(checker, v))
+            results.append(runs[mode](checker, v))
+            if text_mode:
+                records.append(text_modes.parse_record(checker, v))
         except InputError as exc:
             raise EvaluationError(f"Vignette {v.id}: {exc.message}") from None
         if progress:
             progress(i + 1, len(vignettes))
-    return summarise(mode, results)
+    report = summarise(mode, results)
+    if text_mode:
+        parse = text_modes.parse_metrics(records, checker.red_flags)
+        ci = parse.pop("ci95")
+        assert isinstance(ci, dict) and isinstance(report["ci95"], dict)
+        report.update(parse)
+        report["ci95"].update(ci)
+    return report

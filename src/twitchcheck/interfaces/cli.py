@@ -231,7 +231,11 @@ def evaluate_cmd(
         Path, typer.Argument(help="A vignette file (JSON Lines, shared/spec/vignettes.md).")
     ],
     mode: Annotated[
-        str, typer.Option(help="structured (all findings at once) or interview.")
+        str,
+        typer.Option(
+            help="structured (all findings at once), interview, text (the narrative alone) "
+            "or text_interview (the narrative, then the interview)."
+        ),
     ] = "structured",
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:

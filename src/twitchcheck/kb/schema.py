@@ -178,23 +178,6 @@ class Amount(Provenance):
         return self
 
 
-class TextHints(Strict):
-    """How free text is read for a finding (issue 17), beside its lay phrases.
-
-    ``about``: ``relative`` for a family history (placed only when the text names a relative);
-    ``sudden_of``: findings that make this one when the text says they came on suddenly;
-    ``worsening_of``: findings that make this one when the text says they are getting worse,
-    over ``pace`` (days for a day-by-day course, weeks for a slow one);
-    ``amounts``: amounts with the KB's thresholds.
-    """
-
-    about: Literal["person", "relative"] = "person"
-    sudden_of: tuple[Id, ...] = ()
-    worsening_of: tuple[Id, ...] = ()
-    pace: Literal["days", "weeks"] | None = None
-    amounts: tuple[Amount, ...] = ()
-
-
 #: Lay phrases of a finding, keyed by language (ISO 639-1): ``{en: [...]}``.
 Phrases = dict[
     Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")],
@@ -202,6 +185,25 @@ Phrases = dict[
         Annotated[str, StringConstraints(min_length=2, max_length=80, strip_whitespace=True)], ...
     ],
 ]
+
+
+class TextHints(Strict):
+    """How free text is read for a finding (issue 17), beside its lay phrases.
+
+    ``about``: ``relative`` for a family history (placed only when the text names a relative);
+    ``sudden_of``: findings that make this one when the text says they came on suddenly;
+    ``worsening_of``: findings that make this one when the text says they are getting worse,
+    over ``pace`` (days for a day-by-day course, weeks for a slow one);
+    ``amounts``: amounts with the KB's thresholds; ``parts``: body parts that give this finding
+    only in a sentence that also says the part moves ("my face and legs twitch").
+    """
+
+    about: Literal["person", "relative"] = "person"
+    sudden_of: tuple[Id, ...] = ()
+    worsening_of: tuple[Id, ...] = ()
+    pace: Literal["days", "weeks"] | None = None
+    amounts: tuple[Amount, ...] = ()
+    parts: Phrases = Field(default_factory=dict)
 
 
 class Finding(Strict):

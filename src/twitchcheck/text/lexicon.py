@@ -17,6 +17,8 @@ from twitchcheck.kb import schema as s
 class Lexicon:
     language: str
     phrases: dict[str, tuple[str, ...]]  # finding id -> lay phrases
+    parts: dict[str, tuple[str, ...]]  # finding id -> body parts (need a movement word)
+    categories: dict[str, str]  # finding id -> its KB category
     about_relative: frozenset[str]
     sudden: dict[str, str]  # finding id -> the finding it becomes when sudden
     worsening: dict[str, dict[str, str]]  # finding id -> {pace: the worsening finding}
@@ -35,11 +37,13 @@ class Lexicon:
 
 def build_lexicon(kb: KnowledgeBase, language: str = "en") -> Lexicon:
     phrases: dict[str, tuple[str, ...]] = {}
+    parts: dict[str, tuple[str, ...]] = {}
     sudden: dict[str, str] = {}
     worsening: dict[str, dict[str, str]] = {}
     amounts: dict[str, list[tuple[str, s.Amount]]] = {}
     for f in kb.findings:
         phrases[f.id] = tuple(f.phrases.get(language, ()))
+        parts[f.id] = tuple(f.text.parts.get(language, ()))
         for base in f.text.sudden_of:
             sudden.setdefault(base, f.id)
         for base in f.text.worsening_of:
@@ -49,6 +53,8 @@ def build_lexicon(kb: KnowledgeBase, language: str = "en") -> Lexicon:
     return Lexicon(
         language=language,
         phrases=phrases,
+        parts=parts,
+        categories={f.id: f.category for f in kb.findings},
         about_relative=frozenset(f.id for f in kb.findings if f.text.about == "relative"),
         sudden=sudden,
         worsening=worsening,

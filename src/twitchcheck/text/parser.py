@@ -52,6 +52,7 @@ class TextParser:
         self.lexicon = lexicon
         self._nlp: Any = None
         self._lock = threading.Lock()
+        self._last_trigger = ""
 
     @property
     def nlp(self) -> Any:
@@ -70,11 +71,11 @@ class TextParser:
         mentions = self._worsening(doc, mentions)
         mentions += self._sudden(doc, mentions)
         mentions += self._amounts(text, mentions)
-        mentions += self._durations(text, mentions)
+        mentions = self._durations(doc, mentions)
         kept = self._consistent(sorted(mentions, key=lambda m: (m.start, m.end)))
         out: dict[str, Any] = {
             "findings": [m.data() for m in kept],
-            "unplaced": self._unplaced(text, kept),
+            "unplaced": self._unplaced(text, mentions),
         }
         age, sex = age_and_sex(text)
         if age is not None:
@@ -87,10 +88,13 @@ class TextParser:
     def _phrases(self, doc: Any) -> list[Mention]:
         lex = self.lexicon
         out: list[Mention] = []
+        patient = self._patient_relative(doc)
         for ent in doc.ents:
             fid = ent.label_
             quoted = f"'{ent.text}'"
             relative = getattr(ent._, RELATIVE)
+            if relative and patient is not None and self._trigger_at(doc, ent, RELATIVE) == patient:
+                relative = False  # a carer writing about the person: their findings count
             if fid in lex.about_relative and not relative:
                 continue  # "ALS" with no relative named: the person's fear, not a history
             if relative and fid not in lex.about_relative:
@@ -108,8 +112,22 @@ class TextParser:
             out.append(Mention(fid, choice, ent.start_char, ent.end_char, why))
         return out
 
-    def _trigger(self, doc: Any, ent: Any, pipe: str) -> str:
-        """The words that put ``ent`` in a scope (negspaCy's own matcher and boundaries)."""
+    def _patient_relative(self, doc: Any) -> int | None:
+        """In a text with no "I" or "me" ("My mother is 91. Her hands ..."), the first relative
+        named after "my"/"our" is the person assessed, not a relative: the token index of that
+        trigger, else None. Other relatives ("His dad had tics") keep their scope."""
+        if any(t.lower_ in {"i", "me", "myself"} for t in doc):
+            return None
+        component = self.nlp.get_pipe(RELATIVE)
+        preceding, _following, _terminating = component.process_negations(doc)
+        for _id, start, _end in sorted(preceding, key=lambda m: m[1]):
+            if start > 0 and doc[start - 1].lower_ in {"my", "our"}:
+                return int(start)
+        return None
+
+    def _trigger_at(self, doc: Any, ent: Any, pipe: str) -> int | None:
+        """The token index of the words that put ``ent`` in a scope (negspaCy's own matcher
+        and boundaries), or None."""
         component = self.nlp.get_pipe(pipe)
         preceding, following, terminating = component.process_negations(doc)
         for lo, hi in component.termination_boundaries(doc, terminating):
@@ -118,8 +136,15 @@ class TextParser:
             before = [m for m in preceding if lo <= m[1] < hi and m[1] < ent.start]
             after = [m for m in following if lo <= m[1] < hi and m[2] > ent.end]
             for _id, start, end in before[-1:] or after[:1]:
-                return f"'{doc[start:end].text}'"
-        return "its context"
+                self._last_trigger = doc[start:end].text
+                return int(start)
+        return None
+
+    def _trigger(self, doc: Any, ent: Any, pipe: str) -> str:
+        """The words that put ``ent`` in a scope, quoted for ``why``."""
+        if self._trigger_at(doc, ent, pipe) is None:
+            return "its context"
+        return f"'{self._last_trigger}'"
 
     def _clause_of(self, doc: Any, start_char: int) -> tuple[int, int]:
         for sent in doc.sents:
@@ -179,6 +204,8 @@ class TextParser:
             if target is None or m.choice != "present":
                 continue
             lo, hi = self._clause_of(doc, m.start)
+            if lo > 0:  # "An hour ago the room started spinning. Now my face won't move."
+                lo = self._clause_of(doc, lo - 1)[0]
             sentence = doc.text[lo:hi].lower()
             for word in terms.SUDDEN[lex.language]:
                 if re.search(rf"\b{re.escape(word)}\b", sentence):
@@ -217,19 +244,27 @@ class TextParser:
                 )
         return out
 
-    def _durations(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        group = self.lexicon.group_of("duration_under_2_weeks")
+    def _durations(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
+        """The twitch's duration: of every stated duration (the KB's phrases and the numbers
+        found here), the first in a sentence that says something moves, else in a sentence
+        with a symptom; a duration said only of a diet or a medicine ("vegan for two years")
+        is not the twitch's. With none stated, "today", "yesterday" ... date it to the last day."""
+        lex = self.lexicon
+        group = lex.group_of("duration_under_2_weeks")
         if group is None:
-            return []
-        out = []
-        for d in durations(text):
-            if d.days < 14:
-                fid = "duration_under_2_weeks"
-            elif d.days <= 90:
-                fid = "duration_2_weeks_to_3_months"
-            else:
-                fid = "duration_over_3_months"
-            out.append(
+            return mentions
+        members = set(lex.groups[group])
+        stated = [m for m in mentions if m.id in members and m.choice == "present"]
+        rest = [m for m in mentions if m not in stated]
+        for d in durations(doc.text):
+            fid = (
+                "duration_under_2_weeks"
+                if d.days < 14
+                else "duration_2_weeks_to_3_months"
+                if d.days < 90
+                else "duration_over_3_months"
+            )
+            stated.append(
                 Mention(
                     fid,
                     "present",
@@ -239,7 +274,50 @@ class TextParser:
                     "duration",
                 )
             )
-        return out
+        if not stated:
+            stated = self._recent(doc.text)
+        best: tuple[int, int] | None = None
+        chosen: Mention | None = None
+        for m in stated:
+            key = (-self._duration_score(doc, m, rest), m.start)
+            if best is None or key < best:
+                best, chosen = key, m
+        if chosen is None or (best is not None and best[0] == 0 and len(stated) > 1):
+            return rest
+        if best is not None and best[0] == 0 and self._in_lifestyle_sentence(doc, chosen, rest):
+            return rest
+        return [*rest, chosen]
+
+    def _duration_score(self, doc: Any, m: Mention, others: list[Mention]) -> int:
+        lo, hi = self._clause_of(doc, m.start)
+        words = [t.norm_ for t in doc if lo <= t.idx < hi]
+        if any(w.startswith(terms.MOVEMENT[self.lexicon.language]) for w in words):
+            return 2
+        cats = {self.lexicon.categories.get(o.id) for o in others if lo <= o.start < hi}
+        return 1 if cats & {"location", "character", "symptom", "sign"} else 0
+
+    def _in_lifestyle_sentence(self, doc: Any, m: Mention, others: list[Mention]) -> bool:
+        lo, hi = self._clause_of(doc, m.start)
+        cats = {self.lexicon.categories.get(o.id) for o in others if lo <= o.start < hi}
+        return bool(cats & {"lifestyle", "history"})
+
+    def _recent(self, text: str) -> list[Mention]:
+        low = text.lower()
+        for word in terms.RECENT[self.lexicon.language]:
+            found = re.search(rf"\b{re.escape(word)}\b", low)
+            if found:
+                return [
+                    Mention(
+                        "duration_under_2_weeks",
+                        "present",
+                        found.start(),
+                        found.end(),
+                        f"'{text[found.start() : found.end()]}': it started within the "
+                        "last day or so",
+                        "duration",
+                    )
+                ]
+        return []
 
     # -- consistency and what was left ------------------------------------------------------
     def _consistent(self, mentions: list[Mention]) -> list[Mention]:

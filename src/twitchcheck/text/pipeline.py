@@ -104,12 +104,25 @@ def build(lexicon: Lexicon) -> Any:
         if patterns:
             matcher.add(finding, patterns)
 
+    parts = PhraseMatcher(nlp.vocab, attr="NORM")
+    for finding, words in lexicon.parts.items():
+        patterns = [set_norms(nlp.make_doc(w)) for w in words]
+        if patterns:
+            parts.add(finding, patterns)
+    movement = tuple(terms.MOVEMENT.get(lang, ()))
     name = f"tc_findings_{id(lexicon)}"
 
     @Language.component(name)
     def find(doc: Doc) -> Doc:
         set_norms(doc)
         spans = [_span(doc, start, end, nlp.vocab.strings[m]) for m, start, end in matcher(doc)]
+        moving = {
+            sent.start for sent in doc.sents if any(t.norm_.startswith(movement) for t in sent)
+        }
+        for m, start, end in parts(doc):
+            if doc[start].sent.start in moving:
+                spans.append(_span(doc, start, end, nlp.vocab.strings[m]))
+        # Longest first; a phrase beats a body part of the same length (it came first).
         doc.ents = filter_spans(spans)
         return doc
 

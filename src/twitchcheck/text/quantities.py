@@ -136,7 +136,14 @@ def amounts(text: str) -> list[Quantity]:
 
 
 _WEEKDAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last\s+night"
-_DURATION_UNIT_DAYS: Final[dict[str, float]] = {"day": 1, "week": 7, "month": 30, "year": 365}
+_DURATION_UNIT_DAYS: Final[dict[str, float]] = {
+    "minute": 1 / 1440,
+    "hour": 1 / 24,
+    "day": 1,
+    "week": 7,
+    "month": 30,
+    "year": 365,
+}
 _DURATIONS: Final[tuple[re.Pattern[str], ...]] = (
     re.compile(
         r"\b(?:for|since|past|last|over|about|around|almost|nearly|already|been)\s+(?:the\s+)?"
@@ -175,7 +182,10 @@ def durations(text: str) -> list[Duration]:
             if any(m.start() < d.end and d.start < m.end() for d in found):
                 continue
             groups = m.groupdict()
-            if groups.get("day") is not None:
+            if groups.get("bare") is not None:
+                count = 3 if groups.get("plural") else 1  # "for months": a few of them
+                days = count * _DURATION_UNIT_DAYS[groups["bare"].lower()]
+            elif groups.get("day") is not None:
                 days = 3.0  # a named weekday or yesterday: within the last week
             elif groups.get("unit") is not None and groups.get("n") is None:
                 days = _DURATION_UNIT_DAYS[groups["unit"].lower()]  # "since last month"

@@ -121,7 +121,7 @@ FOLLOWING_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 #: Phrases that look like a negation but deny nothing ("no idea", "can't stop checking").
-PSEUDO_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
+PSEUDO_NEGATIONS: dict[str, tuple[str, ...]] = {
     "en": (
         "no idea",
         "no matter",
@@ -148,6 +148,43 @@ PSEUDO_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
         "not drinking enough",
     ),
 }
+
+#: "Can't raise my eyebrow" states a deficit, not the absence of one: an inability verb after
+#: "can't" makes the pair a pseudo-negation (the finding's own phrases carry the meaning).
+_INABLE = ("can't", "cannot", "can not", "couldn't", "could not", "unable to", "cant")
+_DEFICIT_VERBS = (
+    "close",
+    "raise",
+    "wrinkle",
+    "move",
+    "lift",
+    "smile",
+    "grip",
+    "walk",
+    "swallow",
+    "breathe",
+    "speak",
+    "talk",
+    "get my words",
+    "taste",
+    "smell",
+    "see",
+    "sleep",
+    "do up",
+    "stand",
+    "chew",
+    "catch my breath",
+    "hold",
+    "keep my eye",
+    "lie flat",
+    "turn",
+    "frown",
+    "feel",
+)
+PSEUDO_NEGATIONS["en"] = (
+    *PSEUDO_NEGATIONS["en"],
+    *(f"{neg} {verb}" for neg in _INABLE for verb in _DEFICIT_VERBS),
+)
 
 #: Hedges: a hedged finding is unknown, never present ("maybe some tingling").
 PRECEDING_HEDGES: Final[dict[str, tuple[str, ...]]] = {
@@ -291,5 +328,50 @@ DAY_PACE: Final[dict[str, tuple[str, ...]]] = {
         "every day",
         "day by day",
         "by the day",
+    ),
+}
+
+#: Stems of words that say a body part moves: a body part (a finding's ``text.parts``) gives
+#: its location finding only in a sentence with one of these (pipeline.stem applied).
+MOVEMENT: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "twitch",
+        "twitchy",
+        "jump",
+        "jumpy",
+        "flicker",
+        "trembl",
+        "jerk",
+        "spasm",
+        "rippl",
+        "quiver",
+        "flutter",
+        "tic",
+        "grimac",
+        "smack",
+        "pucker",
+        "pulsat",
+        "throb",
+        "fasciculat",
+        "spasam",
+        "twich",
+        "twitc",
+        "shak",
+    ),
+}
+
+#: Words that date the start of a complaint to the last day or so when no duration is stated.
+RECENT: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "today",
+        "yesterday",
+        "this morning",
+        "this evening",
+        "tonight",
+        "last night",
+        "an hour ago",
+        "minutes ago",
+        "hours ago",
+        "earlier today",
     ),
 }
