@@ -18,10 +18,12 @@ from twitchcheck.facade.checker import Checker
 from twitchcheck.facade.request import Request, evidence_sets
 from twitchcheck.kb import load_kb
 from twitchcheck.results import Data
+from twitchcheck.text import MAX_TEXT_CHARS
 
 # has_kernel: whether the compiled engine kernel was built here (interfaces choose where to
 # answer by it, and reach the engine only through this module).
 __all__ = [
+    "MAX_TEXT_CHARS",
     "Checker",
     "Data",
     "Request",

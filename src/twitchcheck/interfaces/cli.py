@@ -177,6 +177,10 @@ def assess_cmd(
     concern: Annotated[
         list[str] | None, typer.Option(help="A worry to address, e.g. 'als'.")
     ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(help="What is happening, in your own words (parsed; --yes/--no win)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Assessment as JSON.")] = False,
     save: Annotated[
         bool,
@@ -198,6 +202,7 @@ def assess_cmd(
         absent=split_values(no),
         initial=split_values(initial),
         concerns=split_values(concern),
+        text=text,
     )
     if as_json:
         print_json(result.model_dump(mode="json"))
@@ -217,6 +222,7 @@ def assess_cmd(
             ]
             + [{"id": f, "choice": "absent", "initial": False} for f in split_values(no)],
             "concerns": split_values(concern),
+            **({"text": text} if text is not None else {}),
         }
         record = store.record_assessment(
             user, evidence, result.model_dump(mode="json"), origin="manual"
