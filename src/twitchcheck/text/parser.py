@@ -115,8 +115,12 @@ class TextParser:
     def _patient_relative(self, doc: Any) -> int | None:
         """In a text with no "I" or "me" ("My mother is 91. Her hands ..."), the first relative
         named after "my"/"our" is the person assessed, not a relative: the token index of that
-        trigger, else None. Other relatives ("His dad had tics") keep their scope."""
+        trigger, else None. Other relatives ("His dad had tics") keep their scope. A text with
+        no symptom at all ("My uncle had ALS") is a history, not a carer's account."""
         if any(t.lower_ in {"i", "me", "myself"} for t in doc):
+            return None
+        symptoms = {"location", "character", "symptom", "sign"}
+        if not any(self.lexicon.categories.get(e.label_) in symptoms for e in doc.ents):
             return None
         component = self.nlp.get_pipe(RELATIVE)
         preceding, _following, _terminating = component.process_negations(doc)

@@ -65,6 +65,8 @@ def termset(lang: str, kind: str) -> dict[str, list[str]]:
             "termination": [*base["termination"], *stop],
         }
     if kind == "hedge":
+        # "I think I have some weakness": a first-person opener does not end a hedge's scope.
+        stop = [t for t in stop if not t.startswith(("i ", "i'", "and i"))]
         return {
             "pseudo_negations": list(terms.PSEUDO_HEDGES[lang]),
             "preceding_negations": list(terms.PRECEDING_HEDGES[lang]),
