@@ -52,7 +52,6 @@ class TextParser:
         self.lexicon = lexicon
         self._nlp: Any = None
         self._lock = threading.Lock()
-        self._last_trigger = ""
 
     @property
     def nlp(self) -> Any:
@@ -93,7 +92,8 @@ class TextParser:
             fid = ent.label_
             quoted = f"'{ent.text}'"
             relative = getattr(ent._, RELATIVE)
-            if relative and patient is not None and self._trigger_at(doc, ent, RELATIVE) == patient:
+            trigger = self._trigger_at(doc, ent, RELATIVE) if relative else None
+            if patient is not None and trigger is not None and trigger[0] == patient:
                 relative = False  # a carer writing about the person: their findings count
             if fid in lex.about_relative and not relative:
                 continue  # "ALS" with no relative named: the person's fear, not a history
@@ -129,26 +129,29 @@ class TextParser:
                 return int(start)
         return None
 
-    def _trigger_at(self, doc: Any, ent: Any, pipe: str) -> int | None:
-        """The token index of the words that put ``ent`` in a scope (negspaCy's own matcher
-        and boundaries), or None."""
-        component = self.nlp.get_pipe(pipe)
-        preceding, following, terminating = component.process_negations(doc)
-        for lo, hi in component.termination_boundaries(doc, terminating):
+    def _trigger_at(self, doc: Any, ent: Any, pipe: str) -> tuple[int, str] | None:
+        """The token index and words that put ``ent`` in a scope (negspaCy's own matcher and
+        boundaries, computed once per text and pipe and kept on the Doc), or None."""
+        key = f"tc_scopes_{pipe}"
+        if key not in doc.user_data:
+            component = self.nlp.get_pipe(pipe)
+            preceding, following, terminating = component.process_negations(doc)
+            bounds = component.termination_boundaries(doc, terminating)
+            doc.user_data[key] = (preceding, following, bounds)
+        preceding, following, bounds = doc.user_data[key]
+        for lo, hi in bounds:
             if not lo <= ent.start < hi:
                 continue
             before = [m for m in preceding if lo <= m[1] < hi and m[1] < ent.start]
             after = [m for m in following if lo <= m[1] < hi and m[2] > ent.end]
             for _id, start, end in before[-1:] or after[:1]:
-                self._last_trigger = doc[start:end].text
-                return int(start)
+                return int(start), str(doc[start:end].text)
         return None
 
     def _trigger(self, doc: Any, ent: Any, pipe: str) -> str:
         """The words that put ``ent`` in a scope, quoted for ``why``."""
-        if self._trigger_at(doc, ent, pipe) is None:
-            return "its context"
-        return f"'{self._last_trigger}'"
+        found = self._trigger_at(doc, ent, pipe)
+        return "its context" if found is None else f"'{found[1]}'"
 
     def _clause_of(self, doc: Any, start_char: int) -> tuple[int, int]:
         for sent in doc.sents:
