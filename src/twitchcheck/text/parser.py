@@ -119,6 +119,16 @@ class TextParser:
         no symptom at all ("My uncle had ALS") is a history, not a carer's account."""
         if any(t.lower_ in {"i", "me", "myself"} for t in doc):
             return None
+        relative_words = {w for w in terms.RELATIVES[self.lexicon.language] if " " not in w}
+        for t in doc[:-1]:
+            after = doc[t.i + 1]
+            if t.lower_ in {"my", "our"} and not (
+                after.lower_ in relative_words
+                or after.like_num
+                or "-" in after.text
+                or after.is_punct
+            ):
+                return None  # "my left eyelid": the writer speaks of themselves
         symptoms = {"location", "character", "symptom", "sign"}
         if not any(self.lexicon.categories.get(e.label_) in symptoms for e in doc.ents):
             return None

@@ -127,6 +127,8 @@ def amounts(text: str) -> list[Quantity]:
             low, high = number(m.group("n")), number(m.group("n2"))
             if low is None:
                 continue
+            if m.group("n").lower() in {"a", "an"} and not m.groupdict().get("per"):
+                continue  # "I had a coffee" is one cup, not a daily amount
             value = (low + high) / 2 if high is not None else low
             per_word = (m.groupdict().get("per") or "day").lower()
             per = "week" if per_word == "week" else "day"

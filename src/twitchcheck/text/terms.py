@@ -309,6 +309,9 @@ SUDDEN: Final[dict[str, tuple[str, ...]]] = {
         "overnight",
         "abruptly",
         "came on quickly",
+        "an hour ago",
+        "minutes ago",
+        "out of the blue",
     ),
 }
 
@@ -357,6 +360,7 @@ MOVEMENT: Final[dict[str, tuple[str, ...]]] = {
         "twich",
         "twitc",
         "shak",
+        "blink",
     ),
 }
 
