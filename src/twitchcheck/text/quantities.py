@@ -96,7 +96,9 @@ _AMOUNTS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         "sleep_hour",
         re.compile(
             r"\b(?:sleep(?:ing)?|slept|get(?:ting)?|got|only)\s+(?:(?:only|about|around|like|"
-            r"maybe|roughly|barely|less\s+than|under)\s+)*" + _NUM + r"\s*(?:hours?|hrs?|h)\b"
+            r"maybe|roughly|barely|less\s+than|under|much|more\s+than|about\s+like)\s+)*"
+            + _NUM
+            + r"\s*(?:hours?|hrs?|h)\b"
             r"(?:\s+(?:of\s+sleep|sleep|a\s+night|per\s+night|a\s+day))?",
             re.I,
         ),
