@@ -9,6 +9,7 @@ from twitchcheck.api import Checker, evidence_sets
 from twitchcheck.domain import Choice
 from twitchcheck.errors import EvaluationError, InputError
 from twitchcheck.evaluation.metrics import CaseResult, summarise
+from twitchcheck.evaluation.simulate import simulated_answer
 from twitchcheck.evaluation.vignettes import Vignette
 
 MODES = ("structured", "interview", "text", "text_interview")
@@ -34,29 +35,6 @@ def run_structured(checker: Checker, vignette: Vignette) -> CaseResult:
         probabilities={c.id: c.probability for c in result.causes},
         triage=result.triage.level.value,
     )
-
-
-def simulated_answer(question: r.Question, vignette: Vignette) -> list[r.EvidenceItem]:
-    """How the vignette's patient answers one screen (vignettes.md, contracts §1)."""
-    present, absent = set(vignette.present), set(vignette.absent)
-    ids = [i.id for i in question.items]
-    if question.type == "single":
-        f = ids[0]
-        choice = (
-            Choice.PRESENT if f in present else Choice.ABSENT if f in absent else Choice.UNKNOWN
-        )
-        return [r.EvidenceItem(id=f, choice=choice)]
-    chosen = [i for i in ids if i in present]
-    if question.type == "group_single":
-        if not chosen:
-            return [r.EvidenceItem(id=i, choice=Choice.UNKNOWN) for i in ids]
-        return [
-            r.EvidenceItem(id=i, choice=Choice.PRESENT if i == chosen[0] else Choice.ABSENT)
-            for i in ids
-        ]
-    return [
-        r.EvidenceItem(id=i, choice=Choice.PRESENT if i in chosen else Choice.ABSENT) for i in ids
-    ]
 
 
 def run_interview(checker: Checker, vignette: Vignette) -> CaseResult:

@@ -18,6 +18,7 @@ from twitchcheck import results as r
 from twitchcheck.api import Checker, evidence_sets
 from twitchcheck.evaluation.intervals import wilson
 from twitchcheck.evaluation.metrics import CaseResult
+from twitchcheck.evaluation.simulate import simulated_answer
 from twitchcheck.evaluation.vignettes import Vignette
 
 #: A hard stop for a simulated interview that would not end (it never should).
@@ -65,8 +66,6 @@ def run_text(checker: Checker, v: Vignette) -> CaseResult:
 def run_text_interview(checker: Checker, v: Vignette) -> CaseResult:
     """The narrative, then the interview answering from present/absent (the text box is not a
     screen; red flags the text gave are still asked on the safety screen)."""
-    from twitchcheck.evaluation.runner import simulated_answer
-
     evidence: list[r.EvidenceItem] = []
     step = checker.next_question(age=v.age, sex=v.sex, evidence=evidence, text=v.narrative)
     items: list[int] = []

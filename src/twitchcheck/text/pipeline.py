@@ -135,6 +135,9 @@ def build(lexicon: Lexicon) -> Any:
             name=ext,
             config={"neg_termset": termset(lang, kind), "extension_name": ext},
         )
+        # The scopes are read with the component's own matcher and boundaries by the parser
+        # (parser.TextParser._scopes): its per-entity loop is quadratic on long texts.
+        nlp.disable_pipe(ext)
     return nlp
 
 
