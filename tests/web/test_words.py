@@ -15,7 +15,10 @@ from tests.web.pages import (
     wait_for_screen,
 )
 
-TEXT = "Flumbo here: my nostril twitches since Tuesday, like 6 coffees a day, my face dropped"
+TEXT = (
+    "Flumbo here, I'm a 52-year-old man: my nostril twitches since Tuesday, like 6 coffees a "
+    "day, my face dropped"
+)
 
 
 def _read_words(web: Web) -> None:
@@ -35,6 +38,8 @@ def test_chips_can_be_corrected_and_red_flags_are_confirmed(web: Web, server: Se
     assert {"twitch_nose_side", "duration_under_2_weeks", "high_caffeine_intake"} <= found
     assert "facial_droop" in found
     assert "check this with you" in page.locator("li[data-finding='facial_droop']").inner_text()
+    # an age and sex in the words are offered, never used
+    assert "52, male" in page.locator("#words-about").inner_text()
     # remove one, change another to no
     page.get_by_role("button", name="Remove: Started under 2 weeks ago").click()
     page.get_by_role("button", name="Change to no: High caffeine intake").click()

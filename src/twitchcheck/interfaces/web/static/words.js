@@ -81,6 +81,11 @@
     loadLabels().then(function () { return post('/parse', { text: text }); }).then(function (parsed) {
       state.items = parsed.findings.map(function (f) { return { id: f.id, choice: f.choice }; });
       render();
+      var said = [parsed.age, parsed.sex].filter(function (x) { return x !== undefined && x !== null; });
+      var about = $('words-about');
+      about.hidden = !said.length;
+      about.textContent = said.length ? 'Your words mention ' + said.join(', ') +
+        '. We use the age and sex you gave on the first page; go back to change them.' : '';
       $('words-status').textContent = 'We understood ' + state.items.length + ' thing(s).';
       $('words-result-title').focus();
     }, function (err) {
