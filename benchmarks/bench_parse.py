@@ -63,7 +63,7 @@ def main() -> None:
     from twitchcheck.interfaces.rest.app import create_app
     from twitchcheck.interfaces.rest.settings import Settings
 
-    client = TestClient(create_app(Settings(rate_limit_per_minute=10_000_000)))
+    client = TestClient(create_app(Settings(rate_limit_per_minute=1_000_000)))
     body = {"text": TEXT}
     client.post("/api/v1/parse", json=body)
     http_times = []
