@@ -51,3 +51,17 @@ def test_negating_a_sentence_never_makes_a_finding_present_and_absent(
 @given(st.text(max_size=300))
 def test_any_text_parses_consistently(text: str) -> None:
     _consistent(CHECKER.text.parse(text), text)
+
+
+def test_parses_in_many_threads_agree_with_parses_in_one() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [
+        "my nostril twitches since Tuesday, no weakness",
+        "maybe some tingling",
+        "my uncle had ALS and I'm terrified",
+    ] * 30
+    alone = [CHECKER.text.parse(t) for t in texts]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(CHECKER.text.parse, texts))
+    assert together == alone

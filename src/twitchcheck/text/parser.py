@@ -53,6 +53,7 @@ class TextParser:
         self.lexicon = lexicon
         self._nlp: Any = None
         self._lock = threading.Lock()
+        self._running = threading.Lock()
 
     @property
     def nlp(self) -> Any:
@@ -66,12 +67,15 @@ class TextParser:
         """The parse of ``text`` (at most MAX_TEXT_CHARS; the caller checks the length)."""
         if not text.strip():
             return {"findings": [], "unplaced": []}
-        doc = self.nlp(text)
-        mentions = self._phrases(doc)
-        mentions = self._worsening(doc, mentions)
-        mentions += self._sudden(doc, mentions)
-        mentions += self._amounts(text, mentions)
-        mentions = self._durations(doc, mentions)
+        nlp = self.nlp
+        # spaCy does not promise that one pipeline may run in several threads at once (the REST
+        # API parses in its thread pool); a parse takes about a millisecond, so parses take turns.
+        with self._running:
+            doc = nlp(text)
+            mentions = self._phrases(doc)
+            mentions = self._worsening(doc, mentions)
+            mentions += self._sudden(doc, mentions)
+            mentions = self._durations(doc, [*mentions, *self._amounts(text, mentions)])
         kept = self._consistent(sorted(mentions, key=lambda m: (m.start, m.end)))
         out: dict[str, Any] = {
             "findings": [m.data() for m in kept],
