@@ -74,3 +74,26 @@ def test_the_twitchs_duration_beats_a_diets(parse: Any) -> None:
 def test_sudden_numbness_an_hour_ago(parse: Any) -> None:
     got = choices(parse("An hour ago my left arm went numb"))
     assert got["numbness_one_side"] == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am confused why my nose twitches",
+        "I sometimes choke when I laugh and my eyelid twitches",
+        "my eye twitches and the screen looks blurry at night",
+    ],
+)
+def test_loose_words_do_not_raise_a_red_flag(parse: Any, text: str) -> None:
+    from twitchcheck.api import default_checker
+
+    flags = default_checker().red_flags
+    assert not [f for f in parse(text)["findings"] if f["id"] in flags]
+
+
+def test_an_episode_length_is_not_an_onset(parse: Any) -> None:
+    got = choices(parse("my eyelid twitches for 4 hours at a time"))
+    assert not [f for f in got if f.startswith("duration_")]
+    assert (
+        choices(parse("for months my calves have twitched"))["duration_over_3_months"] == "present"
+    )

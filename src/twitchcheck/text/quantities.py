@@ -153,10 +153,18 @@ _DURATIONS: Final[tuple[re.Pattern[str], ...]] = (
         r"\b(?:for|since|past|last|over|about|around|almost|nearly|already|been)\s+(?:the\s+)?"
         r"(?:(?:past|last|about|around|like|almost|nearly|over|roughly|maybe|at\s+least)\s+)*"
         + _NUM
-        + r"\s+(?P<unit>day|week|month|year)s?\b",
+        + r"\s+(?P<unit>day|week|month|year)s?\b",  # "for 4 hours" is an episode, not an onset
         re.I,
     ),
-    re.compile(r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?\s+(?:ago|now)\b", re.I),
+    re.compile(
+        r"\b" + _NUM + r"\s*-?\s*(?P<unit>minute|hour|day|week|month|year)s?\s+(?:ago|now)\b", re.I
+    ),
+    # "for months", "for the past week": the unit alone (plural: a few of them; singular: one)
+    re.compile(
+        r"\b(?:for|over|in)\s+(?:the\s+)?(?:past\s+|last\s+)?(?P<bare>day|week|month|year)"
+        r"(?P<plural>s)?\b",
+        re.I,
+    ),
     re.compile(
         r"\b(?:since|started|began|on\s+and\s+off\s+for)\s+(?:last\s+)?(?P<day>"
         + _WEEKDAYS
