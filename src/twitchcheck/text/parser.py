@@ -13,37 +13,18 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from dataclasses import dataclass
 from typing import Any
 
-from twitchcheck.text import terms
+from twitchcheck.text import course, terms
 from twitchcheck.text.lexicon import Lexicon
 from twitchcheck.text.pipeline import HEDGED, NEGATED, RELATIVE, build
-from twitchcheck.text.quantities import age_and_sex, amounts, durations
+from twitchcheck.text.quantities import age_and_sex
+from twitchcheck.text.spans import Mention
 
 #: The longest text the parser reads (contracts §6: longer is a 422 at the API).
 MAX_TEXT_CHARS = 5000
 _CLAUSE = re.compile(r"[^.!?;,\n]+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
-
-
-@dataclass
-class Mention:
-    id: str
-    choice: str
-    start: int
-    end: int
-    why: str
-    source: str = "phrase"  # phrase, amount, duration, sudden, worsening
-
-    def data(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "choice": self.choice,
-            "start": self.start,
-            "end": self.end,
-            "why": self.why,
-        }
 
 
 class TextParser:
@@ -67,15 +48,17 @@ class TextParser:
         """The parse of ``text`` (at most MAX_TEXT_CHARS; the caller checks the length)."""
         if not text.strip():
             return {"findings": [], "unplaced": []}
-        nlp = self.nlp
+        nlp, lex = self.nlp, self.lexicon
         # spaCy does not promise that one pipeline may run in several threads at once (the REST
         # API parses in its thread pool); a parse takes about a millisecond, so parses take turns.
         with self._running:
             doc = nlp(text)
             mentions = self._phrases(doc)
-            mentions = self._worsening(doc, mentions)
-            mentions += self._sudden(doc, mentions)
-            mentions = self._durations(doc, [*mentions, *self._amounts(text, mentions)])
+            mentions = course.worsening(lex, doc, mentions)
+            mentions += course.sudden(lex, doc, mentions)
+            mentions = course.with_duration(
+                lex, doc, [*mentions, *course.amount_mentions(lex, text)]
+            )
         kept = self._consistent(sorted(mentions, key=lambda m: (m.start, m.end)))
         out: dict[str, Any] = {
             "findings": [m.data() for m in kept],
@@ -188,193 +171,6 @@ class TextParser:
         """The words that put ``ent`` in a scope, quoted for ``why``."""
         found = self._trigger_at(doc, ent, pipe)
         return "its context" if found is None else f"'{found[1]}'"
-
-    def _sentences(self, doc: Any) -> list[tuple[int, int, int, int]]:
-        """(start_char, end_char, start, end) of each sentence, computed once per text."""
-        if "tc_sents" not in doc.user_data:
-            doc.user_data["tc_sents"] = [
-                (s.start_char, s.end_char, s.start, s.end) for s in doc.sents
-            ]
-        sents: list[tuple[int, int, int, int]] = doc.user_data["tc_sents"]
-        return sents
-
-    def _clause_of(self, doc: Any, start_char: int) -> tuple[int, int]:
-        sents = self._sentences(doc)
-        i = bisect.bisect_right([s[0] for s in sents], start_char) - 1
-        if 0 <= i < len(sents) and start_char < sents[i][1]:
-            return sents[i][0], sents[i][1]
-        return 0, len(doc.text)
-
-    def _worsening(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
-        """ "Getting worse" said of weakness is a worsening weakness, at the pace its sentence
-        gives (day by day: ``pace: days``; otherwise ``pace: weeks``), not a worsening twitch."""
-        lex, out = self.lexicon, list(mentions)
-        targets = {t for forms in lex.worsening.values() for t in forms.values()}
-        weak = set(lex.worsening) | targets
-        for m in mentions:
-            is_worse = m.id == "getting_worse"
-            if m.choice != "present" or not (is_worse or m.id in targets):
-                continue
-            lo, hi = self._clause_of(doc, m.start)
-            base = next(
-                (
-                    b
-                    for b in mentions
-                    if b.id in weak and lo <= b.start < hi and b.choice == "present" and b is not m
-                ),
-                None,
-            )
-            if is_worse and base is None:
-                continue
-            sentence = doc.text[lo:hi].lower()
-            daily = any(
-                re.search(rf"\b{re.escape(t)}\b", sentence) for t in terms.DAY_PACE[lex.language]
-            )
-            forms = lex.worsening.get(base.id if base and base.id in lex.worsening else "", {})
-            forms = forms or next(iter(lex.worsening.values()), {})
-            target = forms.get("days" if daily else "weeks")
-            if target is None or (not is_worse and (target == m.id or not daily)):
-                continue
-            if is_worse:
-                out.remove(m)
-            pace = "day by day" if daily else "over weeks"
-            out.append(
-                Mention(
-                    target,
-                    "present",
-                    m.start,
-                    m.end,
-                    f"{m.why}, said of weakness ({pace})",
-                    "worsening",
-                )
-            )
-        return out
-
-    def _sudden(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
-        lex, out = self.lexicon, []
-        for m in mentions:
-            target = lex.sudden.get(m.id)
-            if target is None or m.choice != "present":
-                continue
-            lo, hi = self._clause_of(doc, m.start)
-            if lo > 0:  # "An hour ago the room started spinning. Now my face won't move."
-                lo = self._clause_of(doc, lo - 1)[0]
-            sentence = doc.text[lo:hi].lower()
-            for word in terms.SUDDEN[lex.language]:
-                if re.search(rf"\b{re.escape(word)}\b", sentence):
-                    out.append(
-                        Mention(
-                            target,
-                            "present",
-                            m.start,
-                            m.end,
-                            f"'{doc.text[m.start : m.end]}' came on suddenly ('{word}')",
-                            "sudden",
-                        )
-                    )
-                    break
-        return out
-
-    # -- amounts and durations ----------------------------------------------------------------
-    def _amounts(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        out = []
-        for q in amounts(text):
-            for fid, rule in self.lexicon.amounts.get(q.unit, []):
-                if rule.per != q.per:
-                    continue
-                if rule.above is not None:
-                    present, limit = q.value > rule.above, f"more than {rule.above:g}"
-                else:
-                    assert rule.below is not None
-                    present, limit = q.value < rule.below, f"less than {rule.below:g}"
-                word = "meets" if present else "does not meet"
-                why = (
-                    f"'{q.text}' ({q.value:g} a {q.per}) {word} the KB's threshold "
-                    f"for this finding ({limit} a {rule.per})"
-                )
-                out.append(
-                    Mention(fid, "present" if present else "absent", q.start, q.end, why, "amount")
-                )
-        return out
-
-    def _durations(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
-        """The twitch's duration: of every stated duration (the KB's phrases and the numbers
-        found here), the first in a sentence that says something moves, else in a sentence
-        with a symptom; a duration said only of a diet or a medicine ("vegan for two years")
-        is not the twitch's. With none stated, "today", "yesterday" ... date it to the last day."""
-        lex = self.lexicon
-        group = lex.group_of("duration_under_2_weeks")
-        if group is None:
-            return mentions
-        members = set(lex.groups[group])
-        stated = [m for m in mentions if m.id in members and m.choice == "present"]
-        rest = [m for m in mentions if m not in stated]
-        for d in durations(doc.text):
-            fid = (
-                "duration_under_2_weeks"
-                if d.days < 14
-                else "duration_2_weeks_to_3_months"
-                if d.days < 90
-                else "duration_over_3_months"
-            )
-            stated.append(
-                Mention(
-                    fid,
-                    "present",
-                    d.start,
-                    d.end,
-                    f"'{d.text}' is about {d.days:g} days",
-                    "duration",
-                )
-            )
-        if not stated:
-            stated = self._recent(doc.text)
-        best: tuple[int, int] | None = None
-        chosen: Mention | None = None
-        for m in stated:
-            key = (-self._duration_score(doc, m, rest), m.start)
-            if best is None or key < best:
-                best, chosen = key, m
-        if chosen is None or (best is not None and best[0] == 0 and len(stated) > 1):
-            return rest
-        if best is not None and best[0] == 0 and self._in_lifestyle_sentence(doc, chosen, rest):
-            return rest
-        return [*rest, chosen]
-
-    def _duration_score(self, doc: Any, m: Mention, others: list[Mention]) -> int:
-        lo, hi = self._clause_of(doc, m.start)
-        moving: dict[int, bool] = doc.user_data.setdefault("tc_moving", {})
-        if lo not in moving:
-            span = doc.char_span(lo, hi, alignment_mode="expand")
-            stems = terms.MOVEMENT[self.lexicon.language]
-            moving[lo] = span is not None and any(t.norm_.startswith(stems) for t in span)
-        if moving[lo]:
-            return 2
-        cats = {self.lexicon.categories.get(o.id) for o in others if lo <= o.start < hi}
-        return 1 if cats & {"location", "character", "symptom", "sign"} else 0
-
-    def _in_lifestyle_sentence(self, doc: Any, m: Mention, others: list[Mention]) -> bool:
-        lo, hi = self._clause_of(doc, m.start)
-        cats = {self.lexicon.categories.get(o.id) for o in others if lo <= o.start < hi}
-        return bool(cats & {"lifestyle", "history"})
-
-    def _recent(self, text: str) -> list[Mention]:
-        low = text.lower()
-        for word in terms.RECENT[self.lexicon.language]:
-            found = re.search(rf"\b{re.escape(word)}\b", low)
-            if found:
-                return [
-                    Mention(
-                        "duration_under_2_weeks",
-                        "present",
-                        found.start(),
-                        found.end(),
-                        f"'{text[found.start() : found.end()]}': it started within the "
-                        "last day or so",
-                        "duration",
-                    )
-                ]
-        return []
 
     # -- consistency and what was left ------------------------------------------------------
     def _consistent(self, mentions: list[Mention]) -> list[Mention]:
