@@ -20,6 +20,7 @@ LAYER_OF_PREFIX: dict[str, str] = {
     "twitchcheck.errors": "domain",
     "twitchcheck.kb": "kb",
     "twitchcheck.engine": "engine",
+    "twitchcheck.text": "text",
     "twitchcheck.explain": "facade",
     "twitchcheck.results": "facade",
     "twitchcheck.api": "facade",
@@ -39,7 +40,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "domain": frozenset(),
     "kb": frozenset({"domain"}),
     "engine": frozenset({"domain"}),
-    "facade": frozenset({"domain", "kb", "engine"}),
+    # free text (issue 17): reads the KB's lay phrases; spaCy and negspaCy load on first use
+    "text": frozenset({"domain", "kb"}),
+    "facade": frozenset({"domain", "kb", "engine", "text"}),
     "storage": frozenset({"domain"}),
     "diary": frozenset({"domain", "kb", "facade", "storage"}),
     "interop": frozenset({"domain", "kb", "facade"}),

@@ -42,6 +42,13 @@ def test_engine_and_api_import_no_interface_stack() -> None:
     assert not (loaded & INTERFACE_PACKAGES), loaded & INTERFACE_PACKAGES
 
 
+def test_the_text_parser_loads_spacy_only_on_first_use() -> None:
+    loaded = _imported_after("import twitchcheck.api; twitchcheck.api.default_checker()")
+    assert not (loaded & {"spacy", "negspacy", "thinc"}), loaded & {"spacy", "negspacy"}
+    parsed = _imported_after("import twitchcheck.api; twitchcheck.api.parse('no weakness')")
+    assert {"spacy", "negspacy"} <= parsed
+
+
 def test_importing_the_package_is_cheap_and_side_effect_free() -> None:
     loaded = _modules_after("import twitchcheck")
     assert "numpy" not in loaded

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from twitchcheck.results import Assessment
+    from twitchcheck.results import Assessment, ParsedText
 
 
 def assess(**kwargs: Any) -> Assessment:
@@ -20,4 +20,11 @@ def assess(**kwargs: Any) -> Assessment:
     return _assess(**kwargs)
 
 
-__all__ = ["__version__", "assess"]
+def parse(text: str) -> ParsedText:
+    """Read free text into findings; see :func:`twitchcheck.api.parse` (nothing is kept)."""
+    from twitchcheck.api import parse as _parse
+
+    return _parse(text)
+
+
+__all__ = ["__version__", "assess", "parse"]

@@ -156,6 +156,41 @@ class EngineInfo(Public):
     explanations: Literal["exact", "approximate"] = "exact"
 
 
+def _is_none(value: object) -> bool:
+    """Keys that appear only when they hold something (a parse, a stated age)."""
+    return value is None
+
+
+class ParsedFinding(Public):
+    """A finding the free-text parser found: its choice, the span it came from and why."""
+
+    id: str
+    choice: Choice
+    start: int = Field(description="Unicode code-point offset of the span's start")
+    end: int = Field(description="code-point offset just past the span (end exclusive)")
+    why: str
+
+
+class ParsedText(Public):
+    """The answer of ``POST /api/v1/parse`` (contracts §6 "Free text")."""
+
+    findings: list[ParsedFinding]
+    unplaced: list[str] = Field(description="clauses of the text that gave no finding")
+    age: int | None = Field(
+        default=None, exclude_if=_is_none, description="an age the text states (never used)"
+    )
+    sex: Sex | None = Field(
+        default=None, exclude_if=_is_none, description="a sex the text states (never used)"
+    )
+
+
+class ParsedBlock(ParsedText):
+    """What free text gave an assessment or an interview step; ``overridden``: parsed ids that
+    explicit answers (after closure) overrode."""
+
+    overridden: list[str] = []
+
+
 class Assessment(Public):
     kb_version: str
     disclaimer: str
@@ -167,6 +202,11 @@ class Assessment(Public):
     als_context: AlsContext | None
     sources: list[SourceRef]
     engine: EngineInfo
+    parsed: ParsedBlock | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="only when text was given: what the text gave",
+    )
 
 
 class EvidenceItem(BaseModel):
@@ -214,3 +254,8 @@ class InterviewStep(Public):
     triage: Triage
     red_flags: list[RedFlag]
     progress: Progress
+    parsed: ParsedBlock | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="only when text was given: what the text gave",
+    )

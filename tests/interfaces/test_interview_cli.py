@@ -130,3 +130,21 @@ def test_evaluate_interview_mode_reports_questions(capsys: pytest.CaptureFixture
     assert report["mode"] == "interview"
     assert 0 < report["mean_questions"] <= report["max_questions"]
     assert re.match(r"^\d+$", str(report["max_questions"]))
+
+
+def test_the_first_prompt_accepts_a_sentence() -> None:
+    child = spawn()
+    child.expect("How old are you")
+    child.sendline("30")
+    child.expect("Sex:")
+    child.sendline("f")
+    child.expect("Search or describe")
+    child.sendline("my nostril has twitched since Tuesday and my face dropped")
+    child.expect("Here is what I understood")
+    child.expect("Side of the nose or nostril")
+    child.expect(r"Facial droop \(I will check this next\)")
+    child.expect("Search or describe")
+    child.sendline("")
+    # the warning sign the sentence mentioned is still asked on the safety screen
+    child.expect("First, do you have any of these right now")
+    child.close(force=True)

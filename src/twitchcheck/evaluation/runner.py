@@ -9,9 +9,10 @@ from twitchcheck.api import Checker, evidence_sets
 from twitchcheck.domain import Choice
 from twitchcheck.errors import EvaluationError, InputError
 from twitchcheck.evaluation.metrics import CaseResult, summarise
+from twitchcheck.evaluation.simulate import simulated_answer
 from twitchcheck.evaluation.vignettes import Vignette
 
-MODES = ("structured", "interview")
+MODES = ("structured", "interview", "text", "text_interview")
 #: A hard stop for a simulated interview that would not end (it never should).
 MAX_SIMULATED_SCREENS = 60
 
@@ -34,29 +35,6 @@ def run_structured(checker: Checker, vignette: Vignette) -> CaseResult:
         probabilities={c.id: c.probability for c in result.causes},
         triage=result.triage.level.value,
     )
-
-
-def simulated_answer(question: r.Question, vignette: Vignette) -> list[r.EvidenceItem]:
-    """How the vignette's patient answers one screen (vignettes.md, contracts §1)."""
-    present, absent = set(vignette.present), set(vignette.absent)
-    ids = [i.id for i in question.items]
-    if question.type == "single":
-        f = ids[0]
-        choice = (
-            Choice.PRESENT if f in present else Choice.ABSENT if f in absent else Choice.UNKNOWN
-        )
-        return [r.EvidenceItem(id=f, choice=choice)]
-    chosen = [i for i in ids if i in present]
-    if question.type == "group_single":
-        if not chosen:
-            return [r.EvidenceItem(id=i, choice=Choice.UNKNOWN) for i in ids]
-        return [
-            r.EvidenceItem(id=i, choice=Choice.PRESENT if i == chosen[0] else Choice.ABSENT)
-            for i in ids
-        ]
-    return [
-        r.EvidenceItem(id=i, choice=Choice.PRESENT if i in chosen else Choice.ABSENT) for i in ids
-    ]
 
 
 def run_interview(checker: Checker, vignette: Vignette) -> CaseResult:
@@ -99,13 +77,31 @@ def evaluate(
         for cause in v.gold_causes:
             if cause not in checker.kb.cause_index:
                 raise EvaluationError(f"Vignette {v.id}: unknown gold cause id '{cause}'.")
+    from twitchcheck.evaluation import text_modes
+
+    runs = {
+        "structured": run_structured,
+        "interview": run_interview,
+        "text": text_modes.run_text,
+        "text_interview": text_modes.run_text_interview,
+    }
+    text_mode = mode.startswith("text")
     results = []
+    records = []
     for i, v in enumerate(vignettes):
         try:
-            run = run_structured if mode == "structured" else run_interview
-            results.append(run(checker, v))
+            results.append(runs[mode](checker, v))
+            if text_mode:
+                records.append(text_modes.parse_record(checker, v))
         except InputError as exc:
             raise EvaluationError(f"Vignette {v.id}: {exc.message}") from None
         if progress:
             progress(i + 1, len(vignettes))
-    return summarise(mode, results)
+    report = summarise(mode, results)
+    if text_mode:
+        parse = text_modes.parse_metrics(records, checker.red_flags)
+        ci = parse.pop("ci95")
+        assert isinstance(ci, dict) and isinstance(report["ci95"], dict)
+        report.update(parse)
+        report["ci95"].update(ci)
+    return report

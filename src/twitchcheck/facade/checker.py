@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from twitchcheck import results as r
-from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, Sex
+from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, Choice, Sex
 from twitchcheck.engine.evidence import ClosedEvidence
 from twitchcheck.engine.inference import NoisyOrNetwork, Posterior
 from twitchcheck.engine.model import EngineModel, QuestionUnit, TriageRule
@@ -16,7 +16,8 @@ from twitchcheck.facade.citations import Citations, SourceCatalogue
 from twitchcheck.facade.compile import compile_kb
 from twitchcheck.facade.interview import Interviewer
 from twitchcheck.facade.ranking import Inference
-from twitchcheck.facade.request import Request, RequestReader, known_concerns
+from twitchcheck.facade.request import Request, RequestReader, evidence_sets, known_concerns
+from twitchcheck.facade.text import TextReader, parsed_block
 from twitchcheck.facade.triage import TriageWriter
 from twitchcheck.kb import KnowledgeBase
 from twitchcheck.results import Data
@@ -42,6 +43,7 @@ class Checker:
             kb, self.model, self.inference, self.triage, self.advice, sources
         )
         self.interviewer = Interviewer(kb, self.model, self.requests, self.inference, self.triage)
+        self.text = TextReader(kb, self.model)
 
     # -- the model ----------------------------------------------------------------------------
     @property
@@ -110,17 +112,43 @@ class Checker:
         evidence: Iterable[r.EvidenceItem] = (),
         max_questions: int = DEFAULT_MAX_QUESTIONS,
         concerns: Iterable[str] = (),
+        text: str | None = None,
     ) -> r.InterviewStep:
         """The next most useful question for this evidence, or the decision to stop.
+
+        With ``text``, its parsed findings join the evidence (explicit answers win) except red
+        flags, which the safety screen still asks, pre-filled from ``parsed`` (contracts §6).
         ``concerns`` are checked as an assessment checks them (an unknown cause is an error);
-        they do not change the question."""
-        return self.interviewer.next_question(
+        they do not change the question.
+        """
+        if text is None:
+            return self.interviewer.next_question(
+                age=age,
+                sex=sex,
+                evidence=evidence,
+                max_questions=max_questions,
+                concerns=concerns,
+            )
+        items = list(evidence)
+        present, absent, unknown, _initial = evidence_sets(items)
+        parsed = self.text.parse(text)
+        combined = self.text.combine(parsed, present, absent, unknown, hold=self.red_flags)
+        given = {i.id for i in items}
+        added = [
+            r.EvidenceItem(id=f, choice=Choice.PRESENT if f in combined.present else Choice.ABSENT)
+            for f in combined.used
+            if f not in given
+        ]
+        step = self.interviewer.next_question(
             age=age,
             sex=sex,
-            evidence=evidence,
+            evidence=[*items, *added],
             max_questions=max_questions,
             concerns=concerns,
+            from_text=frozenset(combined.used),
         )
+        block = r.ParsedBlock.model_validate(parsed_block(parsed, combined))
+        return step.model_copy(update={"parsed": block})
 
     # -- the assessment -----------------------------------------------------------------------
     def assess(
@@ -132,11 +160,56 @@ class Checker:
         absent: Iterable[str] = (),
         initial: Iterable[str] = (),
         concerns: Iterable[str] = (),
+        text: str | None = None,
     ) -> r.Assessment:
-        req = self.request(
-            age=age, sex=sex, present=present, absent=absent, initial=initial, concerns=concerns
+        if text is None:
+            req = self.request(
+                age=age, sex=sex, present=present, absent=absent, initial=initial, concerns=concerns
+            )
+            return self.assess_request(req)
+        return r.Assessment.model_validate(
+            self.text_assessment_data(
+                text,
+                age=age,
+                sex=sex,
+                present=present,
+                absent=absent,
+                initial=initial,
+                concerns=concerns,
+            )
         )
-        return self.assess_request(req)
+
+    def parse(self, text: str) -> r.ParsedText:
+        """Free text read into findings (contracts §6 "Free text"); nothing is kept."""
+        return r.ParsedText.model_validate(self.text.parse(text))
+
+    def text_assessment_data(
+        self,
+        text: str,
+        *,
+        age: int,
+        sex: str | Sex,
+        present: Iterable[str] = (),
+        absent: Iterable[str] = (),
+        initial: Iterable[str] = (),
+        concerns: Iterable[str] = (),
+    ) -> Data:
+        """An assessment of explicit evidence plus ``text`` (explicit answers win after
+        closure), with the ``parsed`` block; age and sex found in the text are never used."""
+        parsed = self.text.parse(text)
+        self.requests.check_findings([*present, *absent])
+        combined = self.text.combine(parsed, present, absent)
+        req = self.request(
+            age=age,
+            sex=sex,
+            present=combined.present,
+            absent=combined.absent,
+            initial=initial,
+            concerns=concerns,
+        )
+        data = self.assessment_data(req)
+        data["parsed"] = parsed_block(parsed, combined)
+        return data
 
     def assess_request(self, req: Request) -> r.Assessment:
         return r.Assessment.model_validate(self.assessment_data(req))

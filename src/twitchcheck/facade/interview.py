@@ -56,10 +56,15 @@ class Interviewer:
         evidence: Iterable[r.EvidenceItem] = (),
         max_questions: int = DEFAULT_MAX_QUESTIONS,
         concerns: Iterable[str] = (),
+        from_text: frozenset[str] = frozenset(),
     ) -> r.InterviewStep:
         """The next most useful question for this evidence, or the decision to stop.
+
         ``concerns`` are checked as an assessment checks them (an unknown cause is an error);
-        they do not change the question."""
+        they do not change the question. ``from_text``: answers taken from free text; the text
+        box is not a screen, so they are counted like the initial complaint (never as answered
+        screens).
+        """
         items = list(evidence)
         present, absent, unknown, initial = evidence_sets(items)
         overlap = sorted((set(present) | set(absent)) & set(unknown))
@@ -82,7 +87,7 @@ class Interviewer:
             req.closed.present,
             req.closed.absent,
             answered,
-            set(initial),
+            set(initial) | from_text,
             req.age,
             max_questions,
             post,

@@ -20,6 +20,7 @@ from twitchcheck.errors import TwitchcheckError
 from twitchcheck.interfaces.cli_common import out_console, print_json, split_values
 from twitchcheck.interfaces.diary_cli import diary_app
 from twitchcheck.interfaces.kb_audit_cli import kb_audit
+from twitchcheck.interfaces.kb_cli import kb_app
 from twitchcheck.interfaces.kb_fit_cli import kb_fit
 from twitchcheck.interfaces.serve_cli import serve_cmd
 
@@ -30,7 +31,6 @@ app = typer.Typer(
     no_args_is_help=False,
     pretty_exceptions_enable=False,
 )
-kb_app = typer.Typer(help="Look at and check the knowledge base.", no_args_is_help=True)
 vignettes_app = typer.Typer(
     help="Check vignette files before evaluating with them.", no_args_is_help=True
 )
@@ -54,124 +54,6 @@ ShowAll = Annotated[
 ListSources = Annotated[bool, typer.Option("--sources", help="List the sources cited.")]
 
 
-# -- kb ---------------------------------------------------------------------------------------
-@kb_app.command("validate")
-def kb_validate(
-    path: Annotated[
-        Path | None, typer.Argument(help="A KB folder; the shipped KB when omitted.")
-    ] = None,
-) -> None:
-    """Validate a knowledge base and list every problem with its file and location."""
-    from twitchcheck.kb import load_kb, load_kb_from_path
-
-    kb = load_kb_from_path(path) if path else load_kb()
-    out_console().print(
-        f"OK: {kb.meta.id} {kb.version}: {len(kb.causes)} causes, {len(kb.findings)} findings, "
-        f"{len(kb.links)} links, {len(kb.rules)} rules, {len(kb.sources)} sources."
-    )
-
-
-@kb_app.command("show")
-def kb_show(
-    ident: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[ID]", help="A cause, finding, rule, muscle, treatment or source id."
-        ),
-    ] = None,
-    as_json: Annotated[
-        bool,
-        typer.Option(
-            "--json", help="Print JSON (the whole KB with every model parameter, or one entry)."
-        ),
-    ] = False,
-) -> None:
-    """Show the knowledge base, or one entry of it."""
-    from twitchcheck.interfaces.render import render_entity, render_kb_overview
-    from twitchcheck.kb import load_kb
-    from twitchcheck.kb.export import kb_to_json
-
-    kb = load_kb()
-    if ident is None:
-        if as_json:
-            print_json(kb_to_json(kb))
-        else:
-            render_kb_overview(out_console(), kb)
-        return
-    entity = kb.any_entity(ident)
-    if as_json:
-        print_json(entity.model_dump(mode="json", by_alias=True))
-    else:
-        render_entity(out_console(), kb, entity)
-
-
-@kb_app.command("sources")
-def kb_sources(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List the sources the knowledge base cites."""
-    from twitchcheck.interfaces.render import render_sources
-    from twitchcheck.kb import load_kb
-
-    kb = load_kb()
-    if as_json:
-        print_json([s.model_dump(mode="json") for s in kb.sources.values()])
-    else:
-        render_sources(out_console(), kb)
-
-
-@kb_app.command("rules")
-def kb_rules(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List every triage rule with its level, kind and the source it follows, on one screen."""
-    from rich import box
-    from rich.table import Table
-
-    from twitchcheck.domain import TriageLevel
-    from twitchcheck.kb import load_kb
-
-    kb = load_kb()
-    if as_json:
-        print_json(
-            [
-                rule.model_dump(mode="json")
-                | {
-                    "source": {
-                        "id": kb.sources[rule.sources[0]].id,
-                        "publisher": kb.sources[rule.sources[0]].publisher,
-                        "url": kb.sources[rule.sources[0]].url,
-                    }
-                    if rule.sources
-                    else None
-                }
-                for rule in kb.rules
-            ]
-        )
-        return
-    # Most urgent first; the KB's order within a level. One line per rule, so the whole list
-    # fits one screen: long cells are cut (the JSON and `kb show RULE_ID` have everything).
-    rules = sorted(kb.rules, key=lambda r: -TriageLevel(r.level).rank)
-    table = Table(
-        title=f"{len(rules)} triage rules, most urgent first. Source: the first cited, for a "
-        "red flag the guideline it follows (--json lists every source).",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    console = out_console()
-    # Fixed widths (rich would otherwise squeeze the short columns away): what is left of the
-    # terminal's width goes to the findings.
-    widths = {"level": 9, "kind": 11, "rule": 28, "source": 20}
-    rest = max(12, console.width - sum(widths.values()) - 3 * len(widths))
-    for name, width in (*widths.items(), ("when present", rest)):
-        table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
-    for rule in rules:
-        when = " + ".join(rule.all_of)
-        if rule.any_of:
-            when += (" + " if when else "") + "any of " + ", ".join(rule.any_of)
-        if rule.age_min is not None or rule.age_max is not None:
-            when = f"age {rule.age_min or 0}-{(rule.age_max or 121) - 1}: " + when
-        source = rule.sources[0] if rule.sources else "(estimate)"
-        table.add_row(rule.level, rule.kind, rule.id, source, escape(when))
-    console.print(table)
-
-
 # -- assess -----------------------------------------------------------------------------------
 @app.command("assess")
 def assess_cmd(
@@ -191,6 +73,10 @@ def assess_cmd(
     ] = None,
     concern: Annotated[
         list[str] | None, typer.Option(help="A worry to address, e.g. 'als'.")
+    ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(help="What is happening, in your own words (parsed; --yes/--no win)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Assessment as JSON.")] = False,
     show_all: ShowAll = False,
@@ -215,6 +101,7 @@ def assess_cmd(
         absent=split_values(no),
         initial=split_values(initial),
         concerns=split_values(concern),
+        text=text,
     )
     if as_json:
         print_json(result.model_dump(mode="json"))
@@ -234,6 +121,7 @@ def assess_cmd(
             ]
             + [{"id": f, "choice": "absent", "initial": False} for f in split_values(no)],
             "concerns": split_values(concern),
+            **({"text": text} if text is not None else {}),
         }
         record = store.record_assessment(
             user, evidence, result.model_dump(mode="json"), origin="manual"
@@ -248,7 +136,11 @@ def evaluate_cmd(
         Path, typer.Argument(help="A vignette file (JSON Lines, shared/spec/vignettes.md).")
     ],
     mode: Annotated[
-        str, typer.Option(help="structured (all findings at once) or interview.")
+        str,
+        typer.Option(
+            help="structured (all findings at once), interview, text (the narrative alone) "
+            "or text_interview (the narrative, then the interview)."
+        ),
     ] = "structured",
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:

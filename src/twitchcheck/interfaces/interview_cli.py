@@ -92,15 +92,18 @@ def ask_initial(console: Console, ask: Ask, checker: Checker) -> list[str]:
     chosen: list[str] = []
     console.print(
         "\n[bold]What did you notice first?[/bold] Type a word to search (for example "
-        "[italic]nose[/italic], [italic]eyelid[/italic], [italic]weak[/italic]), then pick numbers. "
-        "Press Enter on an empty line when you are done."
+        "[italic]nose[/italic], [italic]eyelid[/italic], [italic]weak[/italic]), then pick numbers, "
+        "or tell it in your own words (for example [italic]my nostril has twitched since Tuesday"
+        "[/italic]). Press Enter on an empty line when you are done."
     )
     while True:
-        term = ask("Search (Enter to finish): ").lower()
+        term = ask("Search or describe (Enter to finish): ").lower()
         if not term:
             if chosen:
                 return chosen
             console.print("Please choose at least one thing you noticed.")
+            continue
+        if len(term.split()) >= 3 and understood(console, checker, term, chosen):
             continue
         hits = [
             f
@@ -126,6 +129,29 @@ def ask_initial(console: Console, ask: Ask, checker: Checker) -> list[str]:
                     chosen.append(fid)
         if chosen:
             console.print("So far: " + ", ".join(escape(kb.finding(f).label) for f in chosen))
+
+
+def understood(console: Console, checker: Checker, sentence: str, chosen: list[str]) -> bool:
+    """A sentence in the person's own words: what it says is present joins ``chosen``; warning
+    signs are still asked on the safety screen; whether anything was understood."""
+    try:
+        parsed = checker.text.parse(sentence)
+    except InputError as exc:
+        console.print(escape(exc.message))
+        return True
+    kb = checker.kb
+    found = [f for f in parsed["findings"] if f["choice"] == "present"]
+    if not found:
+        return False
+    console.print("[bold]Here is what I understood:[/bold]")
+    for f in found:
+        if f["id"] in checker.red_flags:
+            console.print(f"  • {escape(kb.finding(f['id']).label)} (I will check this next)")
+        else:
+            console.print(f"  • {escape(kb.finding(f['id']).label)}")
+            if f["id"] not in chosen:
+                chosen.append(f["id"])
+    return True
 
 
 def ask_screen(console: Console, ask: Ask, step: r.InterviewStep) -> list[r.EvidenceItem] | None:

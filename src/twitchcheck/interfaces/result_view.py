@@ -40,9 +40,31 @@ def bar(p: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def render_parsed(console: Console, a: Assessment) -> None:
+    """ "Here is what we understood" from the person's own words (assess --text)."""
+    p = a.parsed
+    if p is None:
+        return
+    words = {"present": "yes", "absent": "no", "unknown": "not sure"}
+    lines = [
+        Text(f"• {f.id}: {words[f.choice.value]}  ({f.why})")
+        for f in p.findings
+        if f.id not in p.overridden
+    ] or [Text("Nothing in the text matched a finding; answer the questions instead.")]
+    if p.overridden:
+        lines.append(Text("Your explicit answers replaced: " + ", ".join(p.overridden)))
+    if p.unplaced:
+        lines.append(Text("Not understood: " + " / ".join(p.unplaced), style="dim"))
+    if p.age is not None or p.sex is not None:
+        said = ", ".join(str(x) for x in (p.age, p.sex and p.sex.value) if x is not None)
+        lines.append(Text(f"The text mentions {said}; the form's age and sex are used."))
+    console.print(Panel(Group(*lines), title="Here is what we understood"))
+
+
 def render_assessment(
     console: Console, a: Assessment, *, show_all: bool = False, list_sources: bool = False
 ) -> None:
+    render_parsed(console, a)
     emergency = a.triage.level is TriageLevel.EMERGENCY
     _triage_panel(console, a, short=not show_all)
     if emergency and not show_all:

@@ -116,6 +116,15 @@ def cross_check(parsed: dict[str, Any]) -> list[KBProblem]:
     for i, f in enumerate(findings):
         check_sources("findings.yaml", _where(i, f.id, "") + " ", f.sources)
         check_sources("findings.yaml", _where(i, f.id, "leak.") + "", f.leak.sources)
+        for field in ("sudden_of", "worsening_of"):
+            for j, ref in enumerate(getattr(f.text, field)):
+                if ref not in finding_ids:
+                    where = _where(i, f.id, f"text.{field}[{j}]")
+                    add(KBProblem("findings.yaml", where, _unknown("finding", ref, finding_ids)))
+        for j, amount in enumerate(f.text.amounts):
+            check_sources(
+                "findings.yaml", _where(i, f.id, f"text.amounts[{j}].") + "", amount.sources
+            )
 
     # 5. Links.
     pairs: dict[tuple[str, str], int] = {}

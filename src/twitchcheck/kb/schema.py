@@ -240,6 +240,53 @@ class LeakProbability(Provenance):
     value: OpenProbability
 
 
+class Amount(Provenance):
+    """An amount the text may state for a finding, with the KB's threshold (issue 17).
+
+    The finding is present when the stated amount is above ``above`` (or below ``below``) and
+    absent otherwise; ``unit`` names what is counted, ``per`` the period it is counted over.
+    """
+
+    unit: Literal["coffee", "energy_drink", "sleep_hour", "alcohol_drink"]
+    per: Literal["day", "week"]
+    above: Annotated[float, Field(ge=0.0)] | None = None
+    below: Annotated[float, Field(gt=0.0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> Amount:
+        if (self.above is None) == (self.below is None):
+            raise ValueError("an amount needs exactly one of 'above' or 'below'")
+        return self
+
+
+#: Lay phrases of a finding, keyed by language (ISO 639-1): ``{en: [...]}``.
+Phrases = dict[
+    Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")],
+    tuple[
+        Annotated[str, StringConstraints(min_length=2, max_length=80, strip_whitespace=True)], ...
+    ],
+]
+
+
+class TextHints(Strict):
+    """How free text is read for a finding (issue 17), beside its lay phrases.
+
+    ``about``: ``relative`` for a family history (placed only when the text names a relative);
+    ``sudden_of``: findings that make this one when the text says they came on suddenly;
+    ``worsening_of``: findings that make this one when the text says they are getting worse,
+    over ``pace`` (days for a day-by-day course, weeks for a slow one);
+    ``amounts``: amounts with the KB's thresholds; ``parts``: body parts that give this finding
+    only in a sentence that also says the part moves ("my face and legs twitch").
+    """
+
+    about: Literal["person", "relative"] = "person"
+    sudden_of: tuple[Id, ...] = ()
+    worsening_of: tuple[Id, ...] = ()
+    pace: Literal["days", "weeks"] | None = None
+    amounts: tuple[Amount, ...] = ()
+    parts: Phrases = Field(default_factory=dict)
+
+
 class Finding(Strict):
     id: Id
     label: NonEmpty
@@ -260,6 +307,8 @@ class Finding(Strict):
     leak: LeakProbability
     codes: Codes = Codes()
     sources: tuple[Id, ...] = ()
+    phrases: Phrases = Field(default_factory=dict)
+    text: TextHints = TextHints()
 
 
 class Link(Provenance):

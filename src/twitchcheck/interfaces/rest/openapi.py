@@ -10,7 +10,7 @@ from fastapi.openapi.utils import get_openapi
 
 from twitchcheck.interfaces.rest.paths import API, AUTH_API, DIARY_API
 from twitchcheck.interfaces.rest.problems import PROBLEM
-from twitchcheck.interfaces.rest.schemas import AssessIn, InterviewIn, Problem
+from twitchcheck.interfaces.rest.schemas import AssessIn, InterviewIn, ParseIn, Problem
 
 #: What each error status added to the document means.
 ERROR_TEXTS = {
@@ -40,7 +40,7 @@ def openapi_with_problems(app: FastAPI) -> dict[str, Any]:
     )
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     # Problem: the errors; the others: the bodies the routes read by hand (routes.assess).
-    for model in (Problem, AssessIn, InterviewIn):
+    for model in (Problem, AssessIn, InterviewIn, ParseIn):
         model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, nested in model_schema.pop("$defs", {}).items():
             schemas.setdefault(name, nested)

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from twitchcheck import results as r
-from twitchcheck.api import Checker, Data, evidence_sets, has_kernel
+from twitchcheck.api import MAX_TEXT_CHARS, Checker, Data, evidence_sets, has_kernel
 from twitchcheck.diary.service import LOCAL_USERNAME
 from twitchcheck.domain import (
     DEFAULT_MAX_QUESTIONS,
@@ -43,6 +43,11 @@ def _whole_number(value: object) -> object:
 
 
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
+def _is_none(value: object) -> bool:
+    """An optional field left out of a stored body when not given (the diary keeps bodies)."""
+    return value is None
 
 
 #: Bodies with at most this many "yes" answers are answered on the event loop, where the
@@ -72,6 +77,13 @@ class AssessIn(BaseModel):
     sex: Sex
     evidence: list[r.EvidenceItem] = Field(default_factory=list, max_length=300)
     concerns: list[str] = Field(default_factory=list, max_length=5, description="e.g. ['als']")
+    text: str | None = Field(
+        default=None,
+        max_length=MAX_TEXT_CHARS,
+        exclude_if=_is_none,
+        description="The person's own words (at most 5,000 characters): parsed and combined with "
+        "the evidence, explicit evidence winning; never logged.",
+    )
 
     def run(self, checker: Checker) -> r.Assessment:
         """The assessment this body asks for (the diary's stored assessments)."""
@@ -80,6 +92,16 @@ class AssessIn(BaseModel):
     def run_data(self, checker: Checker) -> Data:
         """The same assessment as plain JSON data (POST /assess sends it as it is)."""
         present, absent, _unknown, initial = evidence_sets(self.evidence)
+        if self.text is not None:
+            return checker.text_assessment_data(
+                self.text,
+                age=self.age,
+                sex=self.sex,
+                present=present,
+                absent=absent,
+                initial=initial,
+                concerns=self.concerns,
+            )
         req = checker.request(
             age=self.age,
             sex=self.sex,
@@ -92,9 +114,24 @@ class AssessIn(BaseModel):
 
     def answers_quickly(self) -> bool:
         """Whether this body is cheap enough to answer on the event loop (see INLINE_MAX_YES)."""
-        if not has_kernel():
+        if not has_kernel() or self.text is not None:
             return False
         return sum(1 for item in self.evidence if item.choice == "present") <= INLINE_MAX_YES
+
+
+class ParseIn(BaseModel):
+    """``POST /api/v1/parse``: free text; an age or sex given here is accepted, never used."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"text": "My nostril twitches since Tuesday, no weakness"}]
+        },
+    )
+
+    text: str = Field(max_length=MAX_TEXT_CHARS, description="At most 5,000 characters.")
+    age: WholeNumber | None = Field(default=None, ge=MIN_AGE, le=MAX_AGE)
+    sex: Sex | None = None
 
 
 class InterviewIn(AssessIn):

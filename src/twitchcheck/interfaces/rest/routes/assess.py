@@ -25,12 +25,13 @@ from starlette.concurrency import run_in_threadpool
 from twitchcheck import results as r
 from twitchcheck.interfaces.rest.deps import app_checker
 from twitchcheck.interfaces.rest.paths import API
-from twitchcheck.interfaces.rest.schemas import AssessIn, InterviewIn
+from twitchcheck.interfaces.rest.schemas import AssessIn, InterviewIn, ParseIn
 
 Body = TypeVar("Body", bound=BaseModel)
 Answer = TypeVar("Answer")
 
 _INTERVIEW_STEP = TypeAdapter(r.InterviewStep)
+_PARSED = TypeAdapter(r.ParsedText)
 
 
 async def read_body(request: Request, model: type[Body]) -> Body:
@@ -77,13 +78,30 @@ async def interview_next(request: Request) -> Response:
             evidence=body.evidence,
             max_questions=body.max_questions,
             concerns=body.concerns,
+            text=body.text,
         )
 
     result = await answer_for(body, step)
     return Response(_INTERVIEW_STEP.dump_json(result), media_type="application/json")
 
 
+async def parse(request: Request) -> Response:
+    """Read free text into findings (contracts §6): nothing is logged or kept."""
+    body = await read_body(request, ParseIn)
+    checker = app_checker(request.app)
+    result = await run_in_threadpool(checker.parse, body.text)
+    return Response(_PARSED.dump_json(result), media_type="application/json")
+
+
 def add_assess_routes(app: FastAPI) -> None:
+    app.add_api_route(
+        f"{API}/parse",
+        parse,
+        methods=["POST"],
+        response_model=r.ParsedText,
+        tags=["assess"],
+        openapi_extra=body_doc(ParseIn),
+    )
     app.add_api_route(
         f"{API}/assess",
         assess,

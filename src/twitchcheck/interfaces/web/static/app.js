@@ -390,7 +390,14 @@
 
   function onWhereNext() {
     var chosen = effectiveFindings();
-    if (!chosen.length) {
+    // Your own words (words.js): red flags are pre-filled on the safety screen, not answered.
+    var words = window.twitchcheckWords ? window.twitchcheckWords.items() : [];
+    state.prefill = {};
+    var fromWords = words.filter(function (w) {
+      if (window.twitchcheckWords.isRedFlag(w.id)) { state.prefill[w.id] = w.choice; return false; }
+      return w.choice !== 'unknown' && chosen.indexOf(w.id) < 0;
+    });
+    if (!chosen.length && !fromWords.some(function (w) { return w.choice === 'present'; })) {
       var err = $('where-error');
       err.textContent = 'Please choose at least one place on the drawing, or tick something in the list.';
       err.hidden = false;
@@ -398,6 +405,7 @@
     }
     state.evidence = new Map();
     chosen.forEach(function (id) { state.evidence.set(id, { choice: 'present', initial: true }); });
+    fromWords.forEach(function (w) { state.evidence.set(w.id, { choice: w.choice, initial: w.choice === 'present' }); });
     state.history = [];
     state.step = null;
     requestStep();
@@ -527,7 +535,7 @@
       q.items.forEach(function (item) {
         var prev = state.evidence.get(item.id);
         var input = el('input', { type: multiple ? 'checkbox' : 'radio', name: 'q-option', id: 'o-' + item.id,
-                                  value: item.id, checked: Boolean(prev && prev.choice === 'present') });
+                                  value: item.id, checked: Boolean(prev ? prev.choice === 'present' : (state.prefill || {})[item.id] === 'present') });
         ul.append(el('li', {}, el('label', { class: 'choice', for: 'o-' + item.id }, input, ' ', el('span', { text: item.label }))));
       });
       var none = null;

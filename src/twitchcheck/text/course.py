@@ -1,0 +1,187 @@
+"""Time course and amounts in a parse: worsening and sudden onset said of a finding, the KB's
+amount thresholds, and the one duration that belongs to the twitch (issue 17)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from twitchcheck.text import terms
+from twitchcheck.text.lexicon import Lexicon
+from twitchcheck.text.quantities import amounts, durations
+from twitchcheck.text.spans import Mention, clause_of
+
+
+def worsening(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
+    """ "Getting worse" said of weakness is a worsening weakness, at the pace its sentence
+    gives (day by day: ``pace: days``; otherwise ``pace: weeks``), not a worsening twitch."""
+    out = list(mentions)
+    targets = {t for forms in lex.worsening.values() for t in forms.values()}
+    weak = set(lex.worsening) | targets
+    for m in mentions:
+        is_worse = m.id == "getting_worse"
+        if m.choice != "present" or not (is_worse or m.id in targets):
+            continue
+        lo, hi = clause_of(doc, m.start)
+        base = next(
+            (
+                b
+                for b in mentions
+                if b.id in weak and lo <= b.start < hi and b.choice == "present" and b is not m
+            ),
+            None,
+        )
+        if is_worse and base is None:
+            continue
+        sentence = doc.text[lo:hi].lower()
+        daily = any(
+            re.search(rf"\b{re.escape(t)}\b", sentence) for t in terms.DAY_PACE[lex.language]
+        )
+        forms = lex.worsening.get(base.id if base and base.id in lex.worsening else "", {})
+        forms = forms or next(iter(lex.worsening.values()), {})
+        target = forms.get("days" if daily else "weeks")
+        if target is None or (not is_worse and (target == m.id or not daily)):
+            continue
+        if is_worse:
+            out.remove(m)
+        pace = "day by day" if daily else "over weeks"
+        out.append(
+            Mention(
+                target,
+                "present",
+                m.start,
+                m.end,
+                f"{m.why}, said of weakness ({pace})",
+                "worsening",
+            )
+        )
+    return out
+
+
+def sudden(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in mentions:
+        target = lex.sudden.get(m.id)
+        if target is None or m.choice != "present":
+            continue
+        lo, hi = clause_of(doc, m.start)
+        if lo > 0:  # "An hour ago the room started spinning. Now my face won't move."
+            lo = clause_of(doc, lo - 1)[0]
+        sentence = doc.text[lo:hi].lower()
+        for word in terms.SUDDEN[lex.language]:
+            if re.search(rf"\b{re.escape(word)}\b", sentence):
+                out.append(
+                    Mention(
+                        target,
+                        "present",
+                        m.start,
+                        m.end,
+                        f"'{doc.text[m.start : m.end]}' came on suddenly ('{word}')",
+                        "sudden",
+                    )
+                )
+                break
+    return out
+
+
+def amount_mentions(lex: Lexicon, text: str) -> list[Mention]:
+    out = []
+    for q in amounts(text):
+        for fid, rule in lex.amounts.get(q.unit, []):
+            if rule.per != q.per:
+                continue
+            if rule.above is not None:
+                present, limit = q.value > rule.above, f"more than {rule.above:g}"
+            else:
+                assert rule.below is not None
+                present, limit = q.value < rule.below, f"less than {rule.below:g}"
+            word = "meets" if present else "does not meet"
+            why = (
+                f"'{q.text}' ({q.value:g} a {q.per}) {word} the KB's threshold "
+                f"for this finding ({limit} a {rule.per})"
+            )
+            out.append(
+                Mention(fid, "present" if present else "absent", q.start, q.end, why, "amount")
+            )
+    return out
+
+
+def with_duration(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
+    """The twitch's duration: of every stated duration (the KB's phrases and the numbers
+    found here), the first in a sentence that says something moves, else in a sentence
+    with a symptom; a duration said only of a diet or a medicine ("vegan for two years")
+    is not the twitch's. With none stated, "today", "yesterday" ... date it to the last day."""
+    group = lex.group_of("duration_under_2_weeks")
+    if group is None:
+        return mentions
+    members = set(lex.groups[group])
+    stated = [m for m in mentions if m.id in members and m.choice == "present"]
+    rest = [m for m in mentions if m not in stated]
+    for d in durations(doc.text):
+        fid = (
+            "duration_under_2_weeks"
+            if d.days < 14
+            else "duration_2_weeks_to_3_months"
+            if d.days < 90
+            else "duration_over_3_months"
+        )
+        stated.append(
+            Mention(
+                fid,
+                "present",
+                d.start,
+                d.end,
+                f"'{d.text}' is about {d.days:g} days",
+                "duration",
+            )
+        )
+    if not stated:
+        stated = recent(lex, doc.text)
+    best: tuple[int, int] | None = None
+    chosen: Mention | None = None
+    for m in stated:
+        key = (-duration_score(lex, doc, m, rest), m.start)
+        if best is None or key < best:
+            best, chosen = key, m
+    if chosen is None or (best is not None and best[0] == 0 and len(stated) > 1):
+        return rest
+    if best is not None and best[0] == 0 and in_lifestyle_sentence(lex, doc, chosen, rest):
+        return rest
+    return [*rest, chosen]
+
+
+def duration_score(lex: Lexicon, doc: Any, m: Mention, others: list[Mention]) -> int:
+    lo, hi = clause_of(doc, m.start)
+    moving: dict[int, bool] = doc.user_data.setdefault("tc_moving", {})
+    if lo not in moving:
+        span = doc.char_span(lo, hi, alignment_mode="expand")
+        stems = terms.MOVEMENT[lex.language]
+        moving[lo] = span is not None and any(t.norm_.startswith(stems) for t in span)
+    if moving[lo]:
+        return 2
+    cats = {lex.categories.get(o.id) for o in others if lo <= o.start < hi}
+    return 1 if cats & {"location", "character", "symptom", "sign"} else 0
+
+
+def in_lifestyle_sentence(lex: Lexicon, doc: Any, m: Mention, others: list[Mention]) -> bool:
+    lo, hi = clause_of(doc, m.start)
+    cats = {lex.categories.get(o.id) for o in others if lo <= o.start < hi}
+    return bool(cats & {"lifestyle", "history"})
+
+
+def recent(lex: Lexicon, text: str) -> list[Mention]:
+    low = text.lower()
+    for word in terms.RECENT[lex.language]:
+        found = re.search(rf"\b{re.escape(word)}\b", low)
+        if found:
+            return [
+                Mention(
+                    "duration_under_2_weeks",
+                    "present",
+                    found.start(),
+                    found.end(),
+                    f"'{text[found.start() : found.end()]}': it started within the last day or so",
+                    "duration",
+                )
+            ]
+    return []
