@@ -9,55 +9,29 @@ test of the shipped KB, not part of the schema, so that generated KBs pass it to
 
 from __future__ import annotations
 
-import itertools
-import re
 import string
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
-    SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
-    model_serializer,
     model_validator,
 )
 
 from twitchcheck.domain import MAX_AGE, MIN_AGE, LevelId
 from twitchcheck.kb.addresses import address_problem
-
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-# An open probability: 0 and 1 would make the noisy-OR model deterministic and break inference.
-OpenProbability = Annotated[float, Field(gt=0.0, lt=1.0)]
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors: a typo in a KB file must not pass silently."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Provenance(Strict):
-    """Where a statement or number comes from: sources, an expert estimate, or both.
-
-    ``estimate`` holds the reasoning when a number is not taken from a source directly.
-    """
-
-    sources: tuple[Id, ...] = ()
-    estimate: str | None = None
-
-    @model_validator(mode="after")
-    def _has_provenance(self) -> Provenance:
-        if not self.sources and not (self.estimate and self.estimate.strip()):
-            raise ValueError("needs 'sources' (source ids) or 'estimate' (the reasoning)")
-        return self
-
-    @property
-    def is_estimate(self) -> bool:
-        return self.estimate is not None
+from twitchcheck.kb.schema_base import Id as Id
+from twitchcheck.kb.schema_base import NonEmpty as NonEmpty
+from twitchcheck.kb.schema_base import OpenProbability as OpenProbability
+from twitchcheck.kb.schema_base import Provenance as Provenance
+from twitchcheck.kb.schema_base import Strict as Strict
+from twitchcheck.kb.schema_prior import FITTED_FORM as FITTED_FORM
+from twitchcheck.kb.schema_prior import FITTED_LABEL as FITTED_LABEL
+from twitchcheck.kb.schema_prior import AgeOddsRatio as AgeOddsRatio
+from twitchcheck.kb.schema_prior import Prior as Prior
+from twitchcheck.kb.schema_prior import SexOddsRatios as SexOddsRatios
 
 
 class Codes(Strict):
@@ -97,94 +71,6 @@ class Source(Strict):
         if problem is not None:
             raise ValueError(problem)
         return value
-
-
-class AgeOddsRatio(Strict):
-    """Odds ratio for ages in the half-open band [min, max)."""
-
-    min: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE)]
-    max: Annotated[int, Field(ge=MIN_AGE + 1, le=MAX_AGE + 1)]
-    value: Annotated[float, Field(gt=0.0)]
-
-    @model_validator(mode="after")
-    def _ordered(self) -> AgeOddsRatio:
-        if self.min >= self.max:
-            raise ValueError(f"age band [{self.min}, {self.max}) is empty")
-        return self
-
-
-class SexOddsRatios(Strict):
-    """Odds ratios relative to the reference (sex ``unknown``); ``other`` and ``unknown`` take 1."""
-
-    female: Annotated[float, Field(gt=0.0)] = 1.0
-    male: Annotated[float, Field(gt=0.0)] = 1.0
-
-
-#: A fitted prior's label (docs/fitting.md).
-FITTED_FORM = "OLD -> NEW by 'twitchcheck kb fit ...' on DATA (sha256 HEX12), YYYY-MM-DD"
-FITTED_LABEL = re.compile(
-    r"^(?P<old>\d+(?:\.\d+)?) -> (?P<new>\d+(?:\.\d+)?) by '(?P<command>twitchcheck kb fit[^']*)'"
-    r" on (?P<data>\S+) \(sha256 (?P<sha>[0-9a-f]{12})\), (?P<date>\d{4}-\d{2}-\d{2})$"
-)
-
-
-class Prior(Provenance):
-    """P(cause active now) for the reference person, with age and sex odds-ratio modifiers.
-
-    ``basis`` says how the number was derived, including any conversion from a lifetime or
-    yearly figure to "active now". ``fitted`` (written only by ``kb fit --write``) labels a value
-    fitted to cases: from what (still described by basis, sources, estimate), to what, by which
-    command on which data. A value unlike its label's, or prose claiming a fit without one, is
-    rejected: a reader can always tell a sourced number from a fitted one.
-    """
-
-    value: OpenProbability
-    basis: NonEmpty
-    age_odds_ratios: tuple[AgeOddsRatio, ...] = ()
-    sex_odds_ratios: SexOddsRatios = SexOddsRatios()
-    fitted: NonEmpty | None = None
-
-    @model_validator(mode="after")
-    def _fitted_labelled(self) -> Prior:
-        if self.fitted is None:
-            for name, text in (("basis", self.basis), ("estimate", self.estimate or "")):
-                if text.lstrip().lower().startswith("fitted"):
-                    raise ValueError(
-                        f"{name} says the prior is fitted, but it has no 'fitted' label"
-                    )
-            return self
-        match = FITTED_LABEL.match(self.fitted)
-        if match is None:
-            raise ValueError(f"'fitted' must read {FITTED_FORM!r}")
-        old, new = float(match["old"]), float(match["new"])
-        if not 0.0 < old < 1.0:
-            raise ValueError(f"the fitted prior's old value {old} is not a probability")
-        if new != self.value:
-            raise ValueError(f"value {self.value} differs from the fitted label's {new}")
-        return self
-
-    @model_serializer(mode="wrap")
-    def _without_empty_label(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # An unfitted prior serialises as before the label existed (exports, REST answers).
-        data: dict[str, Any] = handler(self)
-        if data.get("fitted", "") is None:
-            del data["fitted"]
-        return data
-
-    @property
-    def fitted_from(self) -> float | None:
-        """The value before the fit (read from a source or estimated), or None if not fitted."""
-        match = FITTED_LABEL.match(self.fitted) if self.fitted else None
-        return float(match["old"]) if match else None
-
-    @field_validator("age_odds_ratios")
-    @classmethod
-    def _bands_disjoint(cls, bands: tuple[AgeOddsRatio, ...]) -> tuple[AgeOddsRatio, ...]:
-        ordered = sorted(bands, key=lambda b: b.min)
-        for a, b in itertools.pairwise(ordered):
-            if b.min < a.max:
-                raise ValueError(f"age bands [{a.min}, {a.max}) and [{b.min}, {b.max}) overlap")
-        return bands
 
 
 # When an advice item (self-care step, treatment, work-up step) fits a person's answers
