@@ -145,9 +145,12 @@ def _cause_ranks(present: list[str], absent: list[str], age: int, sex: str) -> d
 @settings(max_examples=300, deadline=None)
 def test_p2_on_parts_of_dev_cases_no_rule_rises(case: tuple, trigger: str) -> None:
     """On parts of dev cases a trigger never raises the level through the rules; it may through
-    a cause it is evidence for. poor_sleep is also a symptom of an overactive thyroid, so on
-    about 1 part in 130 it takes that cause over its own urgency threshold (docs/triage.md):
-    that is the causes' part, as before this issue, not a rule that failed to stand down."""
+    a cause that reaches its own urgency threshold. poor_sleep is also a symptom of an overactive
+    thyroid, so it can take that cause over its threshold; and a trigger that explains the
+    twitch can leave another cause to explain the rest (caffeine taking the twitch off tiredness
+    leaves low iron to explain the tiredness and poor sleep of a pregnant woman: 0.28 -> 0.31,
+    over its 0.3). Both are the causes' part (docs/triage.md), never a rule that failed to stand
+    down, which is what this property holds."""
     present, absent, age, sex = case
     if trigger in present:
         return
@@ -160,8 +163,12 @@ def test_p2_on_parts_of_dev_cases_no_rule_rises(case: tuple, trigger: str) -> No
     old = _cause_ranks(present, absent, age, sex)
     raised = [rank for cause, rank in _cause_ranks(p, a, age, sex).items() if cause not in old]
     assert after.triage.level.rank <= max([before.triage.level.rank, *raised])
-    if trigger != "poor_sleep":
-        assert after.triage.level.rank <= before.triage.level.rank
+    rules_above = [
+        r.id
+        for r in after.triage.reasons
+        if r.kind != "cause" and r.level.rank > before.triage.level.rank
+    ]
+    assert not rules_above
 
 
 # -- the over-triage guard --------------------------------------------------------------------
