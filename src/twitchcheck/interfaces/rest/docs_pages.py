@@ -7,10 +7,18 @@ CSS, ReDoc's standalone bundle, a favicon), mounted at :data:`ASSETS`; the start
 static files of this package (``/static/docs-swagger.js``, ``/static/docs-redoc.js``), so no
 request leaves the machine and no inline script runs.
 
-ReDoc (styled-components) injects ``<style>`` elements while it renders. ``/redoc`` therefore
-gets a per-response nonce: its CSP is the app's with only ``style-src`` widened to
-``'self' 'nonce-…'`` (never ``'unsafe-inline'``), and the start-up script hands the nonce to
-ReDoc. Every other page, ``/docs`` included, keeps the app's CSP unchanged.
+Swagger UI runs under the app's CSP as it is. ReDoc needs three things more, granted on
+``/redoc`` only (every other page, ``/docs`` included, keeps the app's CSP unchanged):
+
+- ``style-src 'self' 'nonce-…' 'sha256-…'``: ReDoc (styled-components) injects ``<style>``
+  elements while it renders; a per-response nonce admits them (the start-up script hands it to
+  ReDoc). Two ``<style>`` elements are written while the bundle loads, before any script can
+  pass a nonce: the scroll bars' fixed CSS (and the same element empty); they are admitted by
+  their hashes (:data:`REDOC_STYLE_HASHES`). Never ``'unsafe-inline'``.
+- ``worker-src blob:``: ReDoc's search runs in a Web Worker built from a blob of its own code.
+- nothing for the "API docs by Redocly" logo, which ReDoc loads from cdn.redoc.ly: the
+  start-up script gives that image an empty ``data:`` address instead, so ReDoc hides it and
+  no request leaves the machine.
 """
 
 from __future__ import annotations
@@ -26,6 +34,13 @@ from fastapi.staticfiles import StaticFiles
 
 from twitchcheck.interfaces.rest.middleware import content_security_policy
 
+#: CSP hashes of the two <style> elements ReDoc's bundle (fastapi-offline 1.7.7, redoc 2.x)
+#: writes as it loads: the empty element and perfect-scrollbar's CSS. A new bundle with other
+#: CSS fails tests/web/test_api_docs.py (a CSP violation), and its message gives the new hash.
+REDOC_STYLE_HASHES = (
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+)
 #: Where the packaged Swagger UI and ReDoc files are served.
 ASSETS = "/docs-assets"
 DOCS = "/docs"
@@ -100,8 +115,10 @@ def mount_docs(app: FastAPI) -> None:
         nonce = secrets.token_urlsafe(18)
         response = HTMLResponse(_redoc_page(root, openapi_url, app.title, nonce))
         # SecurityHeaders keeps this page's own CSP (see middleware.OWN_CSP): the app's policy
-        # with style-src widened by this response's nonce only, for ReDoc's injected styles.
+        # with style-src widened by this response's nonce and the two hashes, and blob: workers
+        # (the module docstring says why).
         response.headers["content-security-policy"] = content_security_policy(
-            style_src=f"'self' 'nonce-{nonce}'"
+            style_src=" ".join(["'self'", f"'nonce-{nonce}'", *REDOC_STYLE_HASHES]),
+            worker_src="blob:",
         ).decode()
         return response

@@ -23,12 +23,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("twitchcheck.rest")
 
 
-def content_security_policy(style_src: str = "'self'") -> bytes:
-    """The app's CSP: no inline script or style, nothing from another origin. ``style_src`` is
-    widened only by ``/redoc`` (a per-response nonce for ReDoc's injected styles)."""
+def content_security_policy(style_src: str = "'self'", worker_src: str | None = None) -> bytes:
+    """The app's CSP: no inline script or style, nothing from another origin. ``style_src`` and
+    ``worker_src`` are widened only by ``/redoc`` (see docs_pages.py)."""
+    workers = f"worker-src {worker_src}; " if worker_src else ""
     return (
         "default-src 'self'; script-src 'self'; "
-        f"style-src {style_src}; img-src 'self' data:; "
+        f"style-src {style_src}; {workers}img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
         "form-action 'self'"
     ).encode()
