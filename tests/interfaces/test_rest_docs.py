@@ -65,3 +65,52 @@ def test_healthz_is_documented(client: TestClient) -> None:
     assert "bytes" in description and "413" in description
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "GET /healthz" in readme and "requests a minute" in readme and "413" in readme
+
+
+# The documentation pages under the CSP (issue 19): /docs keeps the app's policy; /redoc widens
+# style-src by a per-response nonce and two hashes and allows blob: workers; nothing else changes.
+STRICT = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+@pytest.mark.parametrize("path", ["/", "/docs", "/api/v1/kb/causes", "/openapi.json"])
+def test_csp_is_the_strict_one(client: TestClient, path: str) -> None:
+    res = client.get(path)
+    assert res.status_code == 200
+    assert res.headers["content-security-policy"] == STRICT
+
+
+def test_redoc_csp_adds_a_fresh_nonce_only(client: TestClient) -> None:
+    import re
+
+    from twitchcheck.interfaces.rest.docs_pages import REDOC_STYLE_HASHES
+
+    first, second = client.get("/redoc"), client.get("/redoc")
+    nonces = []
+    for res in (first, second):
+        csp = res.headers["content-security-policy"]
+        found = re.search(r"'nonce-([A-Za-z0-9_-]{20,})'", csp)
+        assert found, csp
+        nonces.append(found.group(1))
+        hashes = " ".join(REDOC_STYLE_HASHES)
+        assert csp == STRICT.replace(
+            "style-src 'self';",
+            f"style-src 'self' 'nonce-{found.group(1)}' {hashes}; worker-src blob:;",
+        )
+        assert f'nonce="{found.group(1)}"' in res.text
+        assert "'unsafe-inline'" not in csp
+    assert nonces[0] != nonces[1]
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_docs_pages_load_nothing_from_elsewhere(client: TestClient, path: str) -> None:
+    import re
+
+    html = client.get(path).text
+    assert "<script>" not in html and "<style" not in html and "http" not in html
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert url.startswith("/"), url
+        assert client.get(url).status_code == 200, url

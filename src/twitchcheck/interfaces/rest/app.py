@@ -15,6 +15,7 @@ from twitchcheck.api import Checker
 from twitchcheck.diary.service import DiaryStore
 from twitchcheck.interfaces.rest.clients import Proxies
 from twitchcheck.interfaces.rest.deps import app_checker
+from twitchcheck.interfaces.rest.docs_pages import mount_docs
 from twitchcheck.interfaces.rest.guards import BodyGuard, HostCheck
 from twitchcheck.interfaces.rest.middleware import AccessLog, BodyLimit, RateLimit, SecurityHeaders
 from twitchcheck.interfaces.rest.openapi import openapi_with_problems
@@ -42,6 +43,10 @@ def create_app(
     ``settings.database_url`` is opened and migrated on the first diary request."""
     settings = settings or Settings()
     app = FastAPI(
+        # /docs and /redoc are this package's own pages (docs_pages.py): FastAPI's load their
+        # scripts from a CDN and start with an inline script, both refused by the app's CSP.
+        docs_url=None,
+        redoc_url=None,
         title="twitchcheck",
         version="1",
         description=(
@@ -58,6 +63,7 @@ def create_app(
     app.state.checker = checker  # None: the shipped KB's (see deps.app_checker)
     add_problem_handlers(app)
     app.add_middleware(AccessLog)
+    mount_docs(app)
 
     add_service_routes(app)
     add_assess_routes(app)

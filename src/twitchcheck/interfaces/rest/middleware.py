@@ -23,15 +23,28 @@ if TYPE_CHECKING:
 log = logging.getLogger("twitchcheck.rest")
 
 
+def content_security_policy(style_src: str = "'self'", worker_src: str | None = None) -> bytes:
+    """The app's CSP: no inline script or style, nothing from another origin. ``style_src`` and
+    ``worker_src`` are widened only by ``/redoc`` (see docs_pages.py)."""
+    workers = f"worker-src {worker_src}; " if worker_src else ""
+    return (
+        "default-src 'self'; script-src 'self'; "
+        f"style-src {style_src}; {workers}img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    ).encode()
+
+
+#: Paths whose own Content-Security-Policy header (set by the route) is kept: ``/redoc`` sends
+#: the app's policy with a nonce in ``style-src`` (see docs_pages.py). Any other CSP is replaced.
+OWN_CSP = frozenset({"/redoc"})
+
+
 class SecurityHeaders:
     """CSP without inline script, no sniffing, no referrer, no caching of anything personal."""
 
     HEADERS: ClassVar[dict[bytes, bytes]] = {
-        b"content-security-policy": (
-            b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            b"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-            b"form-action 'self'"
-        ),
+        b"content-security-policy": content_security_policy(),
         b"x-content-type-options": b"nosniff",
         b"referrer-policy": b"no-referrer",
         b"x-frame-options": b"DENY",
@@ -50,10 +63,15 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                own = dict(message.get("headers", [])) if path in OWN_CSP else {}
+                csp = own.get(b"content-security-policy")
                 headers = [
                     (k, v) for k, v in message.get("headers", []) if k.lower() not in self.HEADERS
                 ]
                 headers += list(self.HEADERS.items())
+                if csp is not None:
+                    headers = [(k, v) for k, v in headers if k != b"content-security-policy"]
+                    headers.append((b"content-security-policy", csp))
                 if path.startswith((API, *PERSONAL_PAGES)) or path == "/":
                     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     headers.append((b"cache-control", b"no-store"))
