@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -337,29 +337,29 @@ def problems_of(exc: ValidationError, where: str = "") -> list[tuple[str, str]]:
     return out
 
 
-def parse_episode(data: Any, where: str = "") -> EpisodeIn:
+#: Any entry model the diary reads (episode, check-in, assessment, profile).
+_Entry = TypeVar("_Entry", bound=_In)
+
+
+def _parse(model: type[_Entry], data: Any, where: str) -> _Entry:
+    """``data`` read as ``model``, or a RecordError naming every problem in plain words."""
     try:
-        return EpisodeIn.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise RecordError(problems_of(exc, where)) from None
+
+
+def parse_episode(data: Any, where: str = "") -> EpisodeIn:
+    return _parse(EpisodeIn, data, where)
 
 
 def parse_checkin(data: Any, where: str = "") -> CheckInIn:
-    try:
-        return CheckInIn.model_validate(data)
-    except ValidationError as exc:
-        raise RecordError(problems_of(exc, where)) from None
+    return _parse(CheckInIn, data, where)
 
 
 def parse_assessment(data: Any, where: str = "") -> AssessmentIn:
-    try:
-        return AssessmentIn.model_validate(data)
-    except ValidationError as exc:
-        raise RecordError(problems_of(exc, where)) from None
+    return _parse(AssessmentIn, data, where)
 
 
 def parse_profile(data: Any, where: str = "") -> ProfileIn:
-    try:
-        return ProfileIn.model_validate(data)
-    except ValidationError as exc:
-        raise RecordError(problems_of(exc, where)) from None
+    return _parse(ProfileIn, data, where)
