@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from twitchcheck.interfaces.rest.paths import API, AUTH_API, DIARY_API
+from twitchcheck.interfaces.rest.paths import API, AUTH_API, CDS, DIARY_API
 from twitchcheck.interfaces.rest.problems import PROBLEM
 from twitchcheck.interfaces.rest.schemas import AssessIn, InterviewIn, ParseIn, Problem
 
@@ -18,7 +18,8 @@ ERROR_TEXTS = {
     "408": "The request body took too long to arrive",
     "415": "The body's Content-Type is not the one this route takes",
     "404": "No such item",
-    "401": "Not signed in, or the session has expired",
+    "401": "Not signed in, or the session has expired (CDS Hooks: no valid bearer JWT)",
+    "412": "A prefetch the CDS service needs is missing (it cannot fetch it itself)",
     "403": "Refused: a missing CSRF token, or a request from another website",
     "413": "Request too large",
     "422": "Invalid request (unknown id, contradiction, value out of range)",
@@ -55,6 +56,8 @@ def openapi_with_problems(app: FastAPI) -> dict[str, Any]:
                 codes.append("429")
             if path.startswith((DIARY_API, AUTH_API)):
                 codes += ["401", "403"]
+            if path.startswith(CDS) and method == "post":
+                codes += ["401"] if path.endswith("/feedback") else ["401", "412"]
             if method in ("post", "put", "patch"):
                 codes += ["408", "413", "415"]
             if "{" in path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 API = "/api/v1"
 DIARY_API = f"{API}/diary"
 AUTH_API = f"{API}/auth"
+#: CDS Hooks 2.0 services (routes/cds_hooks.py).
+CDS = "/cds-services"
 #: Pages that show diary data or sign-in forms: never cached either.
 PERSONAL_PAGES = ("/diary", "/login", "/register", "/logout")
 #: Largest id in a path: a larger number names nothing, and PostgreSQL would refuse to compare
