@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from twitchcheck.interop.cds_hooks_auth import load_key_set
+
 #: The host names a browser on this machine uses for a loopback server. A DNS-rebinding page
 #: reaches 127.0.0.1 under its own name (``Host: evil.example:8000``), so only these are accepted
 #: unless more are configured.
@@ -140,11 +142,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cds_keys_need_issuers(self) -> Settings:
-        if self.cds_jwks is not None and not self.cds_issuers:
-            raise ValueError(
-                "cds_jwks is set but cds_issuers is empty: list the CDS clients (JWT iss) "
-                "whose tokens are trusted"
-            )
+        if self.cds_jwks is not None:
+            if not self.cds_issuers:
+                raise ValueError(
+                    "cds_jwks is set but cds_issuers is empty: list the CDS clients (JWT iss) "
+                    "whose tokens are trusted"
+                )
+            load_key_set(self.cds_jwks)  # a key file that cannot be used fails at start-up
         return self
 
     @field_validator("trusted_proxies", mode="before")
