@@ -67,7 +67,11 @@ def main() -> None:
         cds_base_url=BASE,
         allowed_hosts=["testserver"],
     )
-    client = TestClient(create_app(settings))
+    with TestClient(create_app(settings)) as client:  # one event loop thread for all calls
+        run(client, ec, n)
+
+
+def run(client: Any, key: Any, n: int) -> None:
     for label, present in CASES.items():
         calls: dict[str, Any] = {
             "/cds-services/twitchcheck-patient-view": patient_view(*map(observation, present)),
@@ -78,7 +82,7 @@ def main() -> None:
         for path, body in calls.items():
             times = []
             for _ in range(n + 5):
-                bearer = {"authorization": f"Bearer {token(ec, BASE + path)}"}
+                bearer = {"authorization": f"Bearer {token(key, BASE + path)}"}
                 start = time.perf_counter()
                 answer = client.post(path, json=body, headers=bearer)
                 times.append(time.perf_counter() - start)

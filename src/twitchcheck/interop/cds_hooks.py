@@ -273,7 +273,8 @@ def bundle_observations(bundle: Mapping[str, Any], patient_id: str) -> list[dict
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict) or resource.get("resourceType") != "Observation":
             continue
-        subject = (resource.get("subject") or {}).get("reference")
+        subject = resource.get("subject")
+        subject = subject.get("reference") if isinstance(subject, dict) else subject
         if subject is not None and subject not in (f"Patient/{patient_id}", patient_id):
             raise CdsRequestError(
                 f"prefetch.{OBSERVATIONS_KEY} holds an Observation of another patient."

@@ -11,6 +11,8 @@ from fastapi.openapi.utils import get_openapi
 from twitchcheck.interfaces.rest.paths import API, AUTH_API, CDS, DIARY_API
 from twitchcheck.interfaces.rest.problems import PROBLEM
 from twitchcheck.interfaces.rest.schemas import AssessIn, InterviewIn, ParseIn, Problem
+from twitchcheck.interop.cds_hooks import CdsRequest
+from twitchcheck.interop.cds_hooks_cards import FeedbackRequest
 
 #: What each error status added to the document means.
 ERROR_TEXTS = {
@@ -41,7 +43,7 @@ def openapi_with_problems(app: FastAPI) -> dict[str, Any]:
     )
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     # Problem: the errors; the others: the bodies the routes read by hand (routes.assess).
-    for model in (Problem, AssessIn, InterviewIn, ParseIn):
+    for model in (Problem, AssessIn, InterviewIn, ParseIn, CdsRequest, FeedbackRequest):
         model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, nested in model_schema.pop("$defs", {}).items():
             schemas.setdefault(name, nested)

@@ -28,9 +28,11 @@ from starlette.concurrency import run_in_threadpool
 from twitchcheck.interfaces.rest.deps import app_checker
 from twitchcheck.interfaces.rest.paths import CDS
 from twitchcheck.interfaces.rest.problems import problem
+from twitchcheck.interfaces.rest.routes.assess import body_doc
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.interfaces.web.pages import asset_folder
 from twitchcheck.interop import cds_hooks as cds
+from twitchcheck.interop.cds_hooks import CdsRequest
 from twitchcheck.interop.cds_hooks_auth import CdsAuthError, JwtVerifier, load_key_set
 from twitchcheck.interop.cds_hooks_cards import FeedbackRequest
 from twitchcheck.interop.cds_hooks_views import ViewStore
@@ -172,5 +174,17 @@ def add_cds_routes(app: FastAPI, settings: Settings) -> None:
     tags: list[Any] = ["CDS Hooks"]
     app.add_api_route(CDS, discovery, methods=["GET"], tags=tags)
     app.add_api_route(f"{VIEW}/{{token}}", view, methods=["GET"], include_in_schema=False)
-    app.add_api_route(f"{CDS}/{{service_id}}", call_service, methods=["POST"], tags=tags)
-    app.add_api_route(f"{CDS}/{{service_id}}/feedback", feedback, methods=["POST"], tags=tags)
+    app.add_api_route(
+        f"{CDS}/{{service_id}}",
+        call_service,
+        methods=["POST"],
+        tags=tags,
+        openapi_extra=body_doc(CdsRequest),
+    )
+    app.add_api_route(
+        f"{CDS}/{{service_id}}/feedback",
+        feedback,
+        methods=["POST"],
+        tags=tags,
+        openapi_extra=body_doc(FeedbackRequest),
+    )
