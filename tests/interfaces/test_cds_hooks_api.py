@@ -56,9 +56,32 @@ def secured(keys: tuple[ECKey, RSAKey]) -> TestClient:
 
 
 def the_card(response: Any) -> dict[str, Any]:
+    """The one card of a response, checked against CDS Hooks 2.0's Card: summary (string, under
+    140 characters), indicator (info, warning or critical), source with a label (required);
+    uuid, detail and links (label, url, type absolute or smart) as the spec types them."""
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
+    assert set(response.json()) == {"cards"}
     [card] = response.json()["cards"]
+    assert {"summary", "indicator", "source"} <= card.keys()
+    assert card.keys() <= {
+        "uuid",
+        "summary",
+        "detail",
+        "indicator",
+        "source",
+        "links",
+        "suggestions",
+        "selectionBehavior",
+        "overrideReasons",
+    }
+    assert isinstance(card["summary"], str) and 0 < len(card["summary"]) < 140
+    assert card["indicator"] in {"info", "warning", "critical"}
+    assert isinstance(card["source"]["label"], str) and card["source"]["label"]
+    assert isinstance(card["detail"], str)
+    uuid.UUID(card["uuid"])
+    for link in card["links"]:
+        assert link.keys() >= {"label", "url", "type"} and link["type"] in {"absolute", "smart"}
     return dict(card)
 
 
