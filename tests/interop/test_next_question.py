@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
+from tests.interop.shown import OTHER_PLACES_SHOWN, showing
 from twitchcheck import results as r
 from twitchcheck.api import Checker, default_checker
 from twitchcheck.domain import Choice
@@ -70,24 +71,11 @@ def test_an_unanswered_question_is_asked_again_not_added_twice(checker: Checker)
 
 def test_a_partly_answered_screen_keeps_the_items_it_showed(checker: Checker) -> None:
     # "other places" without the eyelid, said first: its "none" makes only what it showed absent.
-    shown = ["twitch_cheek_mouth", "twitch_tongue"]
-    contained = {
-        "resourceType": "Questionnaire",
-        "id": "q",
-        "status": "active",
-        "item": [
-            {
-                "linkId": "other_places",
-                "type": "choice",
-                "repeats": True,
-                "answerOption": [coding(FINDING_SYSTEM, f) for f in shown],
-            }
-        ],
-    }
+    contained = showing("other_places", OTHER_PLACES_SHOWN)
     qr = {**bare(answered("other_places", coding(ANSWER_SYSTEM, "none"))), "contained": [contained]}
     out = next_question(checker, qr)
     item = next(i for i in out["contained"][0]["item"] if i["linkId"] == "other_places")
-    assert [o["valueCoding"]["code"] for o in item["answerOption"]] == shown
+    assert [o["valueCoding"]["code"] for o in item["answerOption"]] == OTHER_PLACES_SHOWN
 
 
 def completed(checker: Checker) -> dict[str, Any]:
