@@ -3,13 +3,16 @@ which checks every resource it builds against the ``fhir.resources`` R4B model o
 
 Resources are built as plain JSON data (what is sent), then validated through the R4B model and
 dumped again, so a resource that does not fit R4B fails here, in the tests, never at a receiver.
+
+``fhir.resources`` is imported on first use, not with the app: its date and time types bind the
+``datetime`` classes present when it is imported, and the golden diary cases create the app
+under a frozen clock (freezegun), whose fake classes then broke the diary export's dates.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from twitchcheck.interop.outcome import STRUCTURE, FhirInputError
@@ -47,6 +50,8 @@ def operation_url(operation_id: str) -> str:
 def resource(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` checked against the R4B model of its ``resourceType`` and dumped as FHIR JSON
     (a resource this package builds that does not fit R4B is a bug: it raises)."""
+    from fhir.resources.R4B import get_fhir_model_class
+
     model = get_fhir_model_class(data["resourceType"])
     dumped: dict[str, Any] = model.model_validate(data).model_dump(
         mode="json", by_alias=True, exclude_none=True
@@ -58,6 +63,8 @@ def parse(data: dict[str, Any], where: str) -> dict[str, Any]:
     """A resource a client sent, checked against its R4B model: a 400 naming the first problem
     when it does not fit (an unknown element, a wrong type, a bad date …). The data itself is
     returned, so the caller reads what was sent."""
+    from fhir.resources.R4B import get_fhir_model_class
+
     model = get_fhir_model_class(data["resourceType"])
     try:
         model.model_validate(data)
