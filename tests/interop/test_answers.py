@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.interop.shown import OTHER_PLACES_SHOWN, showing
 from twitchcheck.api import Checker, default_checker
 from twitchcheck.domain import Choice, Sex
 from twitchcheck.interop.answers import read_answers
@@ -83,19 +84,7 @@ def test_none_and_dont_know_answer_the_whole_group(checker: Checker) -> None:
 
 def test_a_group_covers_only_the_items_its_question_showed(checker: Checker) -> None:
     # The contained Questionnaire showed "other places" without the eyelid (answered first).
-    shown = [finding(f)["valueCoding"] for f in ("twitch_cheek_mouth", "twitch_tongue")]
-    contained = {
-        "resourceType": "Questionnaire",
-        "id": "q",
-        "status": "active",
-        "item": [
-            {
-                "linkId": "other_places",
-                "type": "choice",
-                "answerOption": [{"valueCoding": c} for c in shown],
-            }
-        ],
-    }
+    contained = showing("other_places", OTHER_PLACES_SHOWN)
     qr = response(item("other_places", finding("twitch_tongue")), contained=[contained])
     assert choices(checker, qr) == {
         "twitch_cheek_mouth": Choice.ABSENT,

@@ -8,7 +8,11 @@ content cannot be used) and optionally where in the body (a FHIRPath ``expressio
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from twitchcheck.errors import InputError
 
 #: issue-type codes used here (http://hl7.org/fhir/issue-type): what each error means.
 STRUCTURE = "structure"  # not JSON, not an object, wrong resourceType, element of the wrong shape
@@ -78,3 +82,13 @@ def expect_list(resource: dict[str, Any], key: str, where: str) -> list[Any]:
             STRUCTURE, f"{where}.{key} must be a JSON array.", status=400, expression=where
         )
     return value
+
+
+@contextmanager
+def facade_errors() -> Iterator[None]:
+    """The facade's input errors (an unknown id, a contradiction, an age out of range) as a 422
+    OperationOutcome issue, with the facade's own message."""
+    try:
+        yield
+    except InputError as exc:
+        raise FhirInputError(INVALID, exc.message) from None

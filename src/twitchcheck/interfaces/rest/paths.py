@@ -12,3 +12,5 @@ PERSONAL_PAGES = ("/diary", "/login", "/register", "/logout")
 #: Largest id in a path: a larger number names nothing, and PostgreSQL would refuse to compare
 #: it with an ``integer`` column (a 500 instead of a 404).
 MAX_ID = 2**31 - 1
+#: The FHIR R4B face (contracts §6): its errors are OperationOutcome, not problem documents.
+FHIR = "/fhir"
