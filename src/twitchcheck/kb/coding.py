@@ -28,3 +28,5 @@ SNOMED_CT = "http://snomed.info/sct"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 HPO = "http://human-phenotype-ontology.org"
 UCUM = "http://unitsofmeasure.org"
+#: HL7's administrative gender (a Patient's gender; the interview's "sex" answer).
+ADMINISTRATIVE_GENDER = "http://hl7.org/fhir/administrative-gender"
