@@ -42,3 +42,13 @@ class Report:
     @property
     def errors(self) -> list[Issue]:
         return [issue for issue in self.issues if issue.severity == "error"]
+
+    def summary(self) -> str:
+        """One line: errors, warnings, invariants evaluated and skipped, bindings not expanded."""
+        warnings = len(self.issues) - len(self.errors)
+        skipped = "; ".join(f"{key}: {why}" for key, why in sorted(self.skipped.items()))
+        return (
+            f"{len(self.errors)} errors, {warnings} warnings; {len(self.evaluated)} invariants "
+            f"evaluated, {len(self.skipped)} skipped{f' ({skipped})' if skipped else ''}; "
+            f"{len(self.unexpanded)} required bindings not expandable offline"
+        )
