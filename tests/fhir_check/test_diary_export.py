@@ -5,7 +5,6 @@ a check-in and a stored assessment."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,16 +20,19 @@ pytestmark = pytest.mark.usefixtures("fhir_definitions")
 D = "/api/v1/diary"
 
 
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[DiaryStore]:
-    opened = open_store(f"sqlite:///{tmp_path / 'diary.sqlite3'}", load_kb())
-    yield opened
-    opened.engine.dispose()
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """One diary, exported once for the module's tests (they only read the export)."""
+    folder = tmp_path_factory.mktemp("diary")
+    store = open_store(f"sqlite:///{folder / 'diary.sqlite3'}", load_kb())
+    try:
+        yield _export(store)
+    finally:
+        store.engine.dispose()
 
 
-@pytest.fixture
-def exported(sqlite_store: DiaryStore) -> dict[str, Any]:
-    client = TestClient(create_app(Settings(rate_limit_per_minute=100_000), store=sqlite_store))
+def _export(store: DiaryStore) -> dict[str, Any]:
+    client = TestClient(create_app(Settings(rate_limit_per_minute=100_000), store=store))
     writes = [
         client.put(f"{D}/profile", json={"birth_year": 1985, "sex": "female"}),
         client.post(
