@@ -79,6 +79,8 @@ class Definitions:
     code_systems: dict[str, dict[str, Any]]
     #: Each resource and data type's constraints as the package states them, for the catalogue.
     raw_structures: dict[str, dict[str, Any]]
+    #: The core extension definitions (StructureDefinitions of type Extension), by url.
+    extensions: dict[str, dict[str, Any]]
     #: The package's own example resources (their ids start with "example").
     examples: dict[str, dict[str, Any]]
 
@@ -96,6 +98,7 @@ def load() -> Definitions:
     value_sets: dict[str, dict[str, Any]] = {}
     code_systems: dict[str, dict[str, Any]] = {}
     examples: dict[str, dict[str, Any]] = {}
+    extensions: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.json")):
         if path.name == "package.json":
             continue
@@ -104,8 +107,8 @@ def load() -> Definitions:
         if kind == "StructureDefinition" and resource.get("derivation") == "specialization":
             structures[resource["type"]] = _index(resource)
             raw[resource["type"]] = resource
-        elif kind == "StructureDefinition" and resource.get("kind") == "logical":
-            continue
+        elif kind == "StructureDefinition" and resource.get("type") == "Extension":
+            extensions[resource["url"]] = resource
         elif kind == "ValueSet":
             value_sets[resource["url"]] = resource
         elif kind == "CodeSystem":
@@ -125,5 +128,13 @@ def load() -> Definitions:
         value_sets=value_sets,
         code_systems=code_systems,
         raw_structures=raw,
+        extensions=extensions,
         examples=examples,
     )
+
+
+def package_resources(resource_type: str) -> dict[str, dict[str, Any]]:
+    """The package's own resources of one type (e.g. its 47 OperationDefinitions), by file stem."""
+    return {
+        path.stem: _read(path) for path in sorted(package_dir().glob(f"{resource_type}-*.json"))
+    }

@@ -46,6 +46,7 @@ def normalised(expression: str) -> str:
     return LENIENT_AS.sub("descendants().ofType(", expression)
 
 
+@cache
 def why_unsupported(expression: str) -> str | None:
     """None when fhirpathpy can evaluate the expression, else the reason it is skipped."""
     code = STRING_LITERAL.sub("''", expression)

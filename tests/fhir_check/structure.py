@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from tests.fhir_check import invariants
+from tests.fhir_check import extensions, invariants, references
 from tests.fhir_check.definitions import Structure, load
 from tests.fhir_check.fhirpath_functions import resolving_in
 from tests.fhir_check.fhirpath_model import capitalised, type_code
@@ -16,6 +16,7 @@ from tests.fhir_check.issues import Issue, Report
 from tests.fhir_check.terminology import Unexpandable, expand
 
 CODED = frozenset({"code", "Coding", "CodeableConcept"})
+EXTENSIONS = ("extension", "modifierExtension")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Walker:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.definitions = load()
+        #: The Bundles being walked, innermost last (references resolve against the last one).
+        self.bundles: list[dict[str, Any]] = []
 
     def error(self, source: str, location: str, message: str, key: str | None = None) -> None:
         self.report.add(Issue("error", source, location, message, key))  # type: ignore[arg-type]
@@ -62,8 +65,14 @@ class Walker:
             self.error("structure", location, f"unknown resourceType {kind!r}")
             return
         scope = Scope(resource=data, root=container if container is not None else data)
-        with resolving_in(data, *([container] if container is not None else [])):
-            self.complex(data, structure, kind, location, scope, is_resource=True)
+        if kind == "Bundle":
+            self.bundles.append(data)
+        try:
+            with resolving_in(data, *([container] if container is not None else [])):
+                self.complex(data, structure, kind, location, scope, is_resource=True)
+        finally:
+            if kind == "Bundle":
+                self.bundles.pop()
 
     # -- complex values ------------------------------------------------------------------------
     def complex(
@@ -74,16 +83,42 @@ class Walker:
         location: str,
         scope: Scope,
         is_resource: bool = False,
+        where: str | None = None,
     ) -> None:
+        """``path`` is the element's path in ``structure``; ``where`` its path in the resource
+        (they differ for data types and contentReference: CodeableConcept vs Observation.code)."""
         if not isinstance(data, dict):
             self.error("structure", location, f"expected a JSON object for {path}")
             return
+        where = where or path
         self.invariants(data, structure.elements.get(path), path, location, scope)
         known = {"resourceType"} if is_resource else set()
         for child in structure.children.get(path, []):
-            known |= self.child(data, structure, child, location, scope)
+            known |= self.child(data, structure, child, location, scope, where)
         for name in sorted(set(data) - known):
             self.error("structure", f"{location}.{name}", f"unknown element {name!r} in {path}")
+        self.extensions(data, self.contexts(structure, path, where), location)
+
+    def contexts(self, structure: Structure, path: str, where: str) -> set[str]:
+        """The extension contexts (element paths and type names) an element stands for."""
+        found = {path, where, "Element"}
+        if path != structure.name:
+            return found | {"BackboneElement"}
+        name: str | None = structure.name
+        while name is not None and name in self.definitions.structures:
+            found.add(name)
+            name = self.definitions.structures[name].base
+        return found
+
+    def extensions(self, data: dict[str, Any], contexts: set[str], location: str) -> None:
+        for key in EXTENSIONS:
+            values = data.get(key)
+            for index, extension in enumerate(values if isinstance(values, list) else []):
+                if not isinstance(extension, dict):
+                    continue
+                modifier = key == "modifierExtension"
+                for suffix, message in extensions.problems(extension, contexts, modifier):
+                    self.error("structure", f"{location}.{key}[{index}]{suffix}", message)
 
     def child(
         self,
@@ -92,14 +127,15 @@ class Walker:
         element: dict[str, Any],
         location: str,
         scope: Scope,
+        where: str,
     ) -> set[str]:
         """Check one child element definition against ``data``; return the JSON names it covers."""
         stem = element["path"].rsplit(".", 1)[1]
-        codes = [type_code(kind["code"]) for kind in element.get("type", [])]
+        kinds = [(type_code(kind["code"]), kind) for kind in element.get("type", [])]
         if stem.endswith("[x]"):
-            names = {stem[:-3] + capitalised(code): code for code in codes}
+            names = {stem[:-3] + capitalised(code): kind for code, kind in kinds}
         else:
-            names = {stem: codes[0] if codes else ""}
+            names = {stem: kinds[0][1] if kinds else {"code": ""}}
         used = [name for name in names if name in data or "_" + name in data]
         if len(used) > 1:
             self.error(
@@ -135,32 +171,37 @@ class Walker:
         for name, value, shadow in occurrences:
             index = counts.get(name, 0)
             counts[name] = index + 1
-            where = f"{location}.{name}" + (f"[{index}]" if maximum == "*" else "")
-            self.value(value, shadow, names[name], element, structure, where, scope)
+            at = f"{location}.{name}" + (f"[{index}]" if maximum == "*" else "")
+            place = (at, f"{where}.{stem}")
+            self.value(value, shadow, names[name], element, structure, place, scope)
         return set(names) | {"_" + name for name in names}
 
     def value(
         self,
         value: Any,
         shadow: Any,
-        code: str,
+        kind: dict[str, Any],
         element: dict[str, Any],
         structure: Structure,
-        location: str,
+        place: tuple[str, str],
         scope: Scope,
     ) -> None:
-        path = element["path"]
+        """One value of an element: ``kind`` is its type entry, ``place`` (instance location,
+        element path in the resource)."""
+        location, where = place
+        path, code = element["path"], type_code(kind["code"])
         if shadow is not None:
-            self.complex(shadow, self.definitions.structures["Element"], "Element", location, scope)
+            element_type = self.definitions.structures["Element"]
+            self.complex(shadow, element_type, "Element", location, scope, where=where)
         if value is None:
             if shadow is None:
                 self.error("structure", location, "null is not a FHIR value")
             return
         if "contentReference" in element:
             target = element["contentReference"].split("#", 1)[1]
-            self.complex(value, structure, target, location, scope)
+            self.complex(value, structure, target, location, scope, where=where)
         elif path in structure.children:
-            self.complex(value, structure, path, location, scope)
+            self.complex(value, structure, path, location, scope, where=where)
         elif code == "Resource":
             contained = path.endswith(".contained")
             self.resource(value, location, container=scope.root if contained else None)
@@ -168,7 +209,13 @@ class Walker:
             self.primitive(value, code, location)
             self.invariants(value, element, path, location, scope)
         elif code in self.definitions.structures:
-            self.complex(value, self.definitions.structures[code], code, location, scope)
+            data_type = self.definitions.structures[code]
+            self.complex(value, data_type, code, location, scope, where=where)
+        if code == "Reference" and isinstance(value, dict):
+            bundle = self.bundles[-1] if self.bundles else None
+            targets = kind.get("targetProfile", [])
+            for suffix, message in references.problems(value, targets, scope.root, bundle):
+                self.error("structure", location + suffix, message)
         binding = element.get("binding", {})
         if binding.get("strength") == "required" and code in CODED and "valueSet" in binding:
             self.binding(value, code, binding["valueSet"], location)

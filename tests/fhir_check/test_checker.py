@@ -11,7 +11,7 @@ import pytest
 
 from tests.fhir_check import assert_valid, check, validate
 from tests.fhir_check import examples as ex
-from tests.fhir_check.definitions import Definitions
+from tests.fhir_check.definitions import Definitions, package_resources
 from tests.fhir_check.invariants import catalogue
 from tests.fhir_check.issues import Issue
 
@@ -50,6 +50,26 @@ def test_the_package_examples_pass(fhir_definitions: Definitions) -> None:
     }
     assert len(failing) >= 20
     assert {name: found_ for name, found_ in failing.items() if found_} == {}
+
+
+@pytest.mark.slow
+def test_the_package_operation_definitions_and_capability_statements_pass() -> None:
+    """The package's own resources of the types the product emits. Four OperationDefinitions
+    are wrong in the package itself: they put the bindingName extension on
+    OperationDefinition.parameter.binding, but its context is ElementDefinition.binding."""
+    misplaced = {
+        "OperationDefinition-CodeSystem-subsumes",
+        "OperationDefinition-NamingSystem-preferred-id",
+        "OperationDefinition-Observation-stats",
+        "OperationDefinition-Resource-validate",
+    }
+    resources = package_resources("OperationDefinition") | package_resources("CapabilityStatement")
+    assert len(resources) == 53
+    failing = {name: errors(resource) for name, resource in resources.items()}
+    failing = {name: issues for name, issues in failing.items() if issues}
+    assert set(failing) == misplaced
+    for issues in failing.values():
+        assert all("bindingName is not allowed here" in issue.message for issue in issues)
 
 
 def _with(make: Callable[[], Resource], change: Callable[[Resource], object]) -> Resource:
@@ -150,6 +170,45 @@ def test_sdc_rules_catch_a_broken_adaptive_response() -> None:
     assert {"sdc-qa-4", "sdc-qr-3"} <= keys
     stray = _with(ex.adaptive_response, lambda qr: qr["item"].append({"linkId": "nope"}))
     assert any(issue.key == "sdc-qr-2" for issue in errors(stray))
+
+
+def test_extensions_are_checked_against_the_core_definitions() -> None:
+    hidden = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden"
+
+    def on_item(value: dict[str, Any]) -> Callable[[Resource], None]:
+        return lambda q: q["item"][0].update(extension=[{"url": hidden, **value}])
+
+    assert not errors(_with(ex.questionnaire, on_item({"valueBoolean": True})))
+    wrong_type = _with(ex.questionnaire, on_item({"valueString": "yes"}))
+    assert found(wrong_type, "structure", "Questionnaire.item[0].extension[0].valueString")
+    no_value = _with(ex.questionnaire, on_item({}))
+    assert found(no_value, "structure", "Questionnaire.item[0].extension[0]")
+    wrong_place = _with(
+        ex.patient, lambda p: p.update(extension=[{"url": hidden, "valueBoolean": True}])
+    )
+    assert found(wrong_place, "structure", "Patient.extension[0]")
+    typo = "http://hl7.org/fhir/StructureDefinition/questionnaire-hiden"
+    unknown = _with(ex.patient, lambda p: p.update(extension=[{"url": typo, "valueBoolean": True}]))
+    assert found(unknown, "structure", "Patient.extension[0].url")
+
+
+def test_references_are_resolved_where_they_can_be() -> None:
+    def dangling(b: Resource) -> None:
+        b["entry"][1]["resource"]["subject"] = {
+            "reference": "urn:uuid:0a0b0c0d-0000-4000-8000-000000000000"
+        }
+
+    assert found(
+        _with(ex.bundle, dangling), "structure", "Bundle.entry[1].resource.subject.reference"
+    )
+    missing = _with(ex.observation, lambda o: o.update(subject={"reference": "#nobody"}))
+    assert found(missing, "structure", "Observation.subject.reference")
+    # RiskAssessment.subject takes a Patient or a Group, not an Observation.
+    wrong = _with(ex.risk_assessment, lambda r: r.update(subject={"reference": "Observation/o1"}))
+    assert found(wrong, "structure", "RiskAssessment.subject.reference")
+    assert not errors(
+        _with(ex.risk_assessment, lambda r: r.update(subject={"reference": "Group/g"}))
+    )
 
 
 def test_assert_valid_lists_every_issue() -> None:
