@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from twitchcheck.diary.time_zones import TimeZoneName
 from twitchcheck.domain import MAX_AGE, MIN_AGE
 from twitchcheck.errors import RecordError
 
@@ -81,6 +82,8 @@ class EpisodeIn(_In):
     medicines: list[ShortText] = Field(default_factory=list, max_length=20)
     medicine_changed: bool | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    #: The IANA zone the person was in (e.g. Europe/Berlin); None: not known (older entries).
+    time_zone: TimeZoneName | None = None
     uid: Uid | None = None
 
     @field_validator("occurred_at")
@@ -116,6 +119,7 @@ class EpisodeUpdate(_In):
     medicines: list[ShortText] | None = Field(default=None, max_length=20)
     medicine_changed: bool | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    time_zone: TimeZoneName | None = None
 
 
 class EpisodePublic(BaseModel):
@@ -134,6 +138,7 @@ class EpisodePublic(BaseModel):
     medicines: list[str]
     medicine_changed: bool | None
     note: str | None
+    time_zone: str | None = None
     created_at: dt.datetime
 
 
@@ -146,6 +151,7 @@ class CheckInIn(_In):
     sleep_hours: float | None = Field(default=None, ge=0, le=24)
     stress: Score | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    time_zone: TimeZoneName | None = None
     uid: Uid | None = None
 
     @field_validator("on_date")
@@ -167,6 +173,7 @@ class CheckInPublic(BaseModel):
     sleep_hours: float | None
     stress: int | None
     note: str | None
+    time_zone: str | None = None
     created_at: dt.datetime
 
 
@@ -235,6 +242,9 @@ class ProfileIn(_In):
     # today's, so a server running across New Year stays right.
     birth_year: int = Field(ge=_FIRST_YEAR, le=_LAST_YEAR)
     sex: ProfileSex
+    #: The zone the person lives in: the export's zone for entries stored without one. Left out
+    #: of a change, the stored one is kept.
+    time_zone: TimeZoneName | None = None
 
     @field_validator("birth_year")
     @classmethod
@@ -248,6 +258,7 @@ class ProfileIn(_In):
 class ProfilePublic(BaseModel):
     birth_year: int | None
     sex: ProfileSex | None
+    time_zone: str | None = None
 
     def age_on(self, day: dt.date) -> int | None:
         return None if self.birth_year is None else max(MIN_AGE, day.year - self.birth_year)
