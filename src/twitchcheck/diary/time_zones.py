@@ -27,8 +27,14 @@ from pydantic import AfterValidator, StringConstraints
 @functools.cache
 def _known_zones() -> frozenset[str]:
     # The IANA names only: ZoneInfo() alone would also open files such as "localtime" or
-    # "posixrules" that sit in the zone folder but are not zone names.
-    return frozenset(available_timezones())
+    # "posixrules" that sit in the zone folder but are not zone names, and on some systems
+    # available_timezones() lists "localtime" too (a link to whatever the machine is set to).
+    not_names = {"localtime", "posixrules", "Factory"}
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name not in not_names and not name.startswith(("posix/", "right/"))
+    )
 
 
 def is_zone(name: str) -> bool:
