@@ -32,6 +32,10 @@ FUTURE_SLACK = dt.timedelta(days=1)
 Uid = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 Side = Literal["left", "right", "both", "unknown"]
 Score = Annotated[int, Field(ge=0, le=10)]
+ZONE_HELP = (
+    "The IANA time zone the entry was made in, e.g. Europe/Berlin (optional; an unknown name "
+    "is refused). The FHIR export writes the time with that zone's offset on that date."
+)
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
@@ -82,8 +86,7 @@ class EpisodeIn(_In):
     medicines: list[ShortText] = Field(default_factory=list, max_length=20)
     medicine_changed: bool | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    #: The IANA zone the person was in (e.g. Europe/Berlin); None: not known (older entries).
-    time_zone: TimeZoneName | None = None
+    time_zone: TimeZoneName | None = Field(default=None, description=ZONE_HELP)
     uid: Uid | None = None
 
     @field_validator("occurred_at")
@@ -151,7 +154,7 @@ class CheckInIn(_In):
     sleep_hours: float | None = Field(default=None, ge=0, le=24)
     stress: Score | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    time_zone: TimeZoneName | None = None
+    time_zone: TimeZoneName | None = Field(default=None, description=ZONE_HELP)
     uid: Uid | None = None
 
     @field_validator("on_date")
