@@ -91,6 +91,15 @@ def test_the_api_takes_an_optional_checked_time_zone(client: TestClient, store: 
     )
 
 
+def test_a_change_to_an_episode_keeps_or_sets_its_zone(client: TestClient) -> None:
+    made = client.post(f"{D}/episodes", json=_episode(time_zone="Europe/Oslo")).json()
+    moved = client.patch(f"{D}/episodes/{made['id']}", json={"duration_seconds": 8}).json()
+    assert moved["time_zone"] == "Europe/Oslo"
+    zoned = client.patch(f"{D}/episodes/{made['id']}", json={"time_zone": "Asia/Dubai"})
+    assert zoned.json()["time_zone"] == "Asia/Dubai"
+    assert client.patch(f"{D}/episodes/{made['id']}", json={"time_zone": "Oslo"}).status_code == 422
+
+
 def test_the_api_profile_keeps_its_zone_when_a_change_leaves_it_out(client: TestClient) -> None:
     body = {"birth_year": 1990, "sex": "female", "time_zone": "Europe/Berlin"}
     assert client.put(f"{D}/profile", json=body).json()["time_zone"] == "Europe/Berlin"
