@@ -5,6 +5,7 @@ forms (the browser's zone in a hidden field) and the CSV import (a ``time_zone``
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,9 @@ def test_the_cli_stores_the_computers_zone_or_the_one_given(
     assert checkin["time_zone"] == "Europe/Berlin"
     # A POSIX rule names no IANA zone: nothing is stored rather than a guess.
     monkeypatch.setenv("TZ", "CET-1CEST")
-    assert _add(cli)["time_zone"] is None
+    code, out, err = cli.run("add", "--where", "twitch_nose", "--seconds", "3", "--json")
+    assert code == 0 and json.loads(out)["time_zone"] is None
+    assert "--time-zone" in err  # and the person is told how to give one
 
 
 def test_the_cli_refuses_an_unknown_zone_naming_the_option(cli: Diary) -> None:

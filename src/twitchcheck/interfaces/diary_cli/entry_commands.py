@@ -60,7 +60,16 @@ ZoneOption = Annotated[
 def entry_zone(given: str | None) -> str | None:
     from twitchcheck.diary.time_zones import machine_zone
 
-    return given if given is not None else machine_zone()
+    if given is not None:
+        return given
+    found = machine_zone()
+    if found is None:  # on standard error: --json output stays clean
+        typer.echo(
+            "This computer's time zone has no IANA name (e.g. Europe/Berlin): the entry is "
+            "stored without one. Give it with --time-zone.",
+            err=True,
+        )
+    return found
 
 
 def parse_when(value: str | None) -> dt.datetime:
