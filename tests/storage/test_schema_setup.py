@@ -42,7 +42,7 @@ def _opens_at_head(url: str) -> None:
     try:
         migrate(engine)
         assert schema_tables(engine) == TABLES
-        assert _head(engine) == "0002"
+        assert _head(engine) == "0003"
         with engine.connect() as conn:
             conn.execute(text("SELECT count(*) FROM audit")).scalar_one()
     finally:
