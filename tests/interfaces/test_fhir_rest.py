@@ -1,278 +1,28 @@
-"""The FHIR face over HTTP: a records system's form filler drives a whole adaptive interview
-through ``$next-question`` only and gets what ``POST /api/v1/assess`` gives on the same answers,
-asked in the order ``POST /api/v1/interview/next`` asks; ``$assess``; and the errors."""
+"""The FHIR face over HTTP: ``$assess``, the conformance resources, and errors as
+OperationOutcome."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.interfaces.fhir_form_filler import (
+    ASSESS,
+    FHIR_JSON,
+    NEXT,
+    observation,
+    post,
+)
 from twitchcheck.interfaces.rest.app import create_app
 from twitchcheck.interfaces.rest.settings import Settings
-from twitchcheck.kb.coding import (
-    ADMINISTRATIVE_GENDER,
-    ANSWER_SYSTEM,
-    CAUSE_SYSTEM,
-    FINDING_SYSTEM,
-    TRIAGE_SYSTEM,
-)
-
-FHIR_JSON = "application/fhir+json"
-NEXT = "/fhir/Questionnaire/$next-question"
-ASSESS = "/fhir/RiskAssessment/$assess"
-TRIAGE_EXTENSION = "https://fhir.twitchcheck.org/StructureDefinition/triage-level"
+from twitchcheck.kb.coding import ANSWER_SYSTEM, CAUSE_SYSTEM, FINDING_SYSTEM, TRIAGE_SYSTEM
 
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     return TestClient(create_app(Settings(rate_limit_per_minute=100_000)))
-
-
-@dataclass
-class Person:
-    """A fixed set of answers, as a person filling in the form would give them: what is listed
-    present is ticked, what is listed unknown is "don't know", anything else is "no"."""
-
-    age: int
-    sex: str
-    initial: list[str]
-    present: set[str]
-    unknown: set[str] = field(default_factory=set)
-
-    def answer(self, item: dict[str, Any]) -> list[dict[str, Any]]:
-        link_id = item["linkId"]
-        if link_id == "age":
-            return [{"valueInteger": self.age}]
-        if link_id == "sex":
-            return [{"valueCoding": {"system": ADMINISTRATIVE_GENDER, "code": self.sex}}]
-        codes = [o["valueCoding"] for o in item["answerOption"]]
-        findings = [c["code"] for c in codes if c["system"] == FINDING_SYSTEM]
-        if link_id == "initial":
-            return [{"valueCoding": {"system": FINDING_SYSTEM, "code": f}} for f in self.initial]
-        if not findings:  # a yes / no / don't know question about the finding linkId names
-            choice = (
-                "present"
-                if link_id in self.present
-                else "unknown"
-                if link_id in self.unknown
-                else "absent"
-            )
-            return [{"valueCoding": {"system": ANSWER_SYSTEM, "code": choice}}]
-        chosen = [f for f in findings if f in self.present]
-        if item.get("repeats") is not True:
-            chosen = chosen[:1]
-        if chosen:
-            return [{"valueCoding": {"system": FINDING_SYSTEM, "code": f}} for f in chosen]
-        if item.get("repeats") and not set(findings) & self.unknown:
-            return [{"valueCoding": {"system": ANSWER_SYSTEM, "code": "none"}}]
-        return [{"valueCoding": {"system": ANSWER_SYSTEM, "code": "dont-know"}}]
-
-
-def evidence_of(item: dict[str, Any], answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What a question and its answers say, in the REST API's evidence items."""
-    codes = [a["valueCoding"] for a in answers]
-    if item["linkId"] == "initial":
-        return [{"id": c["code"], "choice": "present", "initial": True} for c in codes]
-    options = [o["valueCoding"]["code"] for o in item["answerOption"]]
-    findings = [
-        o["valueCoding"]["code"]
-        for o in item["answerOption"]
-        if o["valueCoding"]["system"] == FINDING_SYSTEM
-    ]
-    if not findings:
-        return [{"id": item["linkId"], "choice": codes[0]["code"]}]
-    assert "dont-know" in options
-    whole = {c["code"] for c in codes if c["system"] == ANSWER_SYSTEM}
-    if whole:
-        choice = "absent" if whole == {"none"} else "unknown"
-        return [{"id": f, "choice": choice} for f in findings]
-    chosen = {c["code"] for c in codes}
-    return [{"id": f, "choice": "present" if f in chosen else "absent"} for f in findings]
-
-
-PEOPLE = {
-    "caffeine": Person(
-        34,
-        "female",
-        ["twitch_nose"],
-        {"high_caffeine_intake", "poor_sleep", "duration_under_2_weeks"},
-    ),
-    "stress": Person(
-        27,
-        "male",
-        ["twitch_eyelid"],
-        {"high_stress", "anxiety_health_worry", "duration_2_weeks_to_3_months"},
-    ),
-    "red flag": Person(61, "male", ["twitch_nose"], {"facial_droop", "sudden_speech_difficulty"}),
-    "weakness": Person(
-        55,
-        "female",
-        ["twitch_limbs_or_trunk"],
-        {"muscle_weakness", "muscle_wasting", "progressive_weakness", "duration_over_3_months"},
-        {"rapidly_worsening_weakness"},
-    ),
-    "unsure": Person(
-        45,
-        "other",
-        [],
-        {"twitch_nose"},
-        {"twitch_duration", "duration_under_2_weeks", "high_caffeine_intake"},
-    ),
-}
-
-
-def post(client: TestClient, path: str, body: dict[str, Any]) -> Any:
-    res = client.post(path, json=body, headers={"content-type": FHIR_JSON})
-    assert res.status_code == 200, res.text
-    assert res.headers["content-type"] == FHIR_JSON
-    return res.json()
-
-
-def drive(
-    client: TestClient, person: Person
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
-    """The whole interview through $next-question: (the completed response, the evidence the
-    answers gave, the ids of the screens asked)."""
-    qr: dict[str, Any] = {"resourceType": "QuestionnaireResponse", "status": "in-progress"}
-    evidence: list[dict[str, Any]] = []
-    asked: list[str] = []
-    for step in range(60):
-        wrapped = {
-            "resourceType": "Parameters",
-            "parameter": [{"name": "questionnaire-response", "resource": qr}],
-        }
-        out = post(client, NEXT, wrapped if step % 2 else qr)  # both forms of the request
-        if out["status"] == "completed":
-            return out, evidence, asked
-        grown = out["contained"][0]
-        assert (
-            grown["resourceType"] == "Questionnaire" and out["questionnaire"] == f"#{grown['id']}"
-        )
-        item = grown["item"][-1]
-        answered = {i["linkId"] for i in out.get("item", [])}
-        assert item["linkId"] not in answered and item["type"] != "display"
-        answers = person.answer(item)
-        if item["linkId"] not in ("age", "sex"):
-            evidence += evidence_of(item, answers) if answers else []
-            if item["linkId"] != "initial":
-                asked.append(item["linkId"])
-        new = (
-            {"linkId": item["linkId"], "answer": answers} if answers else {"linkId": item["linkId"]}
-        )
-        qr = {**out, "item": [*out.get("item", []), new]}
-    raise AssertionError("the interview did not stop")
-
-
-@pytest.mark.parametrize("name", list(PEOPLE))
-def test_the_adaptive_interview_gives_the_products_result(client: TestClient, name: str) -> None:
-    person = PEOPLE[name]
-    done, evidence, asked = drive(client, person)
-    body = {"age": person.age, "sex": person.sex, "evidence": evidence}
-
-    # The same screens, in the same order, as the product's interview, and the same stop.
-    so_far: list[dict[str, Any]] = [e for e in evidence if e.get("initial")]
-    for screen in asked:
-        step = client.post("/api/v1/interview/next", json={**body, "evidence": so_far}).json()
-        assert step["question"]["id"] == screen
-        so_far = evidence[: len(so_far) + len(step["question"]["items"])]
-    assert client.post("/api/v1/interview/next", json=body).json()["should_stop"] is True
-    assert asked[0] == "safety_screen"
-
-    # The same result as POST /api/v1/assess on the same answers.
-    expected = client.post("/api/v1/assess", json=body).json()
-    contained = {r["resourceType"]: r for r in done["contained"]}
-    risk = contained["RiskAssessment"]
-    causes = [
-        (p["outcome"]["coding"][0]["code"], p["probabilityDecimal"]) for p in risk["prediction"]
-    ]
-    assert [c for c, _ in causes] == [c["id"] for c in expected["causes"]]
-    assert [p for _, p in causes] == pytest.approx(
-        [c["probability"] for c in expected["causes"]], abs=1e-12
-    )
-    assert all(p["outcome"]["coding"][0]["system"] == CAUSE_SYSTEM for p in risk["prediction"])
-    level = risk["extension"][0]
-    assert level["url"] == TRIAGE_EXTENSION
-    assert level["valueCodeableConcept"]["coding"][0] == {
-        "system": TRIAGE_SYSTEM,
-        "code": expected["triage"]["level"],
-        "display": expected["triage"]["name"],
-    }
-    assert risk["mitigation"] == expected["triage"]["advice"]
-    assert risk["basis"] == [{"reference": "#"}]
-    assert (
-        risk["subject"] == {"reference": "#patient"}
-        and contained["Patient"]["gender"] == person.sex
-    )
-
-    # The readOnly result items say the same.
-    result = next(i for i in done["item"] if i["linkId"] == "result")
-    shown = {i["linkId"]: i["answer"][0] for i in result["item"]}
-    assert shown["result-triage"]["valueCoding"]["code"] == expected["triage"]["level"]
-    top = [k.removeprefix("result-cause-") for k in shown if k.startswith("result-cause-")]
-    assert top == [c["id"] for c in expected["causes"][: len(top)]]
-    assert shown["result-assessment"] == {"valueReference": {"reference": f"#{risk['id']}"}}
-    group = next(i for i in contained["Questionnaire"]["item"] if i["linkId"] == "result")
-    assert group["readOnly"] is True and all(i["readOnly"] for i in group["item"])
-
-
-def test_the_red_flag_answers_give_an_emergency(client: TestClient) -> None:
-    done, _, _ = drive(client, PEOPLE["red flag"])
-    risk = next(r for r in done["contained"] if r["resourceType"] == "RiskAssessment")
-    assert risk["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "emergency"
-
-
-def test_age_sex_and_initial_come_first_and_a_subject_is_kept(client: TestClient) -> None:
-    qr: dict[str, Any] = {
-        "resourceType": "QuestionnaireResponse",
-        "status": "in-progress",
-        "subject": {"reference": "Patient/123"},
-        "authored": "2026-12-06T08:00:00+01:00",
-        "questionnaire": "https://fhir.twitchcheck.org/Questionnaire/twitchcheck",
-    }
-    order = []
-    person = PEOPLE["caffeine"]
-    for _ in range(4):
-        out = post(client, NEXT, qr)
-        assert out["subject"] == {"reference": "Patient/123"} and out["authored"] == qr["authored"]
-        item = out["contained"][0]["item"][-1]
-        order.append(item["linkId"])
-        qr = {
-            **out,
-            "item": [
-                *out.get("item", []),
-                {"linkId": item["linkId"], "answer": person.answer(item)},
-            ],
-        }
-    assert order == ["age", "sex", "initial", "safety_screen"]
-
-
-def test_a_contained_copy_of_the_base_questionnaire_is_accepted(client: TestClient) -> None:
-    base = client.get("/fhir/Questionnaire/twitchcheck").json()
-    qr = {
-        "resourceType": "QuestionnaireResponse",
-        "status": "in-progress",
-        "questionnaire": "#base",
-        "contained": [{**base, "id": "base"}],
-        "item": [{"linkId": "age", "answer": [{"valueInteger": 40}]}],
-    }
-    out = post(client, NEXT, qr)
-    assert [i["linkId"] for i in out["contained"][0]["item"]] == ["age", "sex"]
-
-
-def observation(code: str, present: bool, **extra: Any) -> dict[str, Any]:
-    return {
-        "name": "observation",
-        "resource": {
-            "resourceType": "Observation",
-            "status": "final",
-            "code": {"coding": [{"system": FINDING_SYSTEM, "code": code}]},
-            "valueBoolean": present,
-            **extra,
-        },
-    }
 
 
 def test_assess_returns_a_bundle_with_the_products_result(client: TestClient) -> None:

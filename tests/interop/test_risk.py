@@ -5,7 +5,7 @@ from __future__ import annotations
 from twitchcheck.api import default_checker
 from twitchcheck.domain import Sex
 from twitchcheck.interop.resources import PATIENT_AGE_EXTENSION, TRIAGE_EXTENSION
-from twitchcheck.interop.risk import patient, risk_assessment, triage_observation
+from twitchcheck.interop.risk import narrative, patient, risk_assessment, triage_observation
 from twitchcheck.kb.coding import CAUSE_SYSTEM, ICD10CM, SNOMED_CT, TRIAGE_SYSTEM, UCUM
 
 
@@ -42,3 +42,16 @@ def test_the_patient_states_only_gender_and_age() -> None:
             "valueAge": {"value": 52, "unit": "years", "system": UCUM, "code": "a"},
         }
     ]
+
+
+def test_the_narratives_say_the_level_and_the_likely_causes_in_escaped_xhtml() -> None:
+    checker = default_checker()
+    assessment = checker.assess(age=40, sex="male", present=["twitch_nose"])
+    risk = risk_assessment(checker.kb, assessment, subject="Patient/p", basis=[])
+    div = risk["text"]["div"]
+    assert risk["text"]["status"] == "generated"
+    assert div.startswith('<div xmlns="http://www.w3.org/1999/xhtml">')
+    assert assessment.triage.name in div and assessment.causes[0].name in div
+    assert div.count("<li>") == 5
+    words = narrative(["a < b & c"], ("x > y",))["div"]
+    assert "a &lt; b &amp; c" in words and "x &gt; y" in words

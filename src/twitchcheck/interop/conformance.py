@@ -46,7 +46,7 @@ def code_system(
             "id": cs_id,
             "url": url,
             "version": kb.version,
-            "name": title.replace(" ", ""),
+            "name": title.title().replace(" ", ""),
             "title": f"twitchcheck {title.lower()}",
             "status": "active",
             "experimental": False,

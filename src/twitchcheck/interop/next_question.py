@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from twitchcheck.api import Checker
+from twitchcheck.domain import Sex
 from twitchcheck.interop.answers import (
     AGE,
     INITIAL,
@@ -93,16 +94,14 @@ def next_question(checker: Checker, body: object) -> dict[str, Any]:
     contained: list[dict[str, Any]] = []
 
     new = first_items(checker, answers, have)
-    if new is None:
-        assert answers.age is not None and answers.sex is not None
+    age, sex = answers.age, answers.sex
+    if new is None and age is not None and sex is not None:
         with facade_errors():
-            step = checker.next_question(
-                age=answers.age, sex=answers.sex, evidence=answers.evidence
-            )
+            step = checker.next_question(age=age, sex=sex, evidence=answers.evidence)
         if step.question is not None:
             new = [i for i in asked_items(checker.kb, step.question) if i["linkId"] not in have]
         else:
-            result, extra = completed(checker, answers, out)
+            result, extra = completed(checker, age, sex, answers, out)
             grown.append(result["group"])
             out["item"] = [*items, result["answers"]]
             out["status"] = "completed"
@@ -140,20 +139,19 @@ def first_items(checker: Checker, answers: Answers, have: set[str]) -> list[dict
 
 
 def completed(
-    checker: Checker, answers: Answers, out: dict[str, Any]
+    checker: Checker, age: int, sex: Sex, answers: Answers, out: dict[str, Any]
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """The result at the stop: the readOnly items and the contained RiskAssessment (and a
     Patient when the response names no subject)."""
-    assert answers.age is not None and answers.sex is not None
     present, absent, _unknown, initial = answers.sets()
     with facade_errors():
         assessment = checker.assess(
-            age=answers.age, sex=answers.sex, present=present, absent=absent, initial=initial
+            age=age, sex=sex, present=present, absent=absent, initial=initial
         )
     extra: list[dict[str, Any]] = []
     subject = (out.get("subject") or {}).get("reference")
     if not subject:
-        extra.append(patient(answers.age, answers.sex, PATIENT))
+        extra.append(patient(age, sex, PATIENT))
         subject = f"#{PATIENT}"
     risk = risk_assessment(checker.kb, assessment, subject=subject, basis=["#"], risk_id=RISK)
     group, given = result_items(checker.kb, assessment, f"#{RISK}")

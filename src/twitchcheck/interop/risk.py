@@ -8,6 +8,7 @@ this module only maps it.
 
 from __future__ import annotations
 
+import html
 import uuid
 from typing import Any
 
@@ -33,9 +34,27 @@ from twitchcheck.interop.resources import (
 from twitchcheck.kb import KnowledgeBase
 from twitchcheck.kb.coding import CAUSE_SYSTEM, ICD10CM, SNOMED_CT, TRIAGE_SYSTEM, UCUM
 
+#: Causes the RiskAssessment's narrative names (its predictions hold every cause).
+NARRATIVE_CAUSES = 5
+
 
 def reference(ref: str) -> dict[str, str]:
     return {"reference": ref}
+
+
+def narrative(paragraphs: list[str], bullets: tuple[str, ...] = ()) -> dict[str, str]:
+    """A generated Narrative: escaped paragraphs, then a list, in FHIR's XHTML."""
+    body = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+    if bullets:
+        body += (
+            "<ul>" + "".join(f"<li>{html.escape(b, quote=False)}</li>" for b in bullets) + "</ul>"
+        )
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
+
+
+def percent(p: float) -> str:
+    """A probability as a person reads it: whole percents, "under 1%" below that."""
+    return "under 1%" if p < 0.005 else f"{p:.0%}"
 
 
 def patient(age: int, sex: Sex, patient_id: str | None = None) -> dict[str, Any]:
@@ -83,8 +102,17 @@ def risk_assessment(
 ) -> dict[str, Any]:
     """The assessment as a RiskAssessment: every cause's probability, the triage level (an
     extension), its advice as ``mitigation`` and its safety net as a note."""
+    triage = assessment.triage
+    text = narrative(
+        [
+            f"Level of care: {triage.name}. {triage.advice}",
+            "Most likely causes (decision support, not a diagnosis):",
+        ],
+        tuple(f"{c.name}: {percent(c.probability)}" for c in assessment.causes[:NARRATIVE_CAUSES]),
+    )
     data: dict[str, Any] = {
         "resourceType": "RiskAssessment",
+        "text": text,
         "extension": [
             {"url": TRIAGE_EXTENSION, "valueCodeableConcept": triage_concept(assessment)}
         ],
@@ -111,6 +139,7 @@ def triage_observation(
     return resource(
         {
             "resourceType": "Observation",
+            "text": narrative([f"twitchcheck triage level: {assessment.triage.name}."]),
             "status": "final",
             "code": {"text": "twitchcheck triage level"},
             "subject": reference(subject),
