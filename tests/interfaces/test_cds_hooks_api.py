@@ -267,3 +267,27 @@ def test_cds_routes_are_in_the_openapi_document(client: TestClient) -> None:
         "/cds-services/{service_id}/feedback",
     } <= set(paths)
     assert "412" in paths["/cds-services/{service_id}"]["post"]["responses"]
+
+
+def test_cds_settings_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, keys: tuple[ECKey, RSAKey]
+) -> None:
+    path = tmp_path / "clients.jwks"
+    path.write_text(json.dumps(public_jwks(*keys)), encoding="utf-8")
+    monkeypatch.setenv("TWITCHCHECK_CDS_JWKS", str(path))
+    monkeypatch.setenv("TWITCHCHECK_CDS_ISSUERS", "https://a.example, https://b.example")
+    monkeypatch.setenv("TWITCHCHECK_CDS_BASE_URL", "https://cds.example.org/")
+    settings = Settings()
+    assert settings.cds_issuers == ["https://a.example", "https://b.example"]
+    assert settings.cds_base_url == "https://cds.example.org"
+    assert settings.cds_auth_required
+    monkeypatch.setenv("TWITCHCHECK_CDS_JWKS", str(tmp_path / "missing.jwks"))
+    with pytest.raises(ValueError, match="cannot read"):
+        Settings()
+    monkeypatch.delenv("TWITCHCHECK_CDS_JWKS")
+    monkeypatch.setenv("TWITCHCHECK_CDS_BASE_URL", "cds.example.org")
+    with pytest.raises(ValueError, match="http"):
+        Settings()
+    monkeypatch.delenv("TWITCHCHECK_CDS_BASE_URL")
+    assert not Settings().cds_auth_required  # single-user, loopback, no keys: development
+    assert Settings(host="0.0.0.0").cds_auth_required
