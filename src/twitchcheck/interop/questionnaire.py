@@ -30,6 +30,11 @@ RESULT_CAUSES = 5
 WHY = "-why"
 
 
+#: The interview's title, on the base Questionnaire and on each grown one (SDC's adaptive
+#: Questionnaire profile requires a title on the one contained in a response).
+TITLE = "twitchcheck: why does my nose (or another muscle) twitch?"
+
+
 def option(system: str, code: str, display: str) -> dict[str, Any]:
     return {"valueCoding": {"system": system, "code": code, "display": display}}
 
@@ -68,7 +73,7 @@ def base_questionnaire(kb: KnowledgeBase) -> dict[str, Any]:
             "url": QUESTIONNAIRE_URL,
             "version": kb.version,
             "name": "TwitchcheckInterview",
-            "title": "twitchcheck: why does my nose (or another muscle) twitch?",
+            "title": TITLE,
             "status": "active",
             "experimental": False,
             "subjectType": ["Patient"],
