@@ -4,13 +4,16 @@ hand-written minimal examples and the package's own examples) before it is trust
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.fhir_check import assert_valid, check, validate
 from tests.fhir_check import examples as ex
+from tests.fhir_check.__main__ import main as command_line
 from tests.fhir_check.definitions import Definitions, package_resources
 from tests.fhir_check.invariants import catalogue
 from tests.fhir_check.issues import Issue
@@ -218,6 +221,17 @@ def test_assert_valid_lists_every_issue() -> None:
     for issue in validate(broken):
         assert str(issue) in str(failure.value)
     assert_valid(ex.patient())
+
+
+def test_the_command_line_exits_1_on_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(ex.patient()), encoding="utf-8")
+    bad.write_text(json.dumps(_with(ex.patient, lambda p: p.update(gender="f"))), encoding="utf-8")
+    assert command_line([str(good)]) == 0
+    assert command_line([str(good), str(bad)]) == 1
+    assert "Patient.gender" in capsys.readouterr().out
 
 
 def test_every_core_invariant_is_evaluable_or_listed_with_a_reason() -> None:
