@@ -171,8 +171,25 @@ def test_sdc_rules_catch_a_broken_adaptive_response() -> None:
 
     keys = {issue.key for issue in errors(_with(ex.adaptive_response, unanswered))}
     assert {"sdc-qa-4", "sdc-qr-3"} <= keys
+
+
+def test_a_response_is_checked_against_its_contained_questionnaire() -> None:
     stray = _with(ex.adaptive_response, lambda qr: qr["item"].append({"linkId": "nope"}))
-    assert any(issue.key == "sdc-qr-2" for issue in errors(stray))
+    assert found(stray, "questionnaire", "QuestionnaireResponse.item[1]", "qr-link")
+
+    def answer(*answers: dict[str, Any]) -> Callable[[Resource], None]:
+        return lambda qr: qr["item"].append({"linkId": "sex", "answer": list(answers)})
+
+    assert not errors(_with(ex.adaptive_response, answer({"valueCoding": {"code": "female"}})))
+    wrong_type = _with(ex.adaptive_response, answer({"valueString": "female"}))
+    assert found(wrong_type, "questionnaire", "QuestionnaireResponse.item[1].answer[0].valueString")
+    not_an_option = _with(ex.adaptive_response, answer({"valueCoding": {"code": "other"}}))
+    assert any(issue.key == "qr-option" for issue in errors(not_an_option))
+    two = _with(
+        ex.adaptive_response,
+        answer({"valueCoding": {"code": "female"}}, {"valueCoding": {"code": "female"}}),
+    )
+    assert any(issue.key == "qr-repeats" for issue in errors(two))
 
 
 def test_extensions_are_checked_against_the_core_definitions() -> None:
