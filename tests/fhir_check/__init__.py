@@ -12,9 +12,10 @@ from typing import Any
 
 from tests.fhir_check import schema, sdc
 from tests.fhir_check.issues import Issue, Report
+from tests.fhir_check.questionnaire_response import check_against as check_response_against
 from tests.fhir_check.structure import Walker
 
-__all__ = ["Issue", "Report", "assert_valid", "check", "validate"]
+__all__ = ["Issue", "Report", "assert_valid", "check", "check_response_against", "validate"]
 
 
 def check(resource: dict[str, Any]) -> Report:

@@ -144,7 +144,7 @@ def _candidates() -> Iterator[tuple[str, dict[str, Any]]]:
 
 def resolve(inputs: list[Any]) -> list[ResourceNode]:
     """Typed nodes (so that ``resolve() is Patient`` works) for references within the resource."""
-    found = []
+    found: list[ResourceNode] = []
     for item in inputs:
         reference = item.get("reference") if isinstance(item, dict) else item
         if not isinstance(reference, str):

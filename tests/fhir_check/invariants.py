@@ -84,8 +84,8 @@ def evaluate(
 def catalogue() -> dict[str, str | None]:
     """Every distinct invariant of the package's resource and data type definitions.
 
-    Maps a label to None (evaluated) or the reason it is skipped. The label is the key, followed
-    by the first definition using it when one key has several expressions (ele-1, inv-1, ...).
+    Maps a label to None (evaluated) or the reason it is skipped. The label is the key, with a
+    variant number and the first definition using it when one key has several expressions.
     """
     first_seen: dict[tuple[str, str], str] = {}
     for name, definition in load().raw_structures.items():
@@ -97,7 +97,9 @@ def catalogue() -> dict[str, str | None]:
     for key, _ in first_seen:
         per_key[key] = per_key.get(key, 0) + 1
     found: dict[str, str | None] = {}
+    variant: dict[str, int] = {}
     for (key, expression), name in first_seen.items():
-        label = key if per_key[key] == 1 else f"{key} ({name})"
+        variant[key] = variant.get(key, 0) + 1
+        label = key if per_key[key] == 1 else f"{key} (variant {variant[key]}, first in {name})"
         found[label] = why_unsupported(expression) if expression else "no expression"
     return found

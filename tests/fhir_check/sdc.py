@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from tests.fhir_check import questionnaire_response
 from tests.fhir_check.issues import Issue
 
 ADAPTIVE = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-questionnaireAdaptive"
@@ -37,6 +38,9 @@ def _adaptive_extensions(questionnaire: dict[str, Any]) -> list[dict[str, Any]]:
 
 def check_questionnaire(questionnaire: dict[str, Any], location: str) -> list[Issue]:
     """The questionnaireAdaptive extension: at most once, valueBoolean or valueUrl."""
+    # SDC 3.0.0, Extension sdc-questionnaire-questionnaireAdaptive: "Value can either be a
+    # boolean (if true, indicates adaptive) or a URL for the base URL of a server that can
+    # perform the nextQuestion operation"; value[x] 0..1 of boolean | url.
     issues = []
     extensions = _adaptive_extensions(questionnaire)
     if len(extensions) > 1:
@@ -59,6 +63,8 @@ def check_questionnaire(questionnaire: dict[str, Any], location: str) -> list[Is
 def check_embedded(questionnaire: dict[str, Any], location: str) -> list[Issue]:
     """SDC 3.0.0 Adaptive Questionnaire profile (the one embedded in an adaptive response)."""
     issues = check_questionnaire(questionnaire, location)
+    # SDC 3.0.0, Profile sdc-questionnaire-adapt: Questionnaire.extension:questionnaireAdaptive
+    # 1..1 (the profile's three mandatory elements are this extension, title and derivedFrom).
     if len(_adaptive_extensions(questionnaire)) != 1:
         issues.append(
             _issue(
@@ -68,7 +74,8 @@ def check_embedded(questionnaire: dict[str, Any], location: str) -> list[Issue]:
             )
         )
     if "url" in questionnaire:
-        # "We prohibit URL because this Questionnaire is a one-off for a specific response."
+        # sdc-questionnaire-adapt, Questionnaire.url 0..0: "We prohibit URL because this
+        # Questionnaire is a one-off for a specific response" (its base is in derivedFrom).
         issues.append(
             _issue(
                 f"{location}.url",
@@ -76,14 +83,19 @@ def check_embedded(questionnaire: dict[str, Any], location: str) -> list[Issue]:
                 "sdc-qa-2",
             )
         )
+    # sdc-questionnaire-adapt, Questionnaire.title 1..1.
     if not questionnaire.get("title"):
         issues.append(
             _issue(location, "the adaptive Questionnaire needs a title (1..1)", "sdc-qa-3")
         )
+    # sdc-questionnaire-adapt, Questionnaire.derivedFrom 1..1: "there must be exactly one
+    # Questionnaire which is the base Questionnaire the 'adaptive' QuestionnaireResponse
+    # completion was executed against".
     if len(questionnaire.get("derivedFrom", [])) != 1:
         issues.append(
             _issue(location, "derivedFrom names exactly one base Questionnaire (1..1)", "sdc-qa-4")
         )
+    # sdc-questionnaire-adapt, Questionnaire.item.text 1..1 (the profile's nested mandatory one).
     for item, where in _items(questionnaire.get("item", []), location):
         if not item.get("text"):
             issues.append(_issue(where, "every adaptive item has text (1..1)", "sdc-qa-5"))
@@ -92,7 +104,7 @@ def check_embedded(questionnaire: dict[str, Any], location: str) -> list[Issue]:
 
 def check_response(response: dict[str, Any], location: str) -> list[Issue]:
     """SDC 3.0.0 Adaptive QuestionnaireResponse profile and $next-question: the response carries
-    its Questionnaire contained and points at it; the answers match the asked items."""
+    its Questionnaire contained and points at it; a completed one answers the required items."""
     reference = response.get("questionnaire", "")
     contained = {
         "#" + str(resource.get("id")): resource
@@ -100,12 +112,18 @@ def check_response(response: dict[str, Any], location: str) -> list[Issue]:
         if resource.get("resourceType") == "Questionnaire"
     }
     questionnaire = contained.get(reference)
-    if questionnaire is None or not _adaptive_extensions(questionnaire):
-        return []  # not an adaptive response: nothing SDC-specific to check
-    issues = check_embedded(questionnaire, f"{location}.contained")
+    if questionnaire is None:
+        return []
+    # Any response with its Questionnaire contained: the items against the Questionnaire's.
+    issues = questionnaire_response.check_against(response, questionnaire, location)
+    if not _adaptive_extensions(questionnaire):
+        return issues  # not an adaptive response: nothing SDC-specific to check
+    issues += check_embedded(questionnaire, f"{location}.contained")
     for name in ("subject", "authored"):
         if name not in response:
-            # 1..1 in the SDC profile; issue 20 accepts requests without them, so a warning.
+            # sdc-questionnaireresponse-adapt: subject (Reference(Patient)) and authored are
+            # 1..1 in its table of mandatory elements (checked against the STU 3 ballot's
+            # rendering); issue 20 accepts requests without them, so only a warning.
             issues.append(
                 _issue(
                     location,
@@ -120,15 +138,9 @@ def check_response(response: dict[str, Any], location: str) -> list[Issue]:
         for item, _ in _items(response.get("item", []), location)
         if item.get("answer")
     }
-    for item, where in _items(response.get("item", []), location):
-        if item.get("linkId") not in asked:
-            issues.append(
-                _issue(
-                    where,
-                    f"linkId {item.get('linkId')!r} is not in the contained Questionnaire",
-                    "sdc-qr-2",
-                )
-            )
+    # $next-question: the client sends "the answers to all required questions in the
+    # questionnaire to that point", and the server marks the response complete at the end: so
+    # a completed adaptive response has an answer for every required question it asked.
     if response.get("status") == "completed":
         for link_id, item in asked.items():
             if item.get("required") and not item.get("readOnly") and link_id not in answered:

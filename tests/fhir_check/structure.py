@@ -12,7 +12,7 @@ from tests.fhir_check import extensions, invariants, references
 from tests.fhir_check.definitions import Structure, load
 from tests.fhir_check.fhirpath_functions import resolving_in
 from tests.fhir_check.fhirpath_model import capitalised, type_code
-from tests.fhir_check.issues import Issue, Report
+from tests.fhir_check.issues import Issue, Report, Severity
 from tests.fhir_check.terminology import Unexpandable, expand
 
 CODED = frozenset({"code", "Coding", "CodeableConcept"})
@@ -69,7 +69,7 @@ class Walker:
             self.bundles.append(data)
         try:
             with resolving_in(data, *([container] if container is not None else [])):
-                self.complex(data, structure, kind, location, scope, is_resource=True)
+                self.complex(data, structure, structure.name, location, scope, is_resource=True)
         finally:
             if kind == "Bundle":
                 self.bundles.pop()
@@ -285,5 +285,5 @@ class Walker:
                 continue
             self.report.evaluated.add(key)
             if not holds:
-                severity = "warning" if invariant.severity == "warning" else "error"
+                severity: Severity = "warning" if invariant.severity == "warning" else "error"
                 self.report.add(Issue(severity, "invariant", location, invariant.human, key))

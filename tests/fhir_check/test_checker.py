@@ -4,13 +4,16 @@ hand-written minimal examples and the package's own examples) before it is trust
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.fhir_check import assert_valid, check, validate
 from tests.fhir_check import examples as ex
+from tests.fhir_check.__main__ import main as command_line
 from tests.fhir_check.definitions import Definitions, package_resources
 from tests.fhir_check.invariants import catalogue
 from tests.fhir_check.issues import Issue
@@ -168,8 +171,25 @@ def test_sdc_rules_catch_a_broken_adaptive_response() -> None:
 
     keys = {issue.key for issue in errors(_with(ex.adaptive_response, unanswered))}
     assert {"sdc-qa-4", "sdc-qr-3"} <= keys
+
+
+def test_a_response_is_checked_against_its_contained_questionnaire() -> None:
     stray = _with(ex.adaptive_response, lambda qr: qr["item"].append({"linkId": "nope"}))
-    assert any(issue.key == "sdc-qr-2" for issue in errors(stray))
+    assert found(stray, "questionnaire", "QuestionnaireResponse.item[1]", "qr-link")
+
+    def answer(*answers: dict[str, Any]) -> Callable[[Resource], None]:
+        return lambda qr: qr["item"].append({"linkId": "sex", "answer": list(answers)})
+
+    assert not errors(_with(ex.adaptive_response, answer({"valueCoding": {"code": "female"}})))
+    wrong_type = _with(ex.adaptive_response, answer({"valueString": "female"}))
+    assert found(wrong_type, "questionnaire", "QuestionnaireResponse.item[1].answer[0].valueString")
+    not_an_option = _with(ex.adaptive_response, answer({"valueCoding": {"code": "other"}}))
+    assert any(issue.key == "qr-option" for issue in errors(not_an_option))
+    two = _with(
+        ex.adaptive_response,
+        answer({"valueCoding": {"code": "female"}}, {"valueCoding": {"code": "female"}}),
+    )
+    assert any(issue.key == "qr-repeats" for issue in errors(two))
 
 
 def test_extensions_are_checked_against_the_core_definitions() -> None:
@@ -218,6 +238,17 @@ def test_assert_valid_lists_every_issue() -> None:
     for issue in validate(broken):
         assert str(issue) in str(failure.value)
     assert_valid(ex.patient())
+
+
+def test_the_command_line_exits_1_on_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(ex.patient()), encoding="utf-8")
+    bad.write_text(json.dumps(_with(ex.patient, lambda p: p.update(gender="f"))), encoding="utf-8")
+    assert command_line([str(good)]) == 0
+    assert command_line([str(good), str(bad)]) == 1
+    assert "Patient.gender" in capsys.readouterr().out
 
 
 def test_every_core_invariant_is_evaluable_or_listed_with_a_reason() -> None:

@@ -1,10 +1,12 @@
 """What the product emits today, through the checker: the diary's FHIR export, fetched the way
 the REST tests fetch it (GET /api/v1/diary/export/fhir) from a diary with a profile, an episode,
-a check-in and a stored assessment."""
+a check-in and a stored assessment, and written by the CLI (twitchcheck diary export --fhir)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from tests.fhir_check import assert_valid, check
 from twitchcheck.diary.service import DiaryStore, open_store
+from twitchcheck.interfaces.cli import main
 from twitchcheck.interfaces.rest.app import create_app
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.kb.loader import load_kb
@@ -85,3 +88,29 @@ def test_the_export_ran_the_invariants_it_should(exported: dict[str, Any]) -> No
     assert {"bdl-7", "obs-6", "ref-1", "ele-1"} <= report.evaluated
     assert report.skipped == {}
     assert report.summary().startswith("0 errors, ")
+
+
+def test_the_cli_export_is_valid_r4b(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWITCHCHECK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("TWITCHCHECK_DATABASE_URL", raising=False)
+    diary = ["diary", "--database-url", f"sqlite:///{tmp_path / 'cli.sqlite3'}"]
+    added = [
+        main(
+            [
+                *diary,
+                "add",
+                "--when",
+                "2026-03-20 07:15",
+                "--where",
+                "twitch_eyelid",
+                "--seconds",
+                "4",
+            ]
+        ),
+        main([*diary, "checkin", "--date", "2026-03-20", "--no", "muscle_weakness"]),
+        main([*diary, "export", "--fhir", str(tmp_path / "diary.fhir.json")]),
+    ]
+    assert added == [0, 0, 0]
+    bundle = json.loads((tmp_path / "diary.fhir.json").read_text(encoding="utf-8"))
+    assert len(bundle["entry"]) >= 2
+    assert_valid(bundle)
