@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fhir_check.definitions import Definitions, DefinitionsMissing, load
+from tests.fhir_check.responses import fhir_responses_validated  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(scope="session")

@@ -69,3 +69,28 @@ def problems(
         names = ", ".join(sorted(allowed))
         return [(".reference", f"a {kind} is not an allowed target here ({names})")]
     return []
+
+
+UUID_URN = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def bundle_problems(bundle: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each entry's fullUrl against its resource (R4B bundle.html: the fullUrl "SHALL NOT
+    disagree with the id in the resource"), and urn:uuid fullUrls well formed (datatypes.html,
+    uri: "urn:uuid:" followed by a lower-case UUID)."""
+    found = []
+    for index, entry in enumerate(bundle.get("entry", [])):
+        full_url, resource = entry.get("fullUrl"), entry.get("resource")
+        if not isinstance(full_url, str) or not isinstance(resource, dict):
+            continue
+        where = f".entry[{index}].fullUrl"
+        if full_url.startswith("urn:uuid:") and not UUID_URN.match(full_url):
+            found.append((where, f"{full_url} is not urn:uuid: and a lower-case UUID"))
+        match = RESTFUL.search(full_url.split("/_history/", 1)[0])
+        if match and not full_url.startswith("urn:"):
+            kind, tail = match.group(1), full_url.rstrip("/").rsplit("/", 1)[1]
+            if kind != resource.get("resourceType") or (
+                "id" in resource and tail != resource["id"]
+            ):
+                found.append((where, f"{full_url} disagrees with the entry's resource type or id"))
+    return found

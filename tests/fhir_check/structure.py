@@ -9,11 +9,11 @@ from datetime import date, datetime
 from typing import Any
 
 from tests.fhir_check import extensions, invariants, references
-from tests.fhir_check.definitions import Structure, load
+from tests.fhir_check.definitions import CANONICAL_SD, Structure, load
 from tests.fhir_check.fhirpath_functions import resolving_in
 from tests.fhir_check.fhirpath_model import capitalised, type_code
 from tests.fhir_check.issues import Issue, Report, Severity
-from tests.fhir_check.terminology import Unexpandable, expand
+from tests.fhir_check.terminology import Unexpandable, coding_problems, expand
 
 CODED = frozenset({"code", "Coding", "CodeableConcept"})
 EXTENSIONS = ("extension", "modifierExtension")
@@ -44,6 +44,12 @@ def _present(obj: dict[str, Any], name: str) -> list[tuple[Any, Any]]:
     return list(zip(values_list, shadows_list, strict=True))
 
 
+def _claimed_profiles(resource: dict[str, Any]) -> list[str]:
+    meta = resource.get("meta")
+    profiles = meta.get("profile", []) if isinstance(meta, dict) else []
+    return [profile for profile in profiles if isinstance(profile, str)]
+
+
 class Walker:
     def __init__(self, report: Report) -> None:
         self.report = report
@@ -67,6 +73,12 @@ class Walker:
         scope = Scope(resource=data, root=container if container is not None else data)
         if kind == "Bundle":
             self.bundles.append(data)
+            for suffix, message in references.bundle_problems(data):
+                self.error("structure", location + suffix, message)
+        for profile in _claimed_profiles(data):
+            if profile.split("|", 1)[0] != CANONICAL_SD + kind:
+                message = f"claims the profile {profile}, which this checker does not check"
+                self.report.add(Issue("warning", "structure", f"{location}.meta.profile", message))
         try:
             with resolving_in(data, *([container] if container is not None else [])):
                 self.complex(data, structure, structure.name, location, scope, is_resource=True)
@@ -211,6 +223,10 @@ class Walker:
         elif code in self.definitions.structures:
             data_type = self.definitions.structures[code]
             self.complex(value, data_type, code, location, scope, where=where)
+        if code == "Coding" and isinstance(value, dict):
+            for suffix, message, is_error in coding_problems(value):
+                severity: Severity = "error" if is_error else "warning"
+                self.report.add(Issue(severity, "terminology", location + suffix, message))
         if code == "Reference" and isinstance(value, dict):
             bundle = self.bundles[-1] if self.bundles else None
             targets = kind.get("targetProfile", [])
@@ -285,5 +301,5 @@ class Walker:
                 continue
             self.report.evaluated.add(key)
             if not holds:
-                severity: Severity = "warning" if invariant.severity == "warning" else "error"
-                self.report.add(Issue(severity, "invariant", location, invariant.human, key))
+                level: Severity = "warning" if invariant.severity == "warning" else "error"
+                self.report.add(Issue(level, "invariant", location, invariant.human, key))

@@ -94,3 +94,32 @@ def expand(url: str) -> frozenset[Code]:
     for part in value_set["compose"].get("exclude", []):
         included -= _include(part)
     return frozenset(included)
+
+
+@cache
+def _concepts_of(system: str) -> dict[str, dict[str, Any]] | None:
+    """code -> concept of a CodeSystem the package holds complete; None for any other system."""
+    code_system = load().code_systems.get(system)
+    if code_system is None or code_system.get("content") != "complete":
+        return None
+    return {concept["code"]: concept for concept in _concepts(code_system.get("concept", []))}
+
+
+def coding_problems(coding: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(location suffix, message, is_error) for a Coding whose system the package holds complete:
+    the code must be one of its codes, and a display should be the code's display (or one of its
+    designations). Codings of other systems (SNOMED CT, LOINC, the project's) are not checked."""
+    system, code = coding.get("system"), coding.get("code")
+    if not isinstance(system, str) or not isinstance(code, str):
+        return []
+    concepts = _concepts_of(system)
+    if concepts is None:
+        return []
+    concept = concepts.get(code)
+    if concept is None:
+        return [(".code", f"{code!r} is not a code of {system}", True)]
+    display = coding.get("display")
+    known = {concept.get("display")} | {d.get("value") for d in concept.get("designation", [])}
+    if isinstance(display, str) and display not in known:
+        return [(".display", f"{display!r} is not the display of {system}#{code}", False)]
+    return []

@@ -212,6 +212,21 @@ def test_extensions_are_checked_against_the_core_definitions() -> None:
     assert found(unknown, "structure", "Patient.extension[0].url")
 
 
+def test_codes_of_code_systems_in_the_package_are_checked() -> None:
+    category = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+    def coded(coding: dict[str, str]) -> Callable[[Resource], None]:
+        return lambda o: o.update(category=[{"coding": [{"system": category, **coding}]}])
+
+    assert not validate(_with(ex.observation, coded({"code": "survey", "display": "Survey"})))
+    invented = _with(ex.observation, coded({"code": "surveys"}))
+    assert found(invented, "terminology", "Observation.category[0].coding[0].code")
+    misnamed = validate(_with(ex.observation, coded({"code": "survey", "display": "Quiz"})))
+    assert [(i.severity, i.location) for i in misnamed] == [
+        ("warning", "Observation.category[0].coding[0].display")
+    ]
+
+
 def test_references_are_resolved_where_they_can_be() -> None:
     def dangling(b: Resource) -> None:
         b["entry"][1]["resource"]["subject"] = {
@@ -255,3 +270,36 @@ def test_every_core_invariant_is_evaluable_or_listed_with_a_reason() -> None:
     invariants = catalogue()
     assert len(invariants) > 200
     assert all(reason is None or reason for reason in invariants.values())
+
+
+def test_bundle_full_urls_agree_with_their_resources() -> None:
+    def renamed(b: Resource) -> None:
+        b["entry"][0]["fullUrl"] = "http://example.org/Patient/someone-else"
+
+    assert found(_with(ex.bundle, renamed), "structure", "Bundle.entry[0].fullUrl")
+
+    def not_a_uuid(b: Resource) -> None:
+        b["entry"][0]["fullUrl"] = "urn:uuid:patient-1"
+        b["entry"][1]["resource"]["subject"] = {"reference": "urn:uuid:patient-1"}
+
+    assert found(_with(ex.bundle, not_a_uuid), "structure", "Bundle.entry[0].fullUrl")
+
+
+def test_a_claimed_profile_is_named_as_not_checked() -> None:
+    sdc = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-adapt"
+    claimed = validate(_with(ex.questionnaire, lambda q: q.update(meta={"profile": [sdc]})))
+    assert [(i.severity, i.location) for i in claimed] == [
+        ("warning", "Questionnaire.meta.profile")
+    ]
+
+
+def test_the_schema_patterns_read_whitespace_as_xml_schema_does() -> None:
+    # U+00A0 is not whitespace for FHIR's XML Schema regexes (it is for Python's and ECMAScript's).
+    def text(value: str) -> Callable[[Resource], None]:
+        return lambda o: o["code"].update(text=value)
+
+    assert not validate(_with(ex.observation, text("5\u00a0mg")))
+    assert found(_with(ex.observation, text("")), "schema", "Observation.code.text")
+    assert found(
+        _with(ex.patient, lambda p: p.update(gender="fe  male")), "schema", "Patient.gender"
+    )
