@@ -17,6 +17,10 @@ MARKER="${CACHE}/.verified-sha256"
 if [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$SHA256" ] && [ -f "$CACHE/package/openapi/fhir.schema.json" ]; then
     exit 0
 fi
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    # A new machine without Node: Debian's npm, as the browser and database come from Debian.
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+fi
 if ! command -v npm >/dev/null 2>&1; then
     echo "fetch_fhir_definitions: npm is needed to fetch ${PACKAGE}@${VERSION} (apt-get install npm)." >&2
     exit 1
