@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.fhir_check.responses import fhir_responses_validated  # noqa: F401
 from tests.interfaces.fhir_form_filler import (
     NEXT,
     PEOPLE,
@@ -19,6 +20,10 @@ from tests.interfaces.fhir_form_filler import (
 from twitchcheck.interfaces.rest.app import create_app
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.kb.coding import CAUSE_SYSTEM, TRIAGE_SYSTEM
+
+#: Every application/fhir+json response these tests receive goes through the independent
+#: R4B checker as it arrives (tests/fhir_check).
+pytestmark = pytest.mark.usefixtures("fhir_responses_validated")
 
 
 @pytest.fixture(scope="module")

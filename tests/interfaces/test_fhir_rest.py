@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.fhir_check.responses import fhir_responses_validated  # noqa: F401
 from tests.interfaces.fhir_form_filler import (
     ASSESS,
     FHIR_JSON,
@@ -18,6 +19,10 @@ from tests.interfaces.fhir_form_filler import (
 from twitchcheck.interfaces.rest.app import create_app
 from twitchcheck.interfaces.rest.settings import Settings
 from twitchcheck.kb.coding import ANSWER_SYSTEM, CAUSE_SYSTEM, FINDING_SYSTEM, TRIAGE_SYSTEM
+
+#: Every application/fhir+json response these tests receive goes through the independent
+#: R4B checker as it arrives (tests/fhir_check).
+pytestmark = pytest.mark.usefixtures("fhir_responses_validated")
 
 
 @pytest.fixture(scope="module")
