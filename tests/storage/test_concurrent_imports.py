@@ -10,6 +10,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from twitchcheck.diary.accounts import Accounts, AttemptLimiter
 from twitchcheck.diary.exchange import import_csv
 from twitchcheck.diary.service import UserRef, open_store
@@ -133,4 +135,48 @@ def test_two_large_imports_by_different_users_at_once_both_succeed(
     files = [_large_file(tmp_path / f"user{n}.csv", seed=n + 1) for n in range(2)]
     _race(db_url, tmp_path, list(zip(users, files, strict=True)), 0)
     assert [store.count_episodes(u) for u in users] == [LARGE_ROWS] * 2
+    store.engine.dispose()
+
+
+def test_a_deadlock_on_postgresql_is_a_storage_error_not_an_internal_error(db_url: str) -> None:
+    """Should two writers ever lock in opposite orders, PostgreSQL's deadlock victim gets a
+    StorageError (exit 4, HTTP 503, a plain message to try again), never an internal error
+    (exit 70): provoked on purpose with two users' rows locked in opposite orders."""
+    import threading
+
+    from sqlalchemy import select, update
+    from sqlalchemy.orm import Session
+
+    from twitchcheck.errors import StorageError
+    from twitchcheck.storage import models as m
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a deadlock needs row locks held across statements: PostgreSQL")
+    store = open_store(db_url, load_kb())
+    accounts = Accounts(store, AttemptLimiter(1000))
+    ids = [accounts.register(f"locker{n}", "a long enough password 1").id for n in range(2)]
+    both_hold_one = threading.Barrier(2)
+    outcomes: list[BaseException | None] = [None, None]
+
+    def lock_in_order(slot: int, order: list[int]) -> None:
+        try:
+            with Session(store.engine) as s, s.begin():
+                s.execute(select(m.User.id).where(m.User.id == order[0]).with_for_update())
+                both_hold_one.wait(timeout=30)
+                s.execute(update(m.User).where(m.User.id == order[1]).values(sex=None))
+        except BaseException as exc:
+            outcomes[slot] = exc
+
+    threads = [
+        threading.Thread(target=lock_in_order, args=(0, ids)),
+        threading.Thread(target=lock_in_order, args=(1, ids[::-1])),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    failed = [o for o in outcomes if o is not None]
+    assert len(failed) == 1, outcomes  # PostgreSQL chose one victim; the other committed
+    assert isinstance(failed[0], StorageError), repr(failed[0])
+    assert "nothing was stored" in failed[0].message and "Try again" in failed[0].message
     store.engine.dispose()
