@@ -80,6 +80,7 @@ def test_the_document_lists_every_public_operation() -> None:
     listed = {(op.method.upper(), op.path) for op in operations}
     expected = {
         ("GET", "/healthz"),
+        ("GET", "/readyz"),
         ("POST", "/api/v1/assess"),
         ("POST", "/api/v1/interview/next"),
         ("GET", "/api/v1/kb/causes"),

@@ -18,6 +18,7 @@ from twitchcheck.errors import NotFoundError
 from twitchcheck.kb.model import KnowledgeBase
 from twitchcheck.storage import models as m
 from twitchcheck.storage.db import session_factory
+from twitchcheck.storage.health import database_answers
 
 LOCAL_USERNAME = "local"
 #: Entries an import checks, de-duplicates and flushes together (a store may set its own).
@@ -69,6 +70,10 @@ class StoreBase:
         self._sessions = session_factory(engine)
         self.location_ids = tuple(f.id for f in kb.findings if f.category == "location")
         self.checkin_ids = tuple(f.id for f in kb.findings if f.category != "location")
+
+    def ping(self) -> None:
+        """Raise :class:`~twitchcheck.errors.StorageError` unless the database answers now."""
+        database_answers(self.engine)
 
     # -- audit -----------------------------------------------------------------------------
 

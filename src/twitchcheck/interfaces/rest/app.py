@@ -58,7 +58,8 @@ def create_app(
             "429 with `Retry-After`); request bodies up to "
             f"{settings.max_body_bytes:,} bytes (then 413). Errors are `application/problem+json` "
             "documents with a stable `code` and a plain `title`. `GET /healthz` answers "
-            '`{"status": "ok", "kb_version": ...}` while the service is up.'
+            '`{"status": "ok", "kb_version": ...}` while the service is up; `GET /readyz` '
+            '`{"status": "ready"}` while the database answers too (else 503).'
         ),
     )
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]
