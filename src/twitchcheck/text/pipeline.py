@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from twitchcheck.text import terms
+from twitchcheck.text import forms, terms
 from twitchcheck.text.lexicon import Lexicon
 
 #: Extension names on spaCy spans.
 NEGATED, HEDGED, RELATIVE = "tc_negated", "tc_hedged", "tc_relative"
+#: The span group of subject-state matches (``text.states``), kept beside ``doc.ents``.
+STATE_SPANS = "tc_states"
 _QUIET_LOGGERS = ("spacy", "negspacy", "thinc", "spacy.matcher", "root")
 
 
@@ -24,8 +26,11 @@ def stem(word: str) -> str:
     """A crude English stem so that "twitches", "twitching" and "twitched" match "twitch".
 
     Applied the same way to the text and to the phrases, so it need only be consistent.
+    Contractions and irregular forms are first read as their base word (forms.BASE_FORMS:
+    "can't" and "cannot" both read "can not", "fallen" reads "fall").
     """
-    w = word.lower()
+    w = word.lower().replace("\u2019", "'")
+    w = forms.BASE_FORMS.get("en", {}).get(w, w)
     if len(w) <= 3:
         return w
     for suffix in ("ing", "ed"):
@@ -111,6 +116,7 @@ def build(lexicon: Lexicon) -> Any:
         patterns = [set_norms(nlp.make_doc(w)) for w in words]
         if patterns:
             parts.add(finding, patterns)
+    states = _state_matcher(nlp, lexicon)
     movement = tuple(terms.MOVEMENT.get(lang, ()))
     name = f"tc_findings_{id(lexicon)}"
 
@@ -126,6 +132,12 @@ def build(lexicon: Lexicon) -> Any:
                 spans.append(_span(doc, start, end, nlp.vocab.strings[m]))
         # Longest first; a phrase beats a body part of the same length (it came first).
         doc.ents = filter_spans(spans)
+        # A subject and its state may span words that are phrases of other findings ("waking
+        # up tired with a headache"): they are kept beside the entities, not among them.
+        found = states(doc) if len(states) else []  # an empty Matcher warns on every call
+        doc.spans[STATE_SPANS] = filter_spans(
+            [_span(doc, s, e, nlp.vocab.strings[m]) for m, s, e in found]
+        )
         return doc
 
     nlp.add_pipe(name)
@@ -139,6 +151,30 @@ def build(lexicon: Lexicon) -> Any:
         # (parser.TextParser._scopes): its per-entity loop is quadratic on long texts.
         nlp.disable_pipe(ext)
     return nlp
+
+
+def _state_matcher(nlp: Any, lexicon: Lexicon) -> Any:
+    """spaCy's Matcher over the KB's state patterns (``text.states``): a subject word and a
+    state word (in either order unless ``order`` says) with at most ``within`` words between
+    them, none of them a clause break ("my throat is so tight", "tight throat")."""
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(nlp.vocab)
+    # Words between may not end a clause: punctuation (but a hyphen) or a terminating word.
+    breaks = [w for w in terms.TERMINATION.get(lexicon.language, ()) if w.isalpha()]
+    stops = [*breaks, "or", ",", ".", ";", ":", "!", "?", "(", ")", "\n"]
+    for finding, patterns in lexicon.states.items():
+        rules: list[list[dict[str, Any]]] = []
+        for p in patterns:
+            gap: dict[str, Any] = {"LOWER": {"NOT_IN": stops}, "OP": f"{{0,{p.within}}}"}
+            subjects = {"NORM": {"IN": sorted({stem(w) for w in p.subject})}}
+            words = {"NORM": {"IN": sorted({stem(w) for w in p.state})}}
+            rules.append([words, gap, subjects])
+            if p.order == "any":
+                rules.append([subjects, gap, words])
+        if rules:
+            matcher.add(finding, rules, greedy="LONGEST")
+    return matcher
 
 
 def _span(doc: Any, start: int, end: int, label: str) -> Any:
