@@ -181,7 +181,8 @@ class TextHints(Strict):
     over ``pace`` (days for a day-by-day course, weeks for a slow one);
     ``amounts``: amounts with the KB's thresholds; ``parts``: body parts that give this finding
     only in a sentence that also says the part moves ("my face and legs twitch"); ``states``:
-    a subject and its state a few words apart, where a fixed phrase cannot list every wording.
+    a subject and its state a few words apart, where a fixed phrase cannot list every wording;
+    ``denials``: lay phrases that state the finding absent ("my strength is fine").
     """
 
     about: Literal["person", "relative"] = "person"
@@ -190,6 +191,7 @@ class TextHints(Strict):
     pace: Literal["days", "weeks"] | None = None
     amounts: tuple[Amount, ...] = ()
     parts: Phrases = Field(default_factory=dict)
+    denials: Phrases = Field(default_factory=dict)
     states: dict[
         Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], tuple[StatePattern, ...]
     ] = Field(default_factory=dict)

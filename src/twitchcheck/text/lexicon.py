@@ -17,6 +17,7 @@ from twitchcheck.kb import schema as s
 class Lexicon:
     language: str
     phrases: dict[str, tuple[str, ...]]  # finding id -> lay phrases
+    denials: dict[str, tuple[str, ...]]  # finding id -> lay phrases that deny it
     parts: dict[str, tuple[str, ...]]  # finding id -> body parts (need a movement word)
     states: dict[str, tuple[s.StatePattern, ...]]  # finding id -> subject-state patterns
     categories: dict[str, str]  # finding id -> its KB category
@@ -38,6 +39,7 @@ class Lexicon:
 
 def build_lexicon(kb: KnowledgeBase, language: str = "en") -> Lexicon:
     phrases: dict[str, tuple[str, ...]] = {}
+    denials: dict[str, tuple[str, ...]] = {}
     parts: dict[str, tuple[str, ...]] = {}
     states: dict[str, tuple[s.StatePattern, ...]] = {}
     sudden: dict[str, str] = {}
@@ -45,6 +47,7 @@ def build_lexicon(kb: KnowledgeBase, language: str = "en") -> Lexicon:
     amounts: dict[str, list[tuple[str, s.Amount]]] = {}
     for f in kb.findings:
         phrases[f.id] = tuple(f.phrases.get(language, ()))
+        denials[f.id] = tuple(f.text.denials.get(language, ()))
         parts[f.id] = tuple(f.text.parts.get(language, ()))
         states[f.id] = tuple(f.text.states.get(language, ()))
         for base in f.text.sudden_of:
@@ -56,6 +59,7 @@ def build_lexicon(kb: KnowledgeBase, language: str = "en") -> Lexicon:
     return Lexicon(
         language=language,
         phrases=phrases,
+        denials=denials,
         parts=parts,
         states=states,
         categories={f.id: f.category for f in kb.findings},

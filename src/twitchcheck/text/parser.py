@@ -17,7 +17,15 @@ from typing import Any
 
 from twitchcheck.text import course, terms
 from twitchcheck.text.lexicon import Lexicon
-from twitchcheck.text.pipeline import HEDGED, NEGATED, RELATIVE, STATE_SPANS, build
+from twitchcheck.text.pipeline import (
+    DENIAL,
+    HEDGED,
+    NEGATED,
+    NESTED_SPANS,
+    RELATIVE,
+    STATE_SPANS,
+    build,
+)
 from twitchcheck.text.quantities import age_and_sex
 from twitchcheck.text.spans import Mention
 
@@ -81,8 +89,10 @@ class TextParser:
         # A subject-state span is in a scope by its last word, so that a negation or hedge
         # between its two ends counts ("my face hasn't dropped", "my throat might be tight").
         states = [(span, span[-1:]) for span in doc.spans.get(STATE_SPANS, [])]
-        for ent, probe in [*((e, e) for e in doc.ents), *states]:
-            fid = ent.label_
+        nested = [(span, span) for span in doc.spans.get(NESTED_SPANS, [])]
+        for ent, probe in [*((e, e) for e in doc.ents), *nested, *states]:
+            fid = ent.label_.removeprefix(DENIAL)
+            denial = fid != ent.label_
             quoted = f"'{ent.text}'"
             relative = self._trigger_at(doc, probe, RELATIVE) is not None
             trigger = self._trigger_at(doc, probe, RELATIVE) if relative else None
@@ -97,9 +107,13 @@ class TextParser:
             about = (
                 f" said of a relative ({self._trigger(doc, probe, RELATIVE)})" if relative else ""
             )
+            if denial and negated:
+                continue  # "it isn't that my strength is fine": no safe reading
             if hedged:
                 why = f"matched {quoted}{about}, hedged by {self._trigger(doc, probe, HEDGED)}"
                 choice = "unknown"
+            elif denial:
+                why, choice = f"matched {quoted}{about}, which denies it", "absent"
             elif negated:
                 why = f"matched {quoted}{about}, negated by {self._trigger(doc, probe, NEGATED)}"
                 choice = "absent"

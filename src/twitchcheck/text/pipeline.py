@@ -17,8 +17,11 @@ from twitchcheck.text.lexicon import Lexicon
 
 #: Extension names on spaCy spans.
 NEGATED, HEDGED, RELATIVE = "tc_negated", "tc_hedged", "tc_relative"
-#: The span group of subject-state matches (``text.states``), kept beside ``doc.ents``.
-STATE_SPANS = "tc_states"
+#: The span groups of subject-state matches (``text.states``) and of phrases inside another
+#: finding's longer phrase, kept beside ``doc.ents``.
+STATE_SPANS, NESTED_SPANS = "tc_states", "tc_nested"
+#: The label prefix of a denial phrase (``text.denials``): "no:muscle_weakness".
+DENIAL = "no:"
 _QUIET_LOGGERS = ("spacy", "negspacy", "thinc", "spacy.matcher", "root")
 
 
@@ -62,6 +65,14 @@ def termset(lang: str, kind: str) -> dict[str, list[str]]:
 
     base: dict[str, list[str]] = LANGUAGES[lang]
     stop = list(terms.TERMINATION.get(lang, ()))
+    if kind == "relative":
+        # "My family say my face looks blank": the relative reports, the finding is the person's.
+        return {
+            "pseudo_negations": list(terms.REPORTING_RELATIVES[lang]),
+            "preceding_negations": list(terms.RELATIVES[lang]),
+            "following_negations": list(terms.FOLLOWING_RELATIVES[lang]),
+            "termination": [*base["termination"], *stop, *terms.RELATIVE_TERMINATION[lang]],
+        }
     if kind == "negation":
         return {
             "pseudo_negations": [*base["pseudo_negations"], *terms.PSEUDO_NEGATIONS[lang]],
@@ -78,12 +89,7 @@ def termset(lang: str, kind: str) -> dict[str, list[str]]:
             "following_negations": list(terms.FOLLOWING_HEDGES[lang]),
             "termination": [*base["termination"], *stop],
         }
-    return {
-        "pseudo_negations": [],
-        "preceding_negations": list(terms.RELATIVES[lang]),
-        "following_negations": list(terms.FOLLOWING_RELATIVES[lang]),
-        "termination": [*base["termination"], *stop, *terms.RELATIVE_TERMINATION[lang]],
-    }
+    raise ValueError(f"unknown scope: {kind}")
 
 
 def build(lexicon: Lexicon) -> Any:
@@ -106,10 +112,13 @@ def build(lexicon: Lexicon) -> Any:
         return doc
 
     matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-    for finding, phrases in lexicon.phrases.items():
+    for label, phrases in [
+        *lexicon.phrases.items(),
+        *((f"{DENIAL}{fid}", words) for fid, words in lexicon.denials.items()),
+    ]:
         patterns = [set_norms(nlp.make_doc(p)) for p in phrases]
         if patterns:
-            matcher.add(finding, patterns)
+            matcher.add(label, patterns)
 
     parts = PhraseMatcher(nlp.vocab, attr="NORM")
     for finding, words in lexicon.parts.items():
@@ -123,7 +132,8 @@ def build(lexicon: Lexicon) -> Any:
     @Language.component(name)
     def find(doc: Doc) -> Doc:
         set_norms(doc)
-        spans = [_span(doc, start, end, nlp.vocab.strings[m]) for m, start, end in matcher(doc)]
+        said = [_span(doc, start, end, nlp.vocab.strings[m]) for m, start, end in matcher(doc)]
+        spans = list(said)
         moving = {
             sent.start for sent in doc.sents if any(t.norm_.startswith(movement) for t in sent)
         }
@@ -132,6 +142,7 @@ def build(lexicon: Lexicon) -> Any:
                 spans.append(_span(doc, start, end, nlp.vocab.strings[m]))
         # Longest first; a phrase beats a body part of the same length (it came first).
         doc.ents = filter_spans(spans)
+        doc.spans[NESTED_SPANS] = _nested(doc.ents, said)
         # A subject and its state may span words that are phrases of other findings ("waking
         # up tired with a headache"): they are kept beside the entities, not among them.
         found = states(doc) if len(states) else []  # an empty Matcher warns on every call
@@ -161,7 +172,10 @@ def _state_matcher(nlp: Any, lexicon: Lexicon) -> Any:
 
     matcher = Matcher(nlp.vocab)
     # Words between may not end a clause: punctuation (but a hyphen) or a terminating word.
+    # A hedge ends no clause here: "my throat might be tight" is read, then hedged.
+    hedges = set(terms.PRECEDING_HEDGES.get(lexicon.language, ()))
     breaks = [w for w in terms.TERMINATION.get(lexicon.language, ()) if w.isalpha()]
+    breaks = [w for w in breaks if w not in hedges]
     stops = [*breaks, "or", ",", ".", ";", ":", "!", "?", "(", ")", "\n"]
     for finding, patterns in lexicon.states.items():
         rules: list[list[dict[str, Any]]] = []
@@ -175,6 +189,23 @@ def _state_matcher(nlp: Any, lexicon: Lexicon) -> Any:
         if rules:
             matcher.add(finding, rules, greedy="LONGEST")
     return matcher
+
+
+def _nested(ents: Any, phrases: list[Any]) -> list[Any]:
+    """Phrases of another finding inside a longer entity, which are said too ("I started a
+    statin": a medicine change and a statin; "my lip and nostril twitch": the upper lip and the
+    nostril); a phrase that only repeats its entity's finding is left out."""
+    from spacy.util import filter_spans
+
+    outer = {(e.start, e.end): e.label_ for e in ents}
+    inner = [sp for sp in phrases if (sp.start, sp.end) not in outer]
+    return [
+        sp
+        for sp in filter_spans(inner)
+        if any(
+            lo <= sp.start and sp.end <= hi and lab != sp.label_ for (lo, hi), lab in outer.items()
+        )
+    ]
 
 
 def _span(doc: Any, start: int, end: int, label: str) -> Any:
