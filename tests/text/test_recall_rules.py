@@ -100,3 +100,33 @@ def test_a_red_flag_a_finding_implies_is_named(parse: Any) -> None:
     assert ids["breathless_lying_flat"]["choice"] == "present"
     assert ids["breathing_difficulty"]["choice"] == "present"
     assert "implies" in ids["breathing_difficulty"]["why"]
+
+
+def test_a_phrase_of_another_finding_is_found_under_a_longer_same_finding_phrase(
+    parse: Any,
+) -> None:
+    got = choices(parse("over the last few weeks it has spread to my cheek and mouth"))
+    assert got["twitch_spreads_one_side_face"] == "present"
+    assert got["getting_worse"] == "present"
+
+
+def test_one_duration_said_twice_is_still_read(parse: Any) -> None:
+    got = choices(parse("My nostril jumps for a second or two. It started a few days ago."))
+    assert got["duration_under_2_weeks"] == "present"
+
+
+def test_a_pounding_heart_at_rest_is_not_breathlessness(parse: Any) -> None:
+    got = choices(parse("my heart pounds even at rest"))
+    assert "breathless_at_rest" not in got and "breathing_difficulty" not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my son keeps blinking", "twitch_eyelid"),
+        ("sudden facial grimaces", "twitch_cheek_mouth"),
+        ("she is constantly chewing", "twitch_cheek_mouth"),
+    ],
+)
+def test_movements_name_their_place(parse: Any, text: str, finding: str) -> None:
+    assert choices(parse(text)).get(finding) == "present"

@@ -198,14 +198,15 @@ def _nested(ents: Any, phrases: list[Any]) -> list[Any]:
     from spacy.util import filter_spans
 
     outer = {(e.start, e.end): e.label_ for e in ents}
-    inner = [sp for sp in phrases if (sp.start, sp.end) not in outer]
-    return [
+    inner = [
         sp
-        for sp in filter_spans(inner)
-        if any(
+        for sp in phrases
+        if (sp.start, sp.end) not in outer
+        and any(
             lo <= sp.start and sp.end <= hi and lab != sp.label_ for (lo, hi), lab in outer.items()
         )
     ]
+    return list(filter_spans(inner))
 
 
 def _span(doc: Any, start: int, end: int, label: str) -> Any:
