@@ -130,3 +130,35 @@ def test_a_pounding_heart_at_rest_is_not_breathlessness(parse: Any) -> None:
 )
 def test_movements_name_their_place(parse: Any, text: str, finding: str) -> None:
     assert choices(parse(text)).get(finding) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I have weaknesss in my arm", "muscle_weakness"),
+        ("numbnes down one side", "numbness_one_side"),
+        ("I get breathlesss on the stairs", "breathing_difficulty"),
+        ("I keep stumblng", "frequent_tripping_falling"),
+    ],
+)
+def test_one_slip_in_a_long_word_of_a_red_flag_is_read(parse: Any, text: str, finding: str) -> None:
+    assert choices(parse(text)).get(finding) == "present"
+
+
+@pytest.mark.parametrize("text", ["I went camping and painted the fence", "my legs feel wear"])
+def test_short_or_real_words_are_not_read_as_typos(parse: Any, text: str) -> None:
+    got = choices(parse(text))
+    assert "muscle_cramps" not in got and "altered_awareness" not in got
+    assert "muscle_weakness" not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "not_found"),
+    [
+        ("the side of his mouth is twitching and drooling", "facial_droop"),
+        ("I keep dropping things", "facial_droop"),
+        ("sweat dripping off me after the gym", "frequent_tripping_falling"),
+    ],
+)
+def test_a_real_word_one_edit_away_is_not_a_typo(parse: Any, text: str, not_found: str) -> None:
+    assert not_found not in choices(parse(text))

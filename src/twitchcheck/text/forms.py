@@ -34,3 +34,40 @@ BASE_FORMS: Final[dict[str, dict[str, str]]] = {
         "thiner": "thinner",
     },
 }
+
+#: Real words one edit from a long word of a red flag's phrase: never read as its misspelling
+#: ("drooling" is not "drooping", "dripping" is not "tripping", "arching" is not "marching").
+NOT_TYPOS: Final[dict[str, frozenset[str]]] = {
+    "en": frozenset(
+        {
+            "arching",
+            "bounding",
+            "bragging",
+            "bumbling",
+            "contusion",
+            "dripping",
+            "drooling",
+            "dropping",
+            "founding",
+            "griping",
+            "jingling",
+            "lightness",
+            "lighting",
+            "matching",
+            "parching",
+            "rounding",
+            "rumbling",
+            "sighting",
+            "slurping",
+            "sounding",
+            "spitting",
+            "stacking",
+            "stinking",
+            "stocking",
+            "tinkling",
+            "trapping",
+            "tripling",
+            "trooping",
+        }
+    ),
+}

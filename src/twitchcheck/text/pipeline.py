@@ -9,7 +9,9 @@ spaCy's and negspaCy's loggers are capped at WARNING so that no library logs the
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from twitchcheck.text import forms, terms
@@ -126,6 +128,7 @@ def build(lexicon: Lexicon) -> Any:
         if patterns:
             parts.add(finding, patterns)
     states = _state_matcher(nlp, lexicon)
+    typos = _typo_matcher(nlp, lexicon)
     movement = tuple(terms.MOVEMENT.get(lang, ()))
     name = f"tc_findings_{id(lexicon)}"
 
@@ -133,6 +136,8 @@ def build(lexicon: Lexicon) -> Any:
     def find(doc: Doc) -> Doc:
         set_norms(doc)
         said = [_span(doc, start, end, nlp.vocab.strings[m]) for m, start, end in matcher(doc)]
+        # After the exact matches, so that an exact phrase wins a tie of length.
+        said += [_span(doc, s, e, nlp.vocab.strings[m]) for m, s, e in typos.run(doc)]
         spans = list(said)
         moving = {
             sent.start for sent in doc.sents if any(t.norm_.startswith(movement) for t in sent)
@@ -145,9 +150,8 @@ def build(lexicon: Lexicon) -> Any:
         doc.spans[NESTED_SPANS] = _nested(doc.ents, said)
         # A subject and its state may span words that are phrases of other findings ("waking
         # up tired with a headache"): they are kept beside the entities, not among them.
-        found = states(doc) if len(states) else []  # an empty Matcher warns on every call
         doc.spans[STATE_SPANS] = filter_spans(
-            [_span(doc, s, e, nlp.vocab.strings[m]) for m, s, e in found]
+            [_span(doc, s, e, nlp.vocab.strings[m]) for m, s, e in states.run(doc)]
         )
         return doc
 
@@ -164,7 +168,26 @@ def build(lexicon: Lexicon) -> Any:
     return nlp
 
 
-def _state_matcher(nlp: Any, lexicon: Lexicon) -> Any:
+class GatedMatcher:
+    """A spaCy Matcher run only on the sentences that could match (``gate``): the Matcher's
+    set and fuzzy predicates are checked in Python for every token and every pattern, which
+    costs milliseconds on a long text; most sentences hold none of the words it needs."""
+
+    def __init__(self, matcher: Any, gate: Callable[[Any], bool]) -> None:
+        self.matcher, self.gate = matcher, gate
+
+    def run(self, doc: Any) -> list[tuple[int, int, int]]:
+        if not len(self.matcher):  # an empty Matcher warns on every call
+            return []
+        return [
+            (m, sent.start + start, sent.start + end)
+            for sent in doc.sents
+            if self.gate(sent)
+            for m, start, end in self.matcher(sent)
+        ]
+
+
+def _state_matcher(nlp: Any, lexicon: Lexicon) -> GatedMatcher:
     """spaCy's Matcher over the KB's state patterns (``text.states``): a subject word and a
     state word (in either order unless ``order`` says) with at most ``within`` words between
     them, none of them a clause break ("my throat is so tight", "tight throat")."""
@@ -177,18 +200,75 @@ def _state_matcher(nlp: Any, lexicon: Lexicon) -> Any:
     breaks = [w for w in terms.TERMINATION.get(lexicon.language, ()) if w.isalpha()]
     breaks = [w for w in breaks if w not in hedges]
     stops = [*breaks, "or", ",", ".", ";", ":", "!", "?", "(", ")", "\n"]
+    pairs: list[tuple[frozenset[str], frozenset[str]]] = []
     for finding, patterns in lexicon.states.items():
         rules: list[list[dict[str, Any]]] = []
         for p in patterns:
             gap: dict[str, Any] = {"LOWER": {"NOT_IN": stops}, "OP": f"{{0,{p.within}}}"}
-            subjects = {"NORM": {"IN": sorted({stem(w) for w in p.subject})}}
-            words = {"NORM": {"IN": sorted({stem(w) for w in p.state})}}
-            rules.append([words, gap, subjects])
+            subjects = frozenset(stem(w) for w in p.subject)
+            words = frozenset(stem(w) for w in p.state)
+            pairs.append((subjects, words))
+            subject = {"NORM": {"IN": sorted(subjects)}}
+            state = {"NORM": {"IN": sorted(words)}}
+            rules.append([state, gap, subject])
             if p.order == "any":
-                rules.append([subjects, gap, words])
+                rules.append([subject, gap, state])
         if rules:
             matcher.add(finding, rules, greedy="LONGEST")
-    return matcher
+
+    def gate(sent: Any) -> bool:
+        norms = {t.norm_ for t in sent}
+        return any(subjects & norms and words & norms for subjects, words in pairs)
+
+    return GatedMatcher(matcher, gate)
+
+
+#: A word of a red flag's phrase this long (letters only) may be misspelt by one edit.
+TYPO_MIN_LETTERS = 8
+
+
+def _typo_matcher(nlp: Any, lexicon: Lexicon) -> GatedMatcher:
+    """spaCy's Matcher with ``FUZZY1`` on the long words of the red flags' phrases, so that one
+    slip of the keyboard does not hide a red flag ("weaknesss", "swalowing problems",
+    "numbnes"). Only words of at least TYPO_MIN_LETTERS letters: a short word one edit away is
+    too often another word ("weak"/"wear"). Run only on a sentence with a long word that is
+    no phrase word itself but one edit from one (spaCy's own Levenshtein test)."""
+    from spacy.matcher import Matcher
+    from spacy.matcher.levenshtein import (  # type: ignore[import-not-found]  # a .pyx, no stub
+        levenshtein_compare,
+    )
+
+    matcher = Matcher(nlp.vocab)
+    real = sorted(forms.NOT_TYPOS.get(lexicon.language, frozenset()))
+    known: set[str] = set()
+    for finding in sorted(lexicon.red_flags):
+        rules: list[list[dict[str, Any]]] = []
+        for phrase in lexicon.phrases.get(finding, ()):
+            words = [t.text.lower() for t in nlp.make_doc(phrase)]
+            long = [len(w) >= TYPO_MIN_LETTERS and w.isalpha() for w in words]
+            known.update(w for w, is_long in zip(words, long, strict=True) if is_long)
+            if any(long):
+                rules.append(
+                    [
+                        {"LOWER": {"FUZZY1": w, "NOT_IN": real}} if is_long else {"NORM": stem(w)}
+                        for w, is_long in zip(words, long, strict=True)
+                    ]
+                )
+        if rules:
+            matcher.add(finding, rules)
+    every = {w.lower() for words in lexicon.phrases.values() for p in words for w in p.split()}
+
+    @functools.lru_cache(maxsize=4096)
+    def near(word: str) -> bool:
+        """One edit from a long phrase word (and no phrase word itself)."""
+        if len(word) < TYPO_MIN_LETTERS - 1 or word in every or word in real:
+            return False
+        return any(abs(len(w) - len(word)) <= 1 and levenshtein_compare(word, w, 1) for w in known)
+
+    def gate(sent: Any) -> bool:
+        return any(near(t.lower_) for t in sent if t.is_alpha)
+
+    return GatedMatcher(matcher, gate)
 
 
 def _nested(ents: Any, phrases: list[Any]) -> list[Any]:
