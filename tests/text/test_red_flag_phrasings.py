@@ -37,6 +37,8 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     # lifting the arm difficult". Stroke FAST (towerhamletsconnect.org.uk): "may not be able to
     # lift both arms and keep them there because of weakness".
     "muscle_weakness": [
+        ("I can't hold a cup any more", P),
+        ("my legs feel like jelly", P),
         ("I can't lift my arm", P),
         ("I can't lift my arm above my head", P),
         ("I cannot lift my arm up", P),
@@ -99,6 +101,7 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     # Stroke FAST (towerhamletsconnect.org.uk, devonshiresclaims.co.uk quoting the NHS): "speech
     # may be slurred or garbled"; NHS MND: "slurred speech".
     "slurred_speech": [
+        ("people say I sound drunk when I talk", P),
         ("words come out wrong", P),
         ("my speech is slurred", P),
         ("my speech has become slurred", P),
@@ -124,6 +127,8 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     # NHS MND / Guillain-Barre (nhs.uk Guillain-Barre symptoms; mayoclinic.org: "difficulty
     # catching your breath"); mnd.org.nz breathing-and-mnd: "shallow, faster breathing".
     "breathing_difficulty": [
+        ("I can't get enough air", P),
+        ("I get winded walking to the shop", P),
         ("I can't catch my breath", P),
         ("I get short of breath", P),
         ("I'm struggling to breathe", P),
@@ -146,6 +151,7 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     # mnd.org.nz breathing-and-mnd: "breathlessness lying flat (orthopnoea)", "disturbed night
     # sleep".
     "breathless_lying_flat": [
+        ("I have to sleep sitting up", P),
         ("I can't catch my breath lying down", P),
         ("I get breathless when I lie flat", P),
         ("I can't lie flat because I can't breathe", P),
@@ -185,8 +191,10 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     # Stroke FAST (thechorleysurgery.com, towerhamletsconnect.org.uk, devonshiresclaims.co.uk,
     # stroke.bg/en/fast): "has their face fallen on one side? Can they smile?", "the face may have
     # dropped on one side", "mouth or eye may have dropped", "is the person's smile uneven?".
-    # Bell's palsy (nhs.uk film): "my cheek seemed to be dropping", "mouth wasn't symmetrical".
+    # Bell's palsy (nhs.uk film): "my cheek seemed to be dropping", "mouth wasn't symmetrical";
+    # stroke (erewashrafa.co.uk): "a drooping arm, leg or lower eyelid, or a dribbling mouth".
     "facial_droop": [
+        ("I'm dribbling from the side of my mouth", P),
         ("my face dropped", P),
         ("one side of my face has gone droopy", P),
         ("my face has fallen on one side", P),
@@ -224,6 +232,7 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     # NHS Guillain-Barre (abbeymedical.scot.nhs.uk symptoms): "problems with balance and
     # co-ordination"; nhs.uk: "co-ordination problems and unsteadiness".
     "poor_balance_coordination": [
+        ("I can't walk straight", P),
         ("my balance is off", P),
         ("I feel unsteady on my feet", P),
         ("I keep losing my balance", P),
@@ -236,6 +245,7 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     # NHS MND (itv.com, patienttalk.org): "a 'foot drop' caused by weak ankle muscles", "dragging
     # of the leg", "tripping up over a foot".
     "frequent_tripping_falling": [
+        ("I can't lift my foot properly", P),
         ("I keep tripping over", P),
         ("I've been falling a lot", P),
         ("my foot drags when I walk", P),
@@ -266,6 +276,7 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     ],
     # NHS Guillain-Barre (abbeymedical.scot.nhs.uk): "blurred or double vision".
     "vision_problems": [
+        ("I can't see straight", P),
         ("I have double vision", P),
         ("I'm seeing double", P),
         ("my vision is blurry", P),
@@ -287,6 +298,8 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     # Seizures (nm.org epilepsy symptoms): "loss of consciousness", "appearing confused",
     # "not responding"; stroke (devonshiresclaims.co.uk): "confusion", "loss of consciousness".
     "altered_awareness": [
+        ("she was unresponsive for a minute", P),
+        ("he's not making sense", P),
         ("I blacked out", P),
         ("he seems confused", P),
         ("she was very drowsy", P),
@@ -309,6 +322,7 @@ PHRASINGS: dict[str, list[tuple[str, str]]] = {
     # "the worst headache of your life", "thunderclap", "like they've been hit in the head",
     # stroke (devonshiresclaims.co.uk): "a sudden and very severe headache".
     "sudden_severe_headache": [
+        ("it was like being hit on the head", P),
         ("the worst headache of my life", P),
         ("a sudden, severe headache", P),
         ("a headache came on suddenly like being hit on the head", P),

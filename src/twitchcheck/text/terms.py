@@ -322,6 +322,11 @@ SUDDEN: Final[dict[str, tuple[str, ...]]] = {
         "an hour ago",
         "minutes ago",
         "out of the blue",
+        "in seconds",
+        "in an instant",
+        "all at once",
+        "without warning",
+        "instantly",
     ),
 }
 
