@@ -162,3 +162,26 @@ def test_short_or_real_words_are_not_read_as_typos(parse: Any, text: str) -> Non
 )
 def test_a_real_word_one_edit_away_is_not_a_typo(parse: Any, text: str, not_found: str) -> None:
     assert not_found not in choices(parse(text))
+
+
+def test_a_denial_after_a_negated_finding_still_denies(parse: Any) -> None:
+    got = choices(parse("He doesn't feel it coming and can't stop it."))
+    assert got["twitch_premonitory_urge"] == "absent"
+    assert got["twitch_suppressible"] == "absent"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_found"),
+    [
+        ("my voice is weak", "muscle_weakness"),
+        ("my sense of smell is weak", "muscle_weakness"),
+        ("my heart is beating fast", "restricted_diet"),
+        ("the doctor increased my dose", "getting_worse"),
+        ("my tongue feels thick", "twitch_tongue"),
+        ("my jaw gets tired when I chew", "fatigue_tiredness"),
+    ],
+)
+def test_a_phrase_inside_a_symptom_phrase_is_not_said(
+    parse: Any, text: str, not_found: str
+) -> None:
+    assert not_found not in choices(parse(text))

@@ -107,8 +107,8 @@ class TextParser:
             about = (
                 f" said of a relative ({self._trigger(doc, probe, RELATIVE)})" if relative else ""
             )
-            if denial and negated:
-                continue  # "it isn't that my strength is fine": no safe reading
+            # A denial carries its own negation ("can't stop it"): a negation before it is
+            # that one's scope running on ("he doesn't feel it coming and can't stop it").
             if hedged:
                 why = f"matched {quoted}{about}, hedged by {self._trigger(doc, probe, HEDGED)}"
                 choice = "unknown"

@@ -147,7 +147,7 @@ def build(lexicon: Lexicon) -> Any:
                 spans.append(_span(doc, start, end, nlp.vocab.strings[m]))
         # Longest first; a phrase beats a body part of the same length (it came first).
         doc.ents = filter_spans(spans)
-        doc.spans[NESTED_SPANS] = _nested(doc.ents, said)
+        doc.spans[NESTED_SPANS] = _nested(doc.ents, said, lexicon.categories)
         # A subject and its state may span words that are phrases of other findings ("waking
         # up tired with a headache"): they are kept beside the entities, not among them.
         doc.spans[STATE_SPANS] = filter_spans(
@@ -271,11 +271,29 @@ def _typo_matcher(nlp: Any, lexicon: Lexicon) -> GatedMatcher:
     return GatedMatcher(matcher, gate)
 
 
-def _nested(ents: Any, phrases: list[Any]) -> list[Any]:
-    """Phrases of another finding inside a longer entity, which are said too ("I started a
-    statin": a medicine change and a statin; "my lip and nostril twitch": the upper lip and the
-    nostril); a phrase that only repeats its entity's finding is left out."""
+#: (the outer phrase's category, the inner phrase's category) where a phrase inside a longer
+#: phrase of another finding is said too: a place inside a place ("the tip of my nose twitches":
+#: the nose), a course inside a place ("it spread to my cheek": getting worse), a place inside
+#: a movement ("blinking a lot": the eyelid), a medicine inside a medicine change ("started a
+#: statin"). Not inside a symptom: "my voice is weak" says no muscle weakness, "the tongue
+#: feels thick" no tongue twitch; nor a course inside a medicine ("increased my dose").
+NESTING: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("location", "location"),
+        ("location", "time_course"),
+        ("character", "location"),
+        ("history", "history"),
+    }
+)
+
+
+def _nested(ents: Any, phrases: list[Any], categories: dict[str, str]) -> list[Any]:
+    """Phrases of another finding inside a longer entity that are said too (NESTING)."""
     from spacy.util import filter_spans
+
+    def nests(outer: str, inner: str) -> bool:
+        pair = (categories.get(outer, ""), categories.get(inner, ""))
+        return outer != inner and pair in NESTING
 
     outer = {(e.start, e.end): e.label_ for e in ents}
     inner = [
@@ -283,7 +301,8 @@ def _nested(ents: Any, phrases: list[Any]) -> list[Any]:
         for sp in phrases
         if (sp.start, sp.end) not in outer
         and any(
-            lo <= sp.start and sp.end <= hi and lab != sp.label_ for (lo, hi), lab in outer.items()
+            lo <= sp.start and sp.end <= hi and nests(lab, sp.label_)
+            for (lo, hi), lab in outer.items()
         )
     ]
     return list(filter_spans(inner))
