@@ -185,3 +185,26 @@ def test_a_phrase_inside_a_symptom_phrase_is_not_said(
     parse: Any, text: str, not_found: str
 ) -> None:
     assert not_found not in choices(parse(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my nose keeps twiching", "twitch_nose"),
+        ("I drink a lot of caffine", "high_caffeine_intake"),
+    ],
+)
+def test_one_slip_in_a_long_word_of_any_phrase_is_read(parse: Any, text: str, finding: str) -> None:
+    assert choices(parse(text)).get(finding) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_found"),
+    [
+        ("we went camping last week", "muscle_cramps"),
+        ("a stranger said hello", "getting_worse"),
+        ("I had an injection in my arm", "recent_viral_illness"),
+    ],
+)
+def test_real_words_near_phrase_words_are_not_typos(parse: Any, text: str, not_found: str) -> None:
+    assert not_found not in choices(parse(text))

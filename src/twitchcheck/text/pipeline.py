@@ -223,16 +223,17 @@ def _state_matcher(nlp: Any, lexicon: Lexicon) -> GatedMatcher:
     return GatedMatcher(matcher, gate)
 
 
-#: A word of a red flag's phrase this long (letters only) may be misspelt by one edit.
+#: A word of a phrase this long (letters only) may be misspelt by one edit.
 TYPO_MIN_LETTERS = 8
 
 
 def _typo_matcher(nlp: Any, lexicon: Lexicon) -> GatedMatcher:
-    """spaCy's Matcher with ``FUZZY1`` on the long words of the red flags' phrases, so that one
-    slip of the keyboard does not hide a red flag ("weaknesss", "swalowing problems",
-    "numbnes"). Only words of at least TYPO_MIN_LETTERS letters: a short word one edit away is
-    too often another word ("weak"/"wear"). Run only on a sentence with a long word that is
-    no phrase word itself but one edit from one (spaCy's own Levenshtein test)."""
+    """spaCy's Matcher with ``FUZZY1`` on the long words of the KB's phrases, so that one slip
+    of the keyboard does not hide a finding ("weaknesss", "nose twiching", "swalowing
+    problems", "numbnes"). Only words of at least TYPO_MIN_LETTERS letters: a short word one
+    edit away is too often another word ("weak"/"wear"); real words one edit from a phrase
+    word are listed in forms.NOT_TYPOS. Run only on a sentence with a long word that is no
+    phrase word itself but one edit from one (spaCy's own Levenshtein test)."""
     from spacy.matcher import Matcher
     from spacy.matcher.levenshtein import (  # type: ignore[import-not-found]  # a .pyx, no stub
         levenshtein_compare,
@@ -241,7 +242,7 @@ def _typo_matcher(nlp: Any, lexicon: Lexicon) -> GatedMatcher:
     matcher = Matcher(nlp.vocab)
     real = sorted(forms.NOT_TYPOS.get(lexicon.language, frozenset()))
     known: set[str] = set()
-    for finding in sorted(lexicon.red_flags):
+    for finding in sorted(lexicon.phrases):
         rules: list[list[dict[str, Any]]] = []
         for phrase in lexicon.phrases.get(finding, ()):
             words = [t.text.lower() for t in nlp.make_doc(phrase)]
