@@ -139,9 +139,11 @@ def test_movements_name_their_place(parse: Any, text: str, finding: str) -> None
         ("numbnes down one side", "numbness_one_side"),
         ("I get breathlesss on the stairs", "breathing_difficulty"),
         ("I keep stumblng", "frequent_tripping_falling"),
+        ("my nose keeps twiching", "twitch_nose"),
+        ("I drink a lot of caffine", "high_caffeine_intake"),
     ],
 )
-def test_one_slip_in_a_long_word_of_a_red_flag_is_read(parse: Any, text: str, finding: str) -> None:
+def test_one_slip_in_a_long_word_of_a_phrase_is_read(parse: Any, text: str, finding: str) -> None:
     assert choices(parse(text)).get(finding) == "present"
 
 
@@ -158,6 +160,9 @@ def test_short_or_real_words_are_not_read_as_typos(parse: Any, text: str) -> Non
         ("the side of his mouth is twitching and drooling", "facial_droop"),
         ("I keep dropping things", "facial_droop"),
         ("sweat dripping off me after the gym", "frequent_tripping_falling"),
+        ("we went camping last week", "muscle_cramps"),
+        ("a stranger said hello", "getting_worse"),
+        ("I had an injection in my arm", "recent_viral_illness"),
     ],
 )
 def test_a_real_word_one_edit_away_is_not_a_typo(parse: Any, text: str, not_found: str) -> None:
@@ -184,27 +189,4 @@ def test_a_denial_after_a_negated_finding_still_denies(parse: Any) -> None:
 def test_a_phrase_inside_a_symptom_phrase_is_not_said(
     parse: Any, text: str, not_found: str
 ) -> None:
-    assert not_found not in choices(parse(text))
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("my nose keeps twiching", "twitch_nose"),
-        ("I drink a lot of caffine", "high_caffeine_intake"),
-    ],
-)
-def test_one_slip_in_a_long_word_of_any_phrase_is_read(parse: Any, text: str, finding: str) -> None:
-    assert choices(parse(text)).get(finding) == "present"
-
-
-@pytest.mark.parametrize(
-    ("text", "not_found"),
-    [
-        ("we went camping last week", "muscle_cramps"),
-        ("a stranger said hello", "getting_worse"),
-        ("I had an injection in my arm", "recent_viral_illness"),
-    ],
-)
-def test_real_words_near_phrase_words_are_not_typos(parse: Any, text: str, not_found: str) -> None:
     assert not_found not in choices(parse(text))
