@@ -190,3 +190,20 @@ def test_a_phrase_inside_a_symptom_phrase_is_not_said(
     parse: Any, text: str, not_found: str
 ) -> None:
     assert not_found not in choices(parse(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("the side of my nose has been flickering", "twitch_nose"),
+        ("both my eyes blink a lot", "twitch_eyelid"),
+    ],
+)
+def test_a_body_part_inside_a_place_phrase_says_that_place_too(
+    parse: Any, text: str, finding: str
+) -> None:
+    assert choices(parse(text)).get(finding) == "present"
+
+
+def test_a_nostril_alone_leaves_the_nose_to_closure(parse: Any) -> None:
+    assert "twitch_nose" not in choices(parse("my nostril twitches"))

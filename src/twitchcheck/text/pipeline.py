@@ -147,7 +147,8 @@ def build(lexicon: Lexicon) -> Any:
                 spans.append(_span(doc, start, end, nlp.vocab.strings[m]))
         # Longest first; a phrase beats a body part of the same length (it came first).
         doc.ents = filter_spans(spans)
-        doc.spans[NESTED_SPANS] = _nested(doc.ents, said, lexicon.categories)
+        # Body parts too: "the side of my nose twitches" also says the nose.
+        doc.spans[NESTED_SPANS] = _nested(doc.ents, spans, lexicon.categories)
         # A subject and its state may span words that are phrases of other findings ("waking
         # up tired with a headache"): they are kept beside the entities, not among them.
         doc.spans[STATE_SPANS] = filter_spans(
