@@ -13,6 +13,8 @@ fi
 # The C extensions, rebuilt in a copy under AddressSanitizer and UBSan, run the engine and
 # explanation tests first: any sanitizer report fails the run.
 bash scripts/sanitize.sh .venv/bin/python
+# The independent FHIR checker's definitions (the official R4B package, pinned by SHA-256).
+bash scripts/fetch_fhir_definitions.sh
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 bash scripts/ensure_chromium.sh
 # The storage tests run against SQLite and a real PostgreSQL server (installed and started here).

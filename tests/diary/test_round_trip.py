@@ -28,7 +28,7 @@ COLUMNS = {
 
 
 def _fill_every_field(store: DiaryStore, user: UserRef) -> None:
-    store.set_profile(user, ProfileIn(birth_year=1984, sex="female"))
+    store.set_profile(user, ProfileIn(birth_year=1984, sex="female", time_zone="Asia/Kolkata"))
     store.add_episode(
         user,
         parse_episode(
@@ -46,6 +46,7 @@ def _fill_every_field(store: DiaryStore, user: UserRef) -> None:
                 "medicines": ["Ibuprofen; 400 mg", "=cmd", "back\\slash"],
                 "medicine_changed": False,
                 "note": "'quoted', \"strong\"\nsecond line; =1+2",
+                "time_zone": "Europe/Berlin",
             }
         ),
     )
@@ -64,6 +65,7 @@ def _fill_every_field(store: DiaryStore, user: UserRef) -> None:
             sleep_hours=5.5,
             stress=2,
             note="-tired",
+            time_zone="America/St_Johns",
         ),
     )
     # Two shapes of evidence, as the CLI/REST and the diary's re-triage store them.

@@ -35,4 +35,8 @@ def test_export_zip_import_brings_assessments_and_profile_back(store: DiaryStore
     assert [{k: v for k, v in a.items() if k != "id"} for a in after] == [
         {k: v for k, v in a.items() if k != "id"} for a in before
     ]
-    assert client.get(f"{D}/profile").json() == {"birth_year": 1980, "sex": "male"}
+    assert client.get(f"{D}/profile").json() == {
+        "birth_year": 1980,
+        "sex": "male",
+        "time_zone": None,
+    }

@@ -236,13 +236,18 @@ def test_profile_shows_sets_and_refuses_bad_values(diary: Diary) -> None:
     assert diary.json("profile", "--birth-year", "1990", "--sex", "female") == {
         "birth_year": 1990,
         "sex": "female",
+        "time_zone": None,
     }
     code, _, err = diary.run("profile", "--sex", "robot")
     assert code == 2 and "--sex" in err
     code, _, err = diary.run("profile", "--birth-year", str(TODAY.year + 1))
     assert code == 2 and "--birth-year" in err
     # Only the sex changes; the stored birth year is kept.
-    assert diary.json("profile", "--sex", "male") == {"birth_year": 1990, "sex": "male"}
+    assert diary.json("profile", "--sex", "male") == {
+        "birth_year": 1990,
+        "sex": "male",
+        "time_zone": None,
+    }
     store = diary.store()
     assert store.profile(store.local_user()).birth_year == 1990
 

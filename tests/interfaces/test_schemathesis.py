@@ -41,11 +41,18 @@ PROBLEM_FIELDS = {"type": "str", "title": "str", "status": "int", "detail": "str
 
 
 def problem_details(ctx: Any, response: Any, case: Any) -> None:
-    """Every 4xx/5xx answer is an RFC 9457 problem with the project's fields, status matching."""
+    """Every 4xx/5xx answer is an RFC 9457 problem with the project's fields, status matching;
+    under /fhir, an OperationOutcome (contracts §6)."""
     if response.status_code < 400:
         return
     content_type = response.headers.get("content-type", [""])
     content_type = content_type[0] if isinstance(content_type, list) else content_type
+    if case.path.startswith("/fhir/"):
+        assert content_type.split(";")[0].strip() == "application/fhir+json", content_type
+        outcome = json.loads(response.content)
+        assert outcome["resourceType"] == "OperationOutcome", outcome
+        assert outcome["issue"] and all(i["severity"] == "error" for i in outcome["issue"])
+        return
     assert content_type.split(";")[0].strip() == "application/problem+json", (
         f"{response.status_code} answered with content-type {content_type!r}"
     )

@@ -124,3 +124,32 @@ def test_each_storage_failure_gets_a_plain_message(driver_says: str, plain: str)
     )
     message = plain_storage_message(exc)
     assert plain in message and "secret" not in message and "INSERT" not in message
+
+
+def test_a_database_locked_past_its_timeout_exits_4_and_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real lock, not a mocked message: another program holds the diary's write lock for longer
+    than the busy timeout, so the entry is refused with exit 4 and a plain "busy" message, and
+    once the lock is gone the diary holds no half-written entry."""
+    import sqlite3
+
+    import twitchcheck.storage.db as db
+
+    url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
+    assert main(["diary", "--database-url", url, "list"]) == 0  # set up, at the newest schema
+    capsys.readouterr()
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)  # wait 0.2 s instead of 10 s
+    other = sqlite3.connect(tmp_path / "d.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program's long write
+    try:
+        add = ["diary", "--database-url", url, "add", "--where", "twitch_nose", "--seconds", "5"]
+        code = main(add)
+        err = capsys.readouterr().err
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert code == 4, err
+    assert "busy" in err and "Internal error" not in err
+    assert main(["diary", "--database-url", url, "list", "--json"]) == 0
+    assert "twitch_nose" not in capsys.readouterr().out

@@ -63,3 +63,10 @@ def test_amounts_need_exactly_one_threshold_and_provenance() -> None:
     for amount in bad:
         with pytest.raises(ValueError):
             Finding.model_validate({**base, "text": {"amounts": [amount]}})
+
+
+def test_no_denial_is_also_a_phrase() -> None:
+    phrases = {p.lower() for f in KB.findings for p in f.phrases.get("en", ())}
+    denials = [p.lower() for f in KB.findings for p in f.text.denials.get("en", ())]
+    assert [p for p in denials if p in phrases] == []
+    assert len(denials) == len(set(denials))

@@ -1,5 +1,5 @@
-"""The rubric rows of clinical_notes.md §1 that the second triage pass (issue 15) put into rules
-and cause urgencies: each pattern gives exactly the rubric's level on the shipped KB, at several
+"""The rubric rows of clinical_notes.md §1 (and the guideline gaps of the third pass) that the
+triage passes of issue 15 put into rules and cause urgencies: each pattern gives exactly the rubric's level on the shipped KB, at several
 ages, and the pattern without its deciding finding does not."""
 
 from __future__ import annotations
@@ -41,6 +41,19 @@ RUBRIC_PATTERNS = [
         "soon",
         "tics_cause_distress",
     ),
+    # third pass (docs/triage.md, "Gaps filled in the third pass"):
+    # urgent: tingling suggesting low calcium with kidney disease or gut losses (rubric urgent row)
+    (("tingling_numbness", "kidney_disease", "twitch_nose"), "urgent", "kidney_disease"),
+    (
+        ("tingling_numbness", "vomiting_or_diarrhea", "twitch_eyelid"),
+        "urgent",
+        "vomiting_or_diarrhea",
+    ),
+    # soon: loss of dexterity, or chewing trouble (NICE NG42: ways MND first presents)
+    (("hand_clumsiness", "twitch_limbs_or_trunk"), "soon", "hand_clumsiness"),
+    (("difficulty_chewing", "twitch_cheek_mouth"), "soon", "difficulty_chewing"),
+    # routine: a hoarse, nasal or weak voice (NICE NG42 speech problems; estimated level)
+    (("voice_change", "twitch_nose", "duration_under_2_weeks"), "routine", "voice_change"),
 ]
 
 
@@ -63,3 +76,18 @@ def test_b12_and_vitamin_e_deficiency_are_seen_within_days_to_weeks() -> None:
     causes = {c.id: c for c in default_checker().kb.causes}
     assert causes["vitamin_b_deficiency"].urgency == "soon"
     assert causes["vitamin_e_deficiency"].urgency == "soon"
+
+
+def test_a_change_in_sensation_is_at_least_a_gp_visit() -> None:
+    """MedlinePlus 003296: twitching with a loss of, or change in, sensation needs a provider.
+    Routine at 12 and 40; at 70 low vitamin B12 becomes likely enough to go sooner."""
+    checker = default_checker()
+    present = ["tingling_numbness", "twitch_nose", "duration_under_2_weeks"]
+    for age in (12, 40, 70):
+        result = checker.assess(age=age, sex="unknown", present=present)
+        assert (
+            result.triage.level.rank
+            >= checker.assess(age=age, sex="unknown", present=present[1:]).triage.level.rank
+        )
+        assert "cb_change_in_sensation" in [r.id for r in result.triage.reasons]
+        assert result.triage.level.value == ("soon" if age == 70 else "routine"), age

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +42,7 @@ def _opens_at_head(url: str) -> None:
     try:
         migrate(engine)
         assert schema_tables(engine) == TABLES
-        assert _head(engine) == "0002"
+        assert _head(engine) == "0003"
         with engine.connect() as conn:
             conn.execute(text("SELECT count(*) FROM audit")).scalar_one()
     finally:
@@ -190,3 +192,24 @@ def test_opening_a_diary_at_head_does_not_wait_for_a_long_write(tmp_path: Path) 
         assert time.monotonic() - started < 2.0
         conn.exec_driver_sql("ROLLBACK")
     writer.dispose()
+
+
+def test_switching_a_new_file_to_wal_waits_for_another_writer(tmp_path: Path) -> None:
+    """SQLite answers "database is locked" at once, without its busy handler, when a connection
+    switches a file to WAL while another holds a write lock on it (what four processes opening a
+    new diary together ran into, now and then): the switch waits and tries again instead."""
+    path = tmp_path / "d.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # rollback mode
+    other.execute("CREATE TABLE held (x INTEGER)")
+    other.execute("BEGIN")
+    other.execute("INSERT INTO held VALUES (1)")  # a write lock, held for a moment
+    release = threading.Timer(0.3, lambda: other.execute("ROLLBACK"))
+    release.start()
+    try:
+        engine = make_engine(f"sqlite:///{path}")
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        engine.dispose()
+    finally:
+        release.join()
+        other.close()

@@ -1,15 +1,18 @@
 """Everything in the diary out as CSV (the import is :mod:`.csv_import`).
 
 CSV (UTF-8, one header row, ISO dates): ``episodes.csv``, ``checkins.csv``, ``assessments.csv``
-and ``profile.csv`` (birth year and sex, one row). An assessment's row carries its evidence and
+and ``profile.csv`` (birth year, sex and time zone, one row). An assessment's row carries its evidence and
 its full result as compact JSON (``evidence``, ``result``) beside the readable columns, so that
 export, import and export again give the same files.
 List fields are joined with ``;`` (a ``;`` or ``\\`` inside an item escaped with a backslash);
 check-in answers are written ``finding=yes;finding=no``; an empty cell is "not recorded". A cell
 that a spreadsheet would run as a formula is written with one ``'`` in front, and one leading
 ``'`` is removed from every cell on import (see :mod:`.csv_cells`). Every row carries its
-``uid``, so importing an export back, or the same file twice, adds nothing. Row numbers in error messages count data rows (the header is not
-a row): "row 7" is the seventh line below the header.
+``uid``, so importing an export back, or the same file twice, adds nothing. Episodes and
+check-ins carry the IANA ``time_zone`` they were made in (empty: not known; a file without the
+column imports as before, its rows without a zone: the import does not guess one). Row numbers
+in error messages count data rows (the header is not a row): "row 7" is the seventh line below
+the header.
 """
 
 from __future__ import annotations
@@ -40,8 +43,18 @@ EPISODE_COLUMNS = (
     "medicines",
     "medicine_changed",
     "note",
+    "time_zone",
 )
-CHECKIN_COLUMNS = ("uid", "on_date", "answers", "caffeine_cups", "sleep_hours", "stress", "note")
+CHECKIN_COLUMNS = (
+    "uid",
+    "on_date",
+    "answers",
+    "caffeine_cups",
+    "sleep_hours",
+    "stress",
+    "note",
+    "time_zone",
+)
 ASSESSMENT_COLUMNS = (
     "uid",
     "created_at",
@@ -56,7 +69,9 @@ ASSESSMENT_COLUMNS = (
     "evidence",
     "result",
 )
-PROFILE_COLUMNS = ("birth_year", "sex")
+PROFILE_COLUMNS = ("birth_year", "sex", "time_zone")
+#: The columns a file must have; ``time_zone`` came later (issue 20) and may be missing.
+PROFILE_REQUIRED = ("birth_year", "sex")
 
 # -- CSV export --------------------------------------------------------------------------------
 
@@ -128,6 +143,7 @@ def export_csv(
                     _cell(c.sleep_hours),
                     _cell(c.stress),
                     _cell(c.note),
+                    _cell(c.time_zone),
                 ]
             )
     with paths[2].open("w", newline="", encoding="utf-8") as fh:
@@ -155,7 +171,7 @@ def export_csv(
     with paths[3].open("w", newline="", encoding="utf-8") as fh:
         w = _Writer(fh)
         w.writerow(PROFILE_COLUMNS)
-        w.writerow([_cell(profile.birth_year), _cell(profile.sex)])
+        w.writerow([_cell(getattr(profile, c)) for c in PROFILE_COLUMNS])
     return paths
 
 

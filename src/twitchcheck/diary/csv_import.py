@@ -22,6 +22,7 @@ from twitchcheck.diary.csv_exchange import (
     CHECKIN_COLUMNS,
     EPISODE_COLUMNS,
     PROFILE_COLUMNS,
+    PROFILE_REQUIRED,
 )
 from twitchcheck.diary.schemas import (
     AssessmentIn,
@@ -208,7 +209,7 @@ def _assessments_from(path: Path) -> list[AssessmentIn | RecordError] | None:
 
 
 def _profile_from(path: Path) -> ProfileIn | None:
-    rows = list(_reader(path, PROFILE_COLUMNS, PROFILE_COLUMNS))
+    rows = list(_reader(path, PROFILE_COLUMNS, PROFILE_REQUIRED))
     if len(rows) > 1:
         raise RecordError([("profile.csv", "holds more than one row")])
     if not rows or not any(v.strip() for v in rows[0][1].values()):

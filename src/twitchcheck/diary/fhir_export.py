@@ -1,121 +1,88 @@
-"""The diary as a FHIR R4B Bundle (type "collection"), built with ``fhir.resources``."""
+"""The diary as a FHIR R4B Bundle (type "collection"), checked with ``fhir.resources``.
+
+The resources themselves are built in :mod:`.fhir_resources`. Every entry's ``fullUrl`` is a
+urn:uuid derived from its identifier, so a second export of the same diary gives the same
+identifiers and fullUrls and a receiver can de-duplicate it; only the Bundle's ``timestamp``
+(when it was made) differs. Nothing depends on the exporting machine's time zone: entry times
+are written in the zone they were made in (see :mod:`.time_zones`), stored times in UTC.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import uuid
 from typing import Any
 
-from fhir.resources.R4B.bundle import Bundle, BundleEntry
-from fhir.resources.R4B.codeableconcept import CodeableConcept
-from fhir.resources.R4B.coding import Coding
-from fhir.resources.R4B.observation import Observation, ObservationComponent
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
-from fhir.resources.R4B.quantity import Quantity
-from fhir.resources.R4B.reference import Reference
+from fhir.resources.R4B.riskassessment import RiskAssessment
 
-from twitchcheck.diary.schemas import EpisodePublic
+from twitchcheck.diary import fhir_resources as fr
 from twitchcheck.diary.service import DiaryStore, UserRef
-from twitchcheck.diary.wording import label_of
+from twitchcheck.kb import coding as c
 from twitchcheck.kb.model import KnowledgeBase
 
-SNOMED = "http://snomed.info/sct"
-HPO = "http://human-phenotype-ontology.org"
-UCUM = "http://unitsofmeasure.org"
 #: FHIR R4B Observation.status codes (fhir.resources does not check the value set).
 OBSERVATION_STATUSES = frozenset(
     {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
      "entered-in-error", "unknown"}
 )  # fmt: skip
+#: Fields of an episode or check-in that the export leaves out, and why: every other field is
+#: exported (tests/diary/test_fhir_export.py walks the schemas to hold this).
+NOT_EXPORTED = {"id": "the row number of one database; the uid is the entry's identifier"}
+_MODELS: dict[str, type[Observation | Patient | RiskAssessment]] = {
+    "Observation": Observation,
+    "Patient": Patient,
+    "RiskAssessment": RiskAssessment,
+}
 
 
-def _codes(kb: KnowledgeBase, finding_id: str) -> list[Coding]:
-    finding = kb.findings[kb.finding_index[finding_id]]
-    codes = finding.codes
-    out: list[Coding] = []
-    if codes is not None:
-        out += [Coding(system=SNOMED, code=c, display=finding.label) for c in codes.snomed]
-        out += [Coding(system=HPO, code=c, display=finding.label) for c in codes.hpo]
-    return out
+def _entry(resource: dict[str, Any], url: str) -> dict[str, Any]:
+    checked = _MODELS[resource["resourceType"]].model_validate(resource)
+    return {"fullUrl": url, "resource": checked.model_dump(mode="json")}
 
 
-def _when(value: dt.datetime) -> dt.datetime:
-    # FHIR wants a time zone with a time of day; the diary keeps the person's wall-clock time,
-    # so the computer's own time zone is the best available guess.
-    return value.astimezone()
+def _identified(resource: dict[str, Any]) -> dict[str, Any]:
+    ident = resource["identifier"][0]
+    return _entry(resource, fr.full_url(ident["system"], ident["value"]))
 
 
-def _quantity(value: float, unit: str, code: str) -> Quantity:
-    return Quantity(value=value, unit=unit, system=UCUM, code=code)
-
-
-def _component(text: str, **value: Any) -> ObservationComponent:
-    return ObservationComponent(code=CodeableConcept(text=text), **value)
-
-
-def _episode_observation(kb: KnowledgeBase, ep: EpisodePublic, patient: str) -> Observation:
-    codings: list[Coding] = []
-    for loc in ep.locations:
-        codings += [c for c in _codes(kb, loc) if c.system == SNOMED]
-    text = "Twitching episode: " + ", ".join(label_of(kb, loc) for loc in ep.locations)
-    comps = [_component("Duration", valueQuantity=_quantity(ep.duration_seconds, "s", "s"))]
-    if ep.intensity is not None:
-        comps.append(_component("Intensity (0-10)", valueInteger=ep.intensity))
-    comps.append(_component("Side", valueString=ep.side))
-    if ep.caffeine_cups is not None:
-        comps.append(
-            _component("Caffeine", valueQuantity=_quantity(ep.caffeine_cups, "cups", "{cup}"))
-        )
-    if ep.sleep_hours is not None:
-        comps.append(_component("Sleep", valueQuantity=_quantity(ep.sleep_hours, "h", "h")))
-    if ep.stress is not None:
-        comps.append(_component("Stress (0-10)", valueInteger=ep.stress))
-    return Observation(
-        identifier=[{"value": ep.uid}],
-        status="final",
-        code=CodeableConcept(coding=codings or None, text=text),
-        subject=Reference(reference=patient),
-        effectiveDateTime=_when(ep.occurred_at),
-        component=comps,
-        note=[{"text": ep.note}] if ep.note else None,
-    )
-
-
-def export_fhir(store: DiaryStore, user: UserRef, kb: KnowledgeBase) -> dict[str, Any]:
+def export_fhir(
+    store: DiaryStore, user: UserRef, kb: KnowledgeBase, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """The diary as a FHIR R4B Bundle (type "collection"), as a JSON-able dict.
 
-    A Patient (birth year and sex only, nothing identifying), an Observation per episode
-    (the locations' SNOMED codes where the KB has them, with duration, intensity, side,
-    caffeine, sleep and stress as components) and an Observation per check-in answer
-    (valueBoolean, coded with the KB's SNOMED and HPO codes where present, text otherwise).
+    A Patient (birth year and sex only), an Observation per episode and per check-in, and a
+    RiskAssessment per saved assessment (see :mod:`.fhir_resources`). ``now`` is the Bundle's
+    timestamp (default: the current time, in UTC).
     """
     profile = store.profile(user)
-    patient_url = f"urn:uuid:{uuid.uuid4()}"
-    patient = Patient(
-        gender=profile.sex,
-        birthDate=str(profile.birth_year) if profile.birth_year else None,
+    created = store.account_created(user)
+    # A pseudonym, stable for the account: its name and creation time, never the person's.
+    patient_url = fr.full_url(
+        "patient", f"{user.username}|{created.isoformat() if created else ''}"
     )
-    entries = [BundleEntry(fullUrl=patient_url, resource=patient)]
-    for ep in store.iter_episodes(user):
-        obs = _episode_observation(kb, ep, patient_url)
-        entries.append(BundleEntry(fullUrl=f"urn:uuid:{uuid.uuid4()}", resource=obs))
-    for c in store.iter_checkins(user):
-        for fid, yes in c.answers.items():
-            codings = _codes(kb, fid) if fid in kb.finding_index else []
-            obs = Observation(
-                status="final",
-                code=CodeableConcept(coding=codings or None, text=label_of(kb, fid)),
-                subject=Reference(reference=patient_url),
-                effectiveDateTime=c.on_date,
-                valueBoolean=yes,
-                identifier=[{"value": f"{c.uid}:{fid}"}],
-            )
-            entries.append(BundleEntry(fullUrl=f"urn:uuid:{uuid.uuid4()}", resource=obs))
-    bundle = Bundle(
-        type="collection",
-        timestamp=dt.datetime.now(dt.UTC),
-        entry=entries,
+    entries = [_entry(fr.patient(profile), patient_url)]
+    entries += [
+        _identified(fr.episode_observation(kb, ep, patient_url, profile.time_zone))
+        for ep in store.iter_episodes(user)
+    ]
+    entries += [
+        _identified(fr.checkin_observation(kb, ci, patient_url)) for ci in store.iter_checkins(user)
+    ]
+    entries += [
+        _identified(fr.risk_assessment(kb, record, patient_url))
+        for record in store.iter_assessments(user)
+    ]
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    bundle = Bundle.model_validate(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "timestamp": stamp.isoformat().replace("+00:00", "Z"),
+            "entry": entries,
+        }
     )
     data: dict[str, Any] = bundle.model_dump(mode="json")
     check_bundle(data)
@@ -134,28 +101,43 @@ def check_bundle(data: dict[str, Any]) -> None:
         urls.add(url)
     for n, entry in enumerate(data.get("entry", [])):
         res = entry["resource"]
-        if res.get("resourceType") != "Observation":
+        text = res.get("text") or {}
+        if text.get("status") != "generated" or not str(text.get("div", "")).startswith("<div"):
+            raise ValueError(f"entry {n}: no generated narrative")
+        if res.get("resourceType") == "Patient":
             continue
-        if res.get("status") not in OBSERVATION_STATUSES:
-            raise ValueError(f"entry {n}: Observation.status {res.get('status')!r} is not valid")
-        code = res.get("code") or {}
-        if not code.get("text") and not code.get("coding"):
-            raise ValueError(f"entry {n}: Observation.code has neither coding nor text")
-        when = res.get("effectiveDateTime")
-        if not isinstance(when, str):
-            raise ValueError(f"entry {n}: Observation has no effectiveDateTime")
-        try:
-            (dt.date if len(when) == 10 else dt.datetime).fromisoformat(when)
-        except ValueError:
-            raise ValueError(f"entry {n}: effectiveDateTime {when!r} does not parse") from None
+        if not all(i.get("system") and i.get("value") for i in res.get("identifier") or [{}]):
+            raise ValueError(f"entry {n}: an identifier without system and value")
         ref = (res.get("subject") or {}).get("reference")
         if ref not in urls:
             raise ValueError(f"entry {n}: subject {ref!r} is not in the bundle")
-        for comp in res.get("component", []):
-            if not (comp.get("code") or {}).get("text"):
-                raise ValueError(f"entry {n}: a component has no code text")
-            q = comp.get("valueQuantity")
-            if q is not None and not (
-                isinstance(q.get("value"), int | float) and math.isfinite(q["value"])
-            ):
-                raise ValueError(f"entry {n}: component quantity is not a finite number")
+        if res.get("resourceType") == "Observation":
+            _check_observation(n, res)
+
+
+def _check_observation(n: int, res: dict[str, Any]) -> None:
+    if res.get("status") not in OBSERVATION_STATUSES:
+        raise ValueError(f"entry {n}: Observation.status {res.get('status')!r} is not valid")
+    if not any(
+        coding.get("system") == c.OBSERVATION_CATEGORY
+        for cat in res.get("category", [])
+        for coding in cat.get("coding", [])
+    ):
+        raise ValueError(f"entry {n}: Observation has no category")
+    when = res.get("effectiveDateTime")
+    if not isinstance(when, str):
+        raise ValueError(f"entry {n}: Observation has no effectiveDateTime")
+    try:
+        (dt.date if len(when) == 10 else dt.datetime).fromisoformat(when)
+    except ValueError:
+        raise ValueError(f"entry {n}: effectiveDateTime {when!r} does not parse") from None
+    if len(when) > 10 and dt.datetime.fromisoformat(when).tzinfo is None:
+        raise ValueError(f"entry {n}: effectiveDateTime {when!r} has a time but no offset")
+    for comp in [res, *res.get("component", [])]:
+        if not (comp.get("code") or {}).get("coding"):
+            raise ValueError(f"entry {n}: a code without a coding")
+        q = comp.get("valueQuantity")
+        if q is not None and not (
+            isinstance(q.get("value"), int | float) and math.isfinite(q["value"])
+        ):
+            raise ValueError(f"entry {n}: component quantity is not a finite number")

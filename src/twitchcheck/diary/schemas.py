@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from twitchcheck.diary.time_zones import TimeZoneName
 from twitchcheck.domain import MAX_AGE, MIN_AGE
 from twitchcheck.errors import RecordError
 
@@ -31,6 +32,10 @@ FUTURE_SLACK = dt.timedelta(days=1)
 Uid = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 Side = Literal["left", "right", "both", "unknown"]
 Score = Annotated[int, Field(ge=0, le=10)]
+ZONE_HELP = (
+    "The IANA time zone the entry was made in, e.g. Europe/Berlin (optional; an unknown name "
+    "is refused). The FHIR export writes the time with that zone's offset on that date."
+)
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
@@ -81,6 +86,7 @@ class EpisodeIn(_In):
     medicines: list[ShortText] = Field(default_factory=list, max_length=20)
     medicine_changed: bool | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    time_zone: TimeZoneName | None = Field(default=None, description=ZONE_HELP)
     uid: Uid | None = None
 
     @field_validator("occurred_at")
@@ -116,6 +122,7 @@ class EpisodeUpdate(_In):
     medicines: list[ShortText] | None = Field(default=None, max_length=20)
     medicine_changed: bool | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    time_zone: TimeZoneName | None = None
 
 
 class EpisodePublic(BaseModel):
@@ -134,6 +141,7 @@ class EpisodePublic(BaseModel):
     medicines: list[str]
     medicine_changed: bool | None
     note: str | None
+    time_zone: str | None = None
     created_at: dt.datetime
 
 
@@ -146,6 +154,7 @@ class CheckInIn(_In):
     sleep_hours: float | None = Field(default=None, ge=0, le=24)
     stress: Score | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    time_zone: TimeZoneName | None = Field(default=None, description=ZONE_HELP)
     uid: Uid | None = None
 
     @field_validator("on_date")
@@ -167,6 +176,7 @@ class CheckInPublic(BaseModel):
     sleep_hours: float | None
     stress: int | None
     note: str | None
+    time_zone: str | None = None
     created_at: dt.datetime
 
 
@@ -235,6 +245,9 @@ class ProfileIn(_In):
     # today's, so a server running across New Year stays right.
     birth_year: int = Field(ge=_FIRST_YEAR, le=_LAST_YEAR)
     sex: ProfileSex
+    #: The zone the person lives in: the export's zone for entries stored without one. Left out
+    #: of a change, the stored one is kept.
+    time_zone: TimeZoneName | None = None
 
     @field_validator("birth_year")
     @classmethod
@@ -248,6 +261,7 @@ class ProfileIn(_In):
 class ProfilePublic(BaseModel):
     birth_year: int | None
     sex: ProfileSex | None
+    time_zone: str | None = None
 
     def age_on(self, day: dt.date) -> int | None:
         return None if self.birth_year is None else max(MIN_AGE, day.year - self.birth_year)

@@ -154,6 +154,24 @@ Phrases = dict[
 ]
 
 
+#: One word (no spaces) of a state pattern.
+StateWord = Annotated[str, StringConstraints(pattern=r"^[^\s]{2,30}$")]
+
+
+class StatePattern(Strict):
+    """A subject said to be in a state within a few words, in either order: "my throat feels
+    tight", "tight throat", "my chest is tight". Words are matched after the parser's stemming,
+    so one form covers its inflections ("tighten", "tightening")."""
+
+    subject: tuple[StateWord, ...] = Field(min_length=1)
+    state: tuple[StateWord, ...] = Field(min_length=1)
+    #: How many words may stand between them (none a punctuation mark or a clause break).
+    within: int = Field(default=3, ge=0, le=8)
+    #: ``state_first`` where the other order says something else ("suddenly ... headache" is
+    #: a sudden headache; "headaches ... and suddenly my eye twitches" is not).
+    order: Literal["any", "state_first"] = "any"
+
+
 class TextHints(Strict):
     """How free text is read for a finding (issue 17), beside its lay phrases.
 
@@ -162,7 +180,9 @@ class TextHints(Strict):
     ``worsening_of``: findings that make this one when the text says they are getting worse,
     over ``pace`` (days for a day-by-day course, weeks for a slow one);
     ``amounts``: amounts with the KB's thresholds; ``parts``: body parts that give this finding
-    only in a sentence that also says the part moves ("my face and legs twitch").
+    only in a sentence that also says the part moves ("my face and legs twitch"); ``states``:
+    a subject and its state a few words apart, where a fixed phrase cannot list every wording;
+    ``denials``: lay phrases that state the finding absent ("my strength is fine").
     """
 
     about: Literal["person", "relative"] = "person"
@@ -171,6 +191,10 @@ class TextHints(Strict):
     pace: Literal["days", "weeks"] | None = None
     amounts: tuple[Amount, ...] = ()
     parts: Phrases = Field(default_factory=dict)
+    denials: Phrases = Field(default_factory=dict)
+    states: dict[
+        Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], tuple[StatePattern, ...]
+    ] = Field(default_factory=dict)
 
 
 class Finding(Strict):

@@ -12,6 +12,8 @@ leaves the schema as it was, and processes opening a new diary at once wait for 
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,11 +54,33 @@ def _normalise(url: str) -> str:
     return url
 
 
+#: How long a connection waits for a lock another connection holds (milliseconds).
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    # WAL is a property of the file, kept once set: most connections only read it. Switching a
+    # brand-new file needs an exclusive lock, and SQLite answers "database is locked" at once,
+    # without its busy handler, when another process is switching the same new file (four
+    # processes opening a new diary together): so wait and try again, up to the busy timeout.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # First: switching a new file to WAL takes a lock, which concurrent first opens wait for.
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    _switch_to_wal(cursor)
     # FULL: a committed transaction survives a crash of the process and of the machine.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")

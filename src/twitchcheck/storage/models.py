@@ -1,7 +1,10 @@
 """The diary's tables (SQLAlchemy 2 declarative models).
 
 Times are the person's own wall-clock times (naive): a diary is about *their* days, and the trend
-views count episodes per calendar day as they lived it. ``day_stats`` and ``location_days`` are
+views count episodes per calendar day as they lived it. Each entry also keeps the IANA name of
+the zone it was made in (``time_zone``, NULL for entries older than migration 0003 or when the
+zone was not known), and the profile may hold one for those: an export then says which instant
+was meant without guessing from the exporting machine's clock. ``day_stats`` and ``location_days`` are
 aggregates kept in the same transaction as the episodes they count, so the trend and trigger
 views read a few thousand rows even when the diary holds a million episodes.
 """
@@ -45,6 +48,7 @@ class User(Base):
     #: The profile the diary's re-triage needs (the engine's priors depend on age and sex).
     birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     sex: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -87,6 +91,7 @@ class Episode(Base):
     medicines: Mapped[list[str]] = mapped_column(JSON, default=list)
     medicine_changed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -109,6 +114,7 @@ class CheckIn(Base):
     sleep_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
     stress: Mapped[int | None] = mapped_column(Integer, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

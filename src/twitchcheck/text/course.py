@@ -143,7 +143,9 @@ def with_duration(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Menti
         key = (-duration_score(lex, doc, m, rest), m.start)
         if best is None or key < best:
             best, chosen = key, m
-    if chosen is None or (best is not None and best[0] == 0 and len(stated) > 1):
+    # Two durations that disagree, neither said of the twitch: no reading ("a few days" and
+    # "a few days ago" for one phrase agree).
+    if chosen is None or (best is not None and best[0] == 0 and len({m.id for m in stated}) > 1):
         return rest
     if best is not None and best[0] == 0 and in_lifestyle_sentence(lex, doc, chosen, rest):
         return rest

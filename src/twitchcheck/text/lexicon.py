@@ -17,7 +17,9 @@ from twitchcheck.kb import schema as s
 class Lexicon:
     language: str
     phrases: dict[str, tuple[str, ...]]  # finding id -> lay phrases
+    denials: dict[str, tuple[str, ...]]  # finding id -> lay phrases that deny it
     parts: dict[str, tuple[str, ...]]  # finding id -> body parts (need a movement word)
+    states: dict[str, tuple[s.StatePattern, ...]]  # finding id -> subject-state patterns
     categories: dict[str, str]  # finding id -> its KB category
     about_relative: frozenset[str]
     sudden: dict[str, str]  # finding id -> the finding it becomes when sudden
@@ -37,13 +39,17 @@ class Lexicon:
 
 def build_lexicon(kb: KnowledgeBase, language: str = "en") -> Lexicon:
     phrases: dict[str, tuple[str, ...]] = {}
+    denials: dict[str, tuple[str, ...]] = {}
     parts: dict[str, tuple[str, ...]] = {}
+    states: dict[str, tuple[s.StatePattern, ...]] = {}
     sudden: dict[str, str] = {}
     worsening: dict[str, dict[str, str]] = {}
     amounts: dict[str, list[tuple[str, s.Amount]]] = {}
     for f in kb.findings:
         phrases[f.id] = tuple(f.phrases.get(language, ()))
+        denials[f.id] = tuple(f.text.denials.get(language, ()))
         parts[f.id] = tuple(f.text.parts.get(language, ()))
+        states[f.id] = tuple(f.text.states.get(language, ()))
         for base in f.text.sudden_of:
             sudden.setdefault(base, f.id)
         for base in f.text.worsening_of:
@@ -53,7 +59,9 @@ def build_lexicon(kb: KnowledgeBase, language: str = "en") -> Lexicon:
     return Lexicon(
         language=language,
         phrases=phrases,
+        denials=denials,
         parts=parts,
+        states=states,
         categories={f.id: f.category for f in kb.findings},
         about_relative=frozenset(f.id for f in kb.findings if f.text.about == "relative"),
         sudden=sudden,

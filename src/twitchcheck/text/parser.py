@@ -17,7 +17,15 @@ from typing import Any
 
 from twitchcheck.text import course, terms
 from twitchcheck.text.lexicon import Lexicon
-from twitchcheck.text.pipeline import HEDGED, NEGATED, RELATIVE, build
+from twitchcheck.text.pipeline import (
+    DENIAL,
+    HEDGED,
+    NEGATED,
+    NESTED_SPANS,
+    RELATIVE,
+    STATE_SPANS,
+    build,
+)
 from twitchcheck.text.quantities import age_and_sex
 from twitchcheck.text.spans import Mention
 
@@ -59,7 +67,9 @@ class TextParser:
             mentions = course.with_duration(
                 lex, doc, [*mentions, *course.amount_mentions(lex, text)]
             )
-        kept = self._consistent(sorted(mentions, key=lambda m: (m.start, m.end)))
+        kept = self._with_implied(
+            self._consistent(sorted(mentions, key=lambda m: (m.start, m.end)))
+        )
         out: dict[str, Any] = {
             "findings": [m.data() for m in kept],
             "unplaced": self._unplaced(text, mentions),
@@ -76,25 +86,36 @@ class TextParser:
         lex = self.lexicon
         out: list[Mention] = []
         patient = self._patient_relative(doc)
-        for ent in doc.ents:
-            fid = ent.label_
+        # A subject-state span is in a scope by its last word, so that a negation or hedge
+        # between its two ends counts ("my face hasn't dropped", "my throat might be tight").
+        states = [(span, span[-1:]) for span in doc.spans.get(STATE_SPANS, [])]
+        nested = [(span, span) for span in doc.spans.get(NESTED_SPANS, [])]
+        for ent, probe in [*((e, e) for e in doc.ents), *nested, *states]:
+            fid = ent.label_.removeprefix(DENIAL)
+            denial = fid != ent.label_
             quoted = f"'{ent.text}'"
-            relative = self._trigger_at(doc, ent, RELATIVE) is not None
-            trigger = self._trigger_at(doc, ent, RELATIVE) if relative else None
+            relative = self._trigger_at(doc, probe, RELATIVE) is not None
+            trigger = self._trigger_at(doc, probe, RELATIVE) if relative else None
             if patient is not None and trigger is not None and trigger[0] == patient:
                 relative = False  # a carer writing about the person: their findings count
             if fid in lex.about_relative and not relative:
                 continue  # "ALS" with no relative named: the person's fear, not a history
             if relative and fid not in lex.about_relative:
                 continue  # a relative's finding is never the person's own
-            negated = self._trigger_at(doc, ent, NEGATED) is not None
-            hedged = self._trigger_at(doc, ent, HEDGED) is not None
-            about = f" said of a relative ({self._trigger(doc, ent, RELATIVE)})" if relative else ""
+            negated = self._trigger_at(doc, probe, NEGATED) is not None
+            hedged = self._trigger_at(doc, probe, HEDGED) is not None
+            about = (
+                f" said of a relative ({self._trigger(doc, probe, RELATIVE)})" if relative else ""
+            )
+            # A denial carries its own negation ("can't stop it"): a negation before it is
+            # that one's scope running on ("he doesn't feel it coming and can't stop it").
             if hedged:
-                why = f"matched {quoted}{about}, hedged by {self._trigger(doc, ent, HEDGED)}"
+                why = f"matched {quoted}{about}, hedged by {self._trigger(doc, probe, HEDGED)}"
                 choice = "unknown"
+            elif denial:
+                why, choice = f"matched {quoted}{about}, which denies it", "absent"
             elif negated:
-                why = f"matched {quoted}{about}, negated by {self._trigger(doc, ent, NEGATED)}"
+                why = f"matched {quoted}{about}, negated by {self._trigger(doc, probe, NEGATED)}"
                 choice = "absent"
             else:
                 why, choice = f"matched {quoted}{about}", "present"
@@ -214,6 +235,28 @@ class TextParser:
             group = lex.group_of(f)
             if m.choice == "absent" and group is not None and group in group_taken:
                 chosen.pop(f, None)  # a stated group member already closes the group
+        return sorted(chosen.values(), key=lambda m: (m.start, m.end, m.id))
+
+    def _with_implied(self, kept: list[Mention]) -> list[Mention]:
+        """A red flag that a present finding implies by the KB is said too, from the same
+        words: "short of breath lying down" says trouble breathing, "legs weaker by the day"
+        says weakness. The parse names every red flag the text states (issue 17: none missed)
+        rather than leave it to closure; other parents are left to closure as before. Never
+        over a stated choice or a present member of its group."""
+        lex = self.lexicon
+        chosen = {m.id: m for m in kept}
+        taken = {lex.group_of(m.id) for m in kept if m.choice == "present"} - {None}
+        queue = [m for m in kept if m.choice == "present"]
+        while queue:
+            m = queue.pop(0)
+            for if_, then in lex.implications:
+                if if_ != m.id or then in chosen or then not in lex.red_flags:
+                    continue
+                if lex.group_of(then) in taken:
+                    continue
+                why = f"{m.why}; so also '{lex.labels.get(then, then)}' (the KB: {if_} implies it)"
+                chosen[then] = Mention(then, "present", m.start, m.end, why, "implied")
+                queue.append(chosen[then])
         return sorted(chosen.values(), key=lambda m: (m.start, m.end, m.id))
 
     def _unplaced(self, text: str, kept: list[Mention]) -> list[str]:

@@ -291,6 +291,16 @@ RELATIVES: Final[dict[str, tuple[str, ...]]] = {
 FOLLOWING_RELATIVES: Final[dict[str, tuple[str, ...]]] = {
     "en": ("runs in my family", "runs in the family", "in my family", "in the family"),
 }
+#: Relatives who only report what they see ("my family say my face looks blank"): the finding
+#: is the person's. (One named relative, "my son says his nose twitches", stays a trigger: a
+#: carer's text is read by parser.TextParser._patient_relative.)
+REPORTING_RELATIVES: Final[dict[str, tuple[str, ...]]] = {
+    "en": tuple(
+        f"{who} {verb}"
+        for who in ("family", "parents", "relatives", "my family", "my parents", "my relatives")
+        for verb in ("say", "says", "said", "noticed", "think", "thinks", "tell me", "told me")
+    ),
+}
 #: The person speaking of themselves again ends a relative's scope.
 RELATIVE_TERMINATION: Final[dict[str, tuple[str, ...]]] = {
     "en": ("i", "i'm", "i've", "me", "myself", "my own"),
@@ -312,6 +322,11 @@ SUDDEN: Final[dict[str, tuple[str, ...]]] = {
         "an hour ago",
         "minutes ago",
         "out of the blue",
+        "in seconds",
+        "in an instant",
+        "all at once",
+        "without warning",
+        "instantly",
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from sqlalchemy import select
@@ -44,6 +45,8 @@ class ProfileRecords(StoreBase):
                 raise NotFoundError("user", user.username, ())
             row.birth_year = profile.birth_year
             row.sex = profile.sex
+            if "time_zone" in profile.model_fields_set:  # left out: the stored zone is kept
+                row.time_zone = profile.time_zone
             audit_in(s, user, "profile.update", None)
             return ds.ProfilePublic.model_validate(row, from_attributes=True)
 
@@ -57,6 +60,13 @@ class ProfileRecords(StoreBase):
             raise NotFoundError("user", user.username, ())
         if row.birth_year is None and row.sex is None:
             row.birth_year, row.sex = profile.birth_year, profile.sex
+            row.time_zone = row.time_zone or profile.time_zone
             audit_in(s, user, "profile.import", None)
             return "set"
         return "same" if (row.birth_year, row.sex) == (profile.birth_year, profile.sex) else "kept"
+
+    def account_created(self, user: UserRef) -> dt.datetime | None:
+        """When the account was made: with its name, a stable pseudonym for its exports."""
+        with self._sessions() as s:
+            row = s.get(m.User, user.id)
+            return None if row is None else row.created_at

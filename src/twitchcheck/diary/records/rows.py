@@ -32,6 +32,7 @@ def checkin_row(user_id: int, entry: ds.CheckInIn, uid: str) -> m.CheckIn:
         sleep_hours=entry.sleep_hours,
         stress=entry.stress,
         note=entry.note,
+        time_zone=entry.time_zone,
         created_at=m.utcnow(),
     )
 
@@ -68,19 +69,26 @@ def _digest(content: dict[str, Any]) -> str:
     return "c2-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def _content(entry: ds.EpisodeIn | ds.CheckInIn) -> dict[str, Any]:
+    # No zone is left out rather than written as null, so an entry without one keeps the uid
+    # releases before the zone was stored gave it (a re-import still finds it).
+    skip = {"uid"} if entry.time_zone is not None else {"uid", "time_zone"}
+    return entry.model_dump(mode="json", exclude=skip)
+
+
 def content_uid(entry: ds.EpisodeIn) -> str:
     """A uid from an episode's whole content (every field but the uid): the same episode
     imported twice gets the same uid, and two episodes that differ in any field (intensity,
     note, a medicine ...) get different ones. Locations are a set: their order is not content.
     """
-    data = entry.model_dump(mode="json", exclude={"uid"})
+    data = _content(entry)
     data["locations"] = sorted(data["locations"])
     return _digest({"episode": data})
 
 
 def checkin_uid(entry: ds.CheckInIn) -> str:
     """A uid from a check-in's whole content (every field but the uid, the note included)."""
-    return _digest({"checkin": entry.model_dump(mode="json", exclude={"uid"})})
+    return _digest({"checkin": _content(entry)})
 
 
 def legacy_content_uid(entry: ds.EpisodeIn) -> str:

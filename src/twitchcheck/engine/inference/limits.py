@@ -14,8 +14,11 @@ class Limits:
 
     #: The largest number of positive findings in one connected group the NumPy path solves
     #: exactly (above it: the chunked approximation, in chunks of this size). Its state vector
-    #: has ``2^m`` entries: at 20 that is 8 MiB per vector.
-    max_exact_positives: int = 20
+    #: has ``2^m`` entries. 16, not 20 (issue 18 #12a): on the shipped KB, whose twitch sites
+    #: share most causes, an exact solve of 19-20 positives took 4-10 s per request, a door for
+    #: denial of service; above 16 the answer is the chunked approximation, flagged
+    #: ``method: "approximate"`` (BENCHMARKS.md §10).
+    max_exact_positives: int = 16
     #: Positives per chunk when the left-out variants of an explanation come from the chunked
     #: approximation (groups above the caller's ``exact_limit``).
     explain_chunk: int = 8
@@ -28,8 +31,10 @@ class Limits:
     #: ~30 shared causes fits its table budget).
     kernel_chunk: int = 16
     #: The kernel's table budget (entries); a group needing more is declined. None: the
-    #: kernel's own budget (2^23), the most it accepts.
-    kernel_table_budget: int | None = None
+    #: kernel's own budget (2^23), the most it accepts. 2^22 (issue 18 #12a): a group of 18
+    #: positives sharing ~30 causes took the kernel ~120 ms exactly; declined, it is approximated
+    #: in ~25 ms, so every request stays under 100 ms.
+    kernel_table_budget: int | None = 1 << 22
     #: How many backward vectors may be kept at once (entries, not bytes): beyond this the
     #: backward pass is recomputed in blocks from checkpoints, trading time for memory.
     state_budget: int = 1 << 23

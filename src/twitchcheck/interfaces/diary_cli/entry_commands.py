@@ -33,6 +33,7 @@ EPISODE_OPTIONS = {
     "medicines": "--medicine",
     "medicine_changed": "--medicine-changed",
     "note": "--note",
+    "time_zone": "--time-zone",
 }
 CHECKIN_OPTIONS = {
     "on_date": "--date",
@@ -41,8 +42,34 @@ CHECKIN_OPTIONS = {
     "sleep_hours": "--sleep",
     "stress": "--stress",
     "note": "--note",
+    "time_zone": "--time-zone",
 }
-PROFILE_OPTIONS = {"birth_year": "--birth-year", "sex": "--sex"}
+PROFILE_OPTIONS = {"birth_year": "--birth-year", "sex": "--sex", "time_zone": "--time-zone"}
+#: The zone option of ``add`` and ``checkin``. Without it, the computer's own zone is stored
+#: (see twitchcheck.diary.time_zones.machine_zone); when that cannot be named, none is.
+ZoneOption = Annotated[
+    str | None,
+    typer.Option(
+        "--time-zone",
+        help="The time zone you were in, e.g. Europe/Berlin (default: this computer's zone; "
+        "none is stored when it cannot be named).",
+    ),
+]
+
+
+def entry_zone(given: str | None) -> str | None:
+    from twitchcheck.diary.time_zones import machine_zone
+
+    if given is not None:
+        return given
+    found = machine_zone()
+    if found is None:  # on standard error: --json output stays clean
+        typer.echo(
+            "This computer's time zone has no IANA name (e.g. Europe/Berlin): the entry is "
+            "stored without one. Give it with --time-zone.",
+            err=True,
+        )
+    return found
 
 
 def parse_when(value: str | None) -> dt.datetime:
@@ -91,6 +118,7 @@ def add_cmd(
         typer.Option("--medicine-changed", help="A medicine was started, stopped or changed."),
     ] = None,
     note: Annotated[str | None, typer.Option(help="A short note.")] = None,
+    time_zone: ZoneOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the stored entry as JSON.")
     ] = False,
@@ -112,6 +140,7 @@ def add_cmd(
         "medicines": [m.strip() for m in medicine or [] if m.strip()],
         "medicine_changed": medicine_changed,
         "note": note,
+        "time_zone": entry_zone(time_zone),
     }
     store, user = open_diary(ctx)
     try:
@@ -148,6 +177,7 @@ def checkin_cmd(
     sleep: Annotated[float | None, typer.Option(help="Hours slept the night before.")] = None,
     stress: Annotated[int | None, typer.Option(help="Stress that day, 0 to 10.")] = None,
     note: Annotated[str | None, typer.Option(help="A short note.")] = None,
+    time_zone: ZoneOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the stored check-in.")] = False,
 ) -> None:
     """Answer the warning signs (weakness, swallowing, speech ...) yes or no for a day."""
@@ -165,6 +195,7 @@ def checkin_cmd(
         "sleep_hours": sleep,
         "stress": stress,
         "note": note,
+        "time_zone": entry_zone(time_zone),
     }
     store, user = open_diary(ctx)
     try:
@@ -196,17 +227,25 @@ def profile_cmd(
             help="female, male, other or unknown (prefer not to say; used by the engine)."
         ),
     ] = None,
+    time_zone: Annotated[
+        str | None,
+        typer.Option(
+            "--time-zone",
+            help="The zone you live in, e.g. Europe/Berlin: the export's zone for entries "
+            "stored without one.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Show or set the birth year and sex that the diary's re-triage uses."""
+    """Show or set the birth year and sex that the diary's re-triage uses (and your zone)."""
     from pydantic import ValidationError
 
     from twitchcheck.diary.schemas import ProfileIn, problems_of
 
     store, user = open_diary(ctx)
     current = store.profile(user)
-    if birth_year is not None or sex is not None:
-        data = {
+    if birth_year is not None or sex is not None or time_zone is not None:
+        data: dict[str, Any] = {
             "birth_year": birth_year if birth_year is not None else current.birth_year,
             "sex": sex if sex is not None else current.sex,
         }
@@ -215,6 +254,8 @@ def profile_cmd(
         ]
         if missing:
             raise RecordError(missing)
+        if time_zone is not None:  # left out, the stored zone is kept
+            data["time_zone"] = time_zone
         try:
             wanted = ProfileIn.model_validate(data)
         except ValidationError as exc:
@@ -229,4 +270,5 @@ def profile_cmd(
             "--sex female|male|other|unknown[/bold]: the re-triage needs your age and sex."
         )
         return
-    out_console().print(f"Born {current.birth_year}, {current.sex}.")
+    zone = f" Time zone {current.time_zone}." if current.time_zone else ""
+    out_console().print(f"Born {current.birth_year}, {current.sex}.{zone}")

@@ -23,6 +23,8 @@ from twitchcheck.interfaces.rest.paths import DIARY_API
 from twitchcheck.interfaces.rest.problems import add_problem_handlers
 from twitchcheck.interfaces.rest.routes import accounts, diary
 from twitchcheck.interfaces.rest.routes.assess import add_assess_routes
+from twitchcheck.interfaces.rest.routes.cds_hooks import add_cds_routes
+from twitchcheck.interfaces.rest.routes.fhir import add_fhir_routes
 from twitchcheck.interfaces.rest.routes.kb import add_kb_routes
 from twitchcheck.interfaces.rest.routes.service import add_service_routes
 from twitchcheck.interfaces.rest.settings import Settings
@@ -69,6 +71,8 @@ def create_app(
     add_service_routes(app)
     add_assess_routes(app)
     add_kb_routes(app)
+    add_fhir_routes(app)
+    add_cds_routes(app, settings)  # CDS Hooks 2.0 under /cds-services (docs/fhir.md)
 
     # The diary: the store (see state.DiaryState), accounts, the API and its pages.
     # With several worker processes the limits live in the database (shared_limits.py).

@@ -14,7 +14,8 @@ its body, duplicate JSON keys and how long the body may take to arrive.
 * **Slow bodies**: the whole body must arrive within the configured time (408 otherwise), so a
   client that trickles or stalls cannot hold a worker for long.
 
-Refusals are problem documents, but a short plain page on the pages people read.
+Refusals are problem documents (OperationOutcome under ``/fhir``), but a short plain page on
+the pages people read.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from twitchcheck.interfaces.rest.paths import DIARY_API, PERSONAL_PAGES
-from twitchcheck.interfaces.rest.problems import answer, problem
+from twitchcheck.interfaces.rest.problems import answer
 from twitchcheck.interfaces.rest.settings import host_name
 
 JSON = "application/json"
@@ -183,7 +184,8 @@ class BodyGuard:
         try:
             json.loads(body, object_pairs_hook=_no_duplicates)
         except _DuplicateKey as exc:
-            response = problem(
+            response = answer(
+                scope.get("path", ""),
                 422,
                 "Invalid request",
                 f"body: the key {exc.key[:60]!r} appears more than once in one object",

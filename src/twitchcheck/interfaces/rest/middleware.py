@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from twitchcheck.interfaces.rest.clients import Proxies, client_address
-from twitchcheck.interfaces.rest.paths import API, PERSONAL_PAGES
-from twitchcheck.interfaces.rest.problems import problem
+from twitchcheck.interfaces.rest.paths import API, FHIR, PERSONAL_PAGES
+from twitchcheck.interfaces.rest.problems import answer
 
 if TYPE_CHECKING:
     from twitchcheck.interfaces.rest.shared_limits import SharedLimits
@@ -72,7 +72,7 @@ class SecurityHeaders:
                 if csp is not None:
                     headers = [(k, v) for k, v in headers if k != b"content-security-policy"]
                     headers.append((b"content-security-policy", csp))
-                if path.startswith((API, *PERSONAL_PAGES)) or path == "/":
+                if path.startswith((API, FHIR, *PERSONAL_PAGES)) or path == "/":
                     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
@@ -125,8 +125,12 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(
-            413, "Request too large", f"Request bodies are limited to {self.limit} bytes.", "E413"
+        response = answer(
+            scope.get("path", ""),
+            413,
+            "Request too large",
+            f"Request bodies are limited to {self.limit} bytes.",
+            "E413",
         )
         await response(scope, receive, send)
 
@@ -189,7 +193,7 @@ class RateLimit:
         return 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope.get("path", "").startswith(API):
+        if scope["type"] != "http" or not scope.get("path", "").startswith((API, FHIR)):
             await self.app(scope, receive, send)
             return
         key = client_address(scope, self.proxies)
@@ -200,8 +204,12 @@ class RateLimit:
             wait = self._take_local(key)
         if wait > 0:
             retry = max(1, int(wait) + 1)
-            response = problem(
-                429, "Too many requests", f"Please wait {retry} s and try again.", "E429"
+            response = answer(
+                scope.get("path", ""),
+                429,
+                "Too many requests",
+                f"Please wait {retry} s and try again.",
+                "E429",
             )
             response.headers["Retry-After"] = str(retry)
             await response(scope, receive, send)

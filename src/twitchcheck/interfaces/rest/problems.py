@@ -1,6 +1,6 @@
 """Every error answered as an RFC 9457 problem document (``application/problem+json``), but on
 the pages people read (``/``, the diary and account pages), where it is a short page: a page is
-never replaced by raw JSON.
+never replaced by raw JSON; and under ``/fhir``, where it is an OperationOutcome (contracts §6).
 
 The product's own errors keep their stable code and HTTP status; FastAPI's validation errors,
 Starlette's HTTP errors and anything unexpected are mapped to the same shape, and an unexpected
@@ -17,9 +17,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from twitchcheck.errors import TwitchcheckError, UnknownIdError
-from twitchcheck.interfaces.rest.paths import PERSONAL_PAGES
+from twitchcheck.errors import NotFoundError, TwitchcheckError, UnknownIdError
+from twitchcheck.interfaces.rest.paths import FHIR, PERSONAL_PAGES
 from twitchcheck.interfaces.rest.schemas import Problem
+from twitchcheck.interop.outcome import FhirInputError, operation_outcome
+from twitchcheck.interop.resources import MEDIA_TYPE as FHIR_JSON
 
 log = logging.getLogger("twitchcheck.rest")
 
@@ -46,8 +48,33 @@ def problem(
     return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM)
 
 
+#: The OperationOutcome issue type (http://hl7.org/fhir/issue-type) of each HTTP error status.
+ISSUE_OF_STATUS = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    405: "not-supported",
+    408: "timeout",
+    413: "too-costly",
+    415: "not-supported",
+    422: "invalid",
+    429: "throttled",
+    503: "transient",
+}
+
+
+def outcome(status: int, detail: str, issue: str | None = None) -> JSONResponse:
+    """An OperationOutcome answer (the errors under ``/fhir``)."""
+    code = issue or ISSUE_OF_STATUS.get(status, "exception")
+    return JSONResponse(operation_outcome(code, detail), status_code=status, media_type=FHIR_JSON)
+
+
 def answer(path: str, status: int, title: str, detail: str, code: str) -> Response:
-    """A problem document, or a plain page on a path :func:`for_people`."""
+    """A problem document, an OperationOutcome under ``/fhir``, or a plain page on a path
+    :func:`for_people`."""
+    if path == FHIR or path.startswith(f"{FHIR}/"):
+        return outcome(status, detail)
     if not for_people(path):
         return problem(status, title, detail, code)
     page = (
@@ -73,14 +100,19 @@ def retry_after_headers(exc: Exception) -> dict[str, str]:
 def add_problem_handlers(app: FastAPI) -> None:
     """Answer every exception that reaches ``app`` with a problem document."""
 
+    @app.exception_handler(FhirInputError)
+    async def _fhir_error(request: Request, exc: FhirInputError) -> Response:
+        return JSONResponse(exc.outcome(), status_code=exc.status, media_type=FHIR_JSON)
+
     @app.exception_handler(TwitchcheckError)
     async def _domain_error(request: Request, exc: TwitchcheckError) -> Response:
         suggestions = exc.suggestions if isinstance(exc, UnknownIdError) else []
         path = request.url.path
-        if not for_people(path):
-            response: Response = problem(
-                status_of(exc), exc.title, exc.message, exc.code, suggestions
-            )
+        if path.startswith(f"{FHIR}/"):
+            issue = "not-found" if isinstance(exc, NotFoundError) else None
+            response: Response = outcome(status_of(exc), exc.message, issue)
+        elif not for_people(path):
+            response = problem(status_of(exc), exc.title, exc.message, exc.code, suggestions)
         else:
             response = answer(path, status_of(exc), "Something is not right", exc.message, "")
         response.headers.update(retry_after_headers(exc))  # Retry-After on a 429

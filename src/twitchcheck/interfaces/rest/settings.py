@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from twitchcheck.interop.cds_hooks_auth import load_key_set
+
 #: The host names a browser on this machine uses for a loopback server. A DNS-rebinding page
 #: reaches 127.0.0.1 under its own name (``Host: evil.example:8000``), so only these are accepted
 #: unless more are configured.
@@ -89,6 +91,19 @@ class Settings(BaseSettings):
     #: sees it (``serve --workers N`` sets it; PostgreSQL only). Off: each process's memory.
     shared_limits: bool = False
 
+    # -- CDS Hooks (/cds-services, docs/fhir.md) -------------------------------------------
+    #: The keys CDS clients sign their bearer JWTs with: a JWKS (``{"keys": [...]}``) inline,
+    #: or the path of a file holding one. Set: every service call must carry a valid token.
+    cds_jwks: str | None = None
+    #: The ``iss`` values (CDS clients) whose tokens are believed.
+    cds_issuers: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: The service's public base URL (e.g. ``https://cds.example.org``): the tokens' audience is
+    #: this plus the endpoint's path, and the cards' links start with it. None: the request's
+    #: own URL (right only when no proxy rewrites scheme or host).
+    cds_base_url: str | None = None
+    #: How long the page a card links to can be opened, in minutes.
+    cds_view_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
     @field_validator("host")
     @classmethod
     def _host_not_empty(cls, value: str) -> str:
@@ -106,6 +121,35 @@ class Settings(BaseSettings):
                 raise ValueError("allowed_hosts holds an empty name")
             return names
         return items
+
+    @field_validator("cds_issuers", mode="before")
+    @classmethod
+    def _issuer_list(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("cds_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("cds_base_url must be an http(s) URL such as https://cds.example.org")
+        return value.rstrip("/") if value else value
+
+    @property
+    def cds_auth_required(self) -> bool:
+        """Whether CDS Hooks calls need a bearer JWT: always, except on a single-user server
+        that only this machine reaches and has no keys configured (development)."""
+        return self.multi_user or self.cds_jwks is not None or not is_loopback(self.host)
+
+    @model_validator(mode="after")
+    def _cds_keys_need_issuers(self) -> Settings:
+        if self.cds_jwks is not None:
+            if not self.cds_issuers:
+                raise ValueError(
+                    "cds_jwks is set but cds_issuers is empty: list the CDS clients (JWT iss) "
+                    "whose tokens are trusted"
+                )
+            load_key_set(self.cds_jwks)  # a key file that cannot be used fails at start-up
+        return self
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -29,6 +29,7 @@ from twitchcheck.errors import NotFoundError, RecordError
 from twitchcheck.interfaces.rest.auth import Caller
 from twitchcheck.interfaces.rest.paths import MAX_ID
 from twitchcheck.interfaces.web.forms import (
+    browser_zone,
     checkin_from_form,
     episode_from_form,
     form_errors,
@@ -126,7 +127,11 @@ def mount_diary_pages(app: FastAPI, site: Site) -> None:
         return await run_in_threadpool(render, site, request, found)
 
     def _profile(request: Request, caller: Caller, form: FormData) -> Response:
-        data = {"birth_year": optional(form, "birth_year"), "sex": optional(form, "sex")}
+        data = {
+            "birth_year": optional(form, "birth_year"),
+            "sex": optional(form, "sex"),
+            "time_zone": browser_zone(form),
+        }
         try:
             profile = ds.ProfileIn.model_validate({k: v for k, v in data.items() if v})
         except ValidationError as exc:

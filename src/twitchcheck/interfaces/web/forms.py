@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from twitchcheck.diary.time_zones import zone_or_none
 from twitchcheck.errors import RecordError
 
 
@@ -33,6 +34,13 @@ def yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
+def browser_zone(form: FormData) -> str | None:
+    """The zone the page's script put in the hidden ``time_zone`` field. One the browser named
+    wrongly is dropped (the entry is stored without a zone), never an error: the person cannot
+    see or fix a hidden field."""
+    return zone_or_none(optional(form, "time_zone"))
+
+
 def episode_from_form(form: FormData) -> dict[str, Any]:
     data: dict[str, Any] = {
         "occurred_at": optional(form, "occurred_at"),
@@ -50,6 +58,7 @@ def episode_from_form(form: FormData) -> dict[str, Any]:
         data["medicines"] = [m.strip() for m in medicines.split(",") if m.strip()]
     if form.get("medicine_changed") == "yes":
         data["medicine_changed"] = True
+    data["time_zone"] = browser_zone(form)
     # A required field left empty is reported as missing, naming it.
     return {k: v for k, v in data.items() if v is not None}
 
@@ -60,7 +69,11 @@ def checkin_from_form(form: FormData, asked: list[str]) -> dict[str, Any]:
         answer = yes_no(optional(form, f"answer_{finding}"))
         if answer is not None:
             answers[finding] = answer
-    data: dict[str, Any] = {"on_date": optional(form, "on_date"), "answers": answers}
+    data: dict[str, Any] = {
+        "on_date": optional(form, "on_date"),
+        "answers": answers,
+        "time_zone": browser_zone(form),
+    }
     for name in ("caffeine_cups", "sleep_hours", "stress", "note"):
         if (value := optional(form, name)) is not None:
             data[name] = value

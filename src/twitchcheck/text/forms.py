@@ -1,0 +1,94 @@
+"""Word forms the parser reads as one (issue 17), keyed by language."""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: Contractions and irregular forms read as their base words before stemming (pipeline.stem),
+#: so that one phrase covers them: spaCy splits "can't" into "ca" + "n't" and "cannot" into
+#: "can" + "not", so both read "can not"; "fallen" and "fell" read "fall".
+BASE_FORMS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "n't": "not",
+        "ca": "can",
+        "wo": "will",
+        "went": "go",
+        "gone": "go",
+        "goes": "go",
+        "fell": "fall",
+        "fallen": "fall",
+        "lost": "lose",
+        "losing": "lose",
+        "shrank": "shrink",
+        "shrunk": "shrink",
+        "stuck": "stick",
+        "caught": "catch",
+        "woke": "wake",
+        "woken": "wake",
+        "came": "come",
+        "became": "become",
+        "got": "get",
+        "gotten": "get",
+        "felt": "feel",
+        "gave": "give",
+        "thiner": "thinner",
+    },
+}
+
+#: Real words one edit from a long word of a phrase: never read as its misspelling ("drooling"
+#: is not "drooping", "dripping" is not "tripping", "camping" is not "cramping").
+NOT_TYPOS: Final[dict[str, frozenset[str]]] = {
+    "en": frozenset(
+        {
+            "arching",
+            "bounding",
+            "bragging",
+            "brightened",
+            "bumbling",
+            "camping",
+            "clamping",
+            "contusion",
+            "cramming",
+            "crippling",
+            "dripping",
+            "drooling",
+            "dropping",
+            "founding",
+            "granting",
+            "griping",
+            "headlines",
+            "humbling",
+            "inflection",
+            "injection",
+            "jingling",
+            "lighting",
+            "lightness",
+            "matching",
+            "parching",
+            "ripping",
+            "rounding",
+            "rumbling",
+            "scuffling",
+            "sighting",
+            "slurping",
+            "smocking",
+            "snacking",
+            "sniffling",
+            "snuffing",
+            "snuffling",
+            "sounding",
+            "spanning",
+            "spitting",
+            "stacking",
+            "stinking",
+            "stocking",
+            "stranger",
+            "tinkling",
+            "tippling",
+            "tramping",
+            "trapping",
+            "tripling",
+            "trooping",
+        }
+    ),
+}
