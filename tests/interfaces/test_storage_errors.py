@@ -106,6 +106,10 @@ def test_a_non_utf8_file_exits_2_from_the_cli(
     ("driver_says", "plain"),
     [
         ("database is locked", "busy"),
+        (
+            "deadlock detected\nDETAIL: Process 1 waits for ShareLock; blocked by process 2.",
+            "in each other's way",
+        ),
         ("database or disk is full", "full"),
         ("could not extend file: No space left on device", "full"),
         ("attempt to write a readonly database", "read-only"),

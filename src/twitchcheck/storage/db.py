@@ -90,6 +90,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 #: The driver's own words for a failure of the storage itself, and what to tell the person.
 _PLAIN = (
     (
+        # First: PostgreSQL's deadlock report says "blocked by process", which contains "locked".
+        ("deadlock detected",),
+        "Two changes to the diary got in each other's way and this one was stopped: nothing was "
+        "stored. Try again.",
+    ),
+    (
         ("locked", "busy", "lock timeout"),
         "The diary database is busy (another program holds "
         "it) and did not answer in time; nothing was stored. Try again.",
