@@ -20,8 +20,10 @@ class Limits:
     #: ``method: "approximate"`` (BENCHMARKS.md §10).
     max_exact_positives: int = 16
     #: Positives per chunk when the left-out variants of an explanation come from the chunked
-    #: approximation (groups above the caller's ``exact_limit``).
-    explain_chunk: int = 8
+    #: approximation (groups above the caller's ``exact_limit``). 6, not 8 (issue 18 #12a): one
+    #: kernel call per chunk per answered finding dominates the largest bodies, and chunks of 6
+    #: took the body with all 107 findings present from ~92 to ~78 ms (4: 82, 10: 125).
+    explain_chunk: int = 6
     #: The kernel computes every left-out variant exactly unless a group is above
     #: ``exact_limit`` and the calls together would touch more than this many table entries (on
     #: the shipped KB that is past 12 positives in one group, whose locations share many causes,
