@@ -135,6 +135,10 @@ def test_the_link_opens_the_assessment_and_carries_no_health_data(client: TestCl
     assert page.headers["cache-control"] == "no-store"
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert "Emergency" in page.text and "Sudden trouble speaking" in page.text
+    # The long list of sources sits behind a closed disclosure, the disclaimer after it.
+    sources = page.text.index("sources behind this assessment")
+    assert page.text.rfind("<details>", 0, sources) > page.text.rfind("</details>", 0, sources)
+    assert "<details open" not in page.text
     gone = client.get("/cds-services/view/" + "A" * 43)
     assert gone.status_code == 404 and "no longer available" in gone.text
 
