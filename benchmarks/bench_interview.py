@@ -29,7 +29,7 @@ from twitchcheck.api import Checker, default_checker, evidence_sets
 from twitchcheck.domain import Choice, Sex
 from twitchcheck.engine import interview as iv
 from twitchcheck.engine.model import QuestionUnit
-from twitchcheck.evaluation.runner import simulated_answer
+from twitchcheck.evaluation.simulate import simulated_answer
 from twitchcheck.evaluation.vignettes import Vignette, load_vignettes
 from twitchcheck.kb.generate import generate_kb
 

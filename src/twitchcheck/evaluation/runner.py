@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from twitchcheck import results as r
-from twitchcheck.api import Checker, evidence_sets
+from twitchcheck.api import Checker
 from twitchcheck.domain import Choice
 from twitchcheck.errors import EvaluationError, InputError
+from twitchcheck.evaluation.cases import case_result, interviewed
 from twitchcheck.evaluation.metrics import CaseResult, summarise
-from twitchcheck.evaluation.simulate import simulated_answer
 from twitchcheck.evaluation.vignettes import Vignette
 
 MODES = ("structured", "interview", "text", "text_interview")
-#: A hard stop for a simulated interview that would not end (it never should).
-MAX_SIMULATED_SCREENS = 60
 
 
 def run_structured(checker: Checker, vignette: Vignette) -> CaseResult:
@@ -26,43 +24,13 @@ def run_structured(checker: Checker, vignette: Vignette) -> CaseResult:
         absent=vignette.absent,
         initial=vignette.initial,
     )
-    ranking = tuple(c.id for c in result.causes)
-    return CaseResult(
-        id=vignette.id,
-        gold_causes=vignette.gold_causes,
-        gold_triage=vignette.gold_triage,
-        ranking=ranking,
-        probabilities={c.id: c.probability for c in result.causes},
-        triage=result.triage.level.value,
-    )
+    return case_result(vignette, result)
 
 
 def run_interview(checker: Checker, vignette: Vignette) -> CaseResult:
     """Start from ``initial``; answer each screen from present/absent, "don't know" otherwise."""
     evidence = [r.EvidenceItem(id=f, choice=Choice.PRESENT, initial=True) for f in vignette.initial]
-    step = checker.next_question(age=vignette.age, sex=vignette.sex, evidence=evidence)
-    items: list[int] = []  # how many items each answered screen showed
-    for _ in range(MAX_SIMULATED_SCREENS):
-        if step.should_stop or step.question is None:
-            break
-        items.append(len(step.question.items))
-        answered = {e.id for e in evidence}
-        evidence += [e for e in simulated_answer(step.question, vignette) if e.id not in answered]
-        step = checker.next_question(age=vignette.age, sex=vignette.sex, evidence=evidence)
-    present, absent, _unknown, initial = evidence_sets(evidence)
-    result = checker.assess(
-        age=vignette.age, sex=vignette.sex, present=present, absent=absent, initial=initial
-    )
-    return CaseResult(
-        id=vignette.id,
-        gold_causes=vignette.gold_causes,
-        gold_triage=vignette.gold_triage,
-        ranking=tuple(c.id for c in result.causes),
-        probabilities={c.id: c.probability for c in result.causes},
-        triage=result.triage.level.value,
-        questions=step.progress.answered,
-        items=tuple(items),
-    )
+    return interviewed(checker, vignette, evidence)
 
 
 def evaluate(

@@ -14,15 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from twitchcheck import results as r
-from twitchcheck.api import Checker, evidence_sets
+from twitchcheck.api import Checker
+from twitchcheck.evaluation.cases import case_result, interviewed
 from twitchcheck.evaluation.intervals import wilson
 from twitchcheck.evaluation.metrics import CaseResult
-from twitchcheck.evaluation.simulate import simulated_answer
 from twitchcheck.evaluation.vignettes import Vignette
-
-#: A hard stop for a simulated interview that would not end (it never should).
-MAX_SIMULATED_SCREENS = 60
 
 
 @dataclass(frozen=True)
@@ -40,45 +36,15 @@ def parse_record(checker: Checker, v: Vignette) -> ParseRecord:
     return ParseRecord(v.id, pairs, v)
 
 
-def _case(
-    v: Vignette,
-    result: r.Assessment,
-    questions: int | None = None,
-    items: tuple[int, ...] | None = None,
-) -> CaseResult:
-    return CaseResult(
-        id=v.id,
-        gold_causes=v.gold_causes,
-        gold_triage=v.gold_triage,
-        ranking=tuple(c.id for c in result.causes),
-        probabilities={c.id: c.probability for c in result.causes},
-        triage=result.triage.level.value,
-        questions=questions,
-        items=items,
-    )
-
-
 def run_text(checker: Checker, v: Vignette) -> CaseResult:
     """The narrative alone, with the case's age and sex."""
-    return _case(v, checker.assess(age=v.age, sex=v.sex, text=v.narrative))
+    return case_result(v, checker.assess(age=v.age, sex=v.sex, text=v.narrative))
 
 
 def run_text_interview(checker: Checker, v: Vignette) -> CaseResult:
     """The narrative, then the interview answering from present/absent (the text box is not a
     screen; red flags the text gave are still asked on the safety screen)."""
-    evidence: list[r.EvidenceItem] = []
-    step = checker.next_question(age=v.age, sex=v.sex, evidence=evidence, text=v.narrative)
-    items: list[int] = []
-    for _ in range(MAX_SIMULATED_SCREENS):
-        if step.should_stop or step.question is None:
-            break
-        items.append(len(step.question.items))
-        answered = {e.id for e in evidence}
-        evidence += [e for e in simulated_answer(step.question, v) if e.id not in answered]
-        step = checker.next_question(age=v.age, sex=v.sex, evidence=evidence, text=v.narrative)
-    present, absent, _unknown, _initial = evidence_sets(evidence)
-    result = checker.assess(age=v.age, sex=v.sex, present=present, absent=absent, text=v.narrative)
-    return _case(v, result, step.progress.answered, tuple(items))
+    return interviewed(checker, v, [], text=v.narrative)
 
 
 def _interval(successes: int, n: int) -> list[float]:
