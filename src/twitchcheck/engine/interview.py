@@ -27,6 +27,8 @@ so the REST API, the CLI and the evaluation's simulated patients share it. See
   :data:`MIN_GAIN` bits or more, or the leading cause is settled (posterior ≥
   :data:`SETTLED_TOP` and at least :data:`SETTLED_RATIO` times the runner-up), or the person has
   answered ``max_questions`` screens (default 15; the safety questions still come first).
+  Before stopping for the first two reasons, a question whose answer would change the triage
+  level with probability at least :data:`TRIAGE_CHANGE` is asked (:mod:`engine.triage_check`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from twitchcheck.engine.model import (
     SparseLinks,
 )
 from twitchcheck.engine.numeric import FloatArray, binary_entropy, entropy
+from twitchcheck.engine.triage_check import change_probabilities
 
 #: A question's expected gain (bits), the cause a "yes" would raise most, and the cause a "no"
 #: would raise most.
@@ -62,8 +65,11 @@ PRUNE_TO = 8
 RELEVANT_CAUSE = 0.05
 #: A red flag is linked to a cause when its link probability is at least this.
 RELEVANT_LINK = 0.10
-#: Questions below this expected gain (bits) are not worth asking.
-MIN_GAIN = 0.01
+#: Questions below this expected gain (bits) are not worth asking for the ranking ...
+MIN_GAIN = 0.03
+#: ... unless their answer changes the level of care with at least this probability
+#: (engine.triage_check).
+TRIAGE_CHANGE = 0.05
 #: The leading cause is settled at this posterior ...
 SETTLED_TOP = 0.95
 #: ... when it is also this many times more likely than the runner-up.
@@ -230,6 +236,14 @@ def decide_next(
         unit = max(must_units, key=lambda u: (unit_gains[u.id][0], -order[u.id]))
         g, yes, no = unit_gains[unit.id]
         return Decision(unit, False, "red_flag_check", g, yes, no, done)
+    if done < max_questions:
+        # Little left to learn about the causes, but an answer may still change the level of care.
+        change = change_probabilities(model, priors, present, absent, age, open_units)
+        deciding = [u for u in open_units if change.get(u.id, 0.0) >= TRIAGE_CHANGE]
+        if deciding:
+            unit = max(deciding, key=lambda u: (change[u.id], -order[u.id]))
+            g, yes, no = unit_gains[unit.id]
+            return Decision(unit, False, "triage_check", g, yes, no, done)
     reason = "settled" if settled else "no_useful_question"
     return Decision(None, True, reason, 0.0, None, None, done)
 

@@ -139,7 +139,7 @@ class Interviewer:
                 "I'm asking because of your answer on the first screen: this detail changes how "
                 "quickly you should get care."
             )
-        if decision.reason == "red_flag_check":
+        if decision.reason in ("red_flag_check", "triage_check"):
             return self.check_rationale(unit, marginals)
         yes = kb.cause(decision.towards_yes).name if decision.towards_yes else None
         no = kb.cause(decision.towards_no).name if decision.towards_no else None
@@ -153,7 +153,8 @@ class Interviewer:
         return "I'm asking because the answer helps narrow down the likely causes."
 
     def check_rationale(self, unit: QuestionUnit, marginals: FloatArray) -> str:
-        """Why a question is asked before finishing (the engine's ``red_flag_check``): a warning
+        """Why a question is asked before finishing (the engine's ``red_flag_check`` and
+        ``triage_check``): a warning
         sign is named as one, with the cause needing care it matters for; a how-long question
         says that the time changes the level of care; never "a warning sign" for anything else."""
         kb = self.kb
