@@ -31,7 +31,7 @@ def test_assess_text_readable(capsys: pytest.CaptureFixture[str]) -> None:
     main(["assess", "--age", "50", "--text", "maybe some tingling, no weakness"])
     out = capsys.readouterr().out
     assert "Here is what we understood" in out
-    assert "tingling_numbness: not sure" in out
+    assert "Pins and needles: not sure" in out  # the label a person reads, not the id
 
 
 def test_assess_text_too_long_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from twitchcheck import results as r
 from twitchcheck.domain import DEFAULT_MAX_QUESTIONS, Choice, Sex
@@ -57,6 +57,11 @@ class Checker:
     @property
     def units(self) -> tuple[QuestionUnit, ...]:
         return self.model.units
+
+    @property
+    def finding_labels(self) -> Mapping[str, str]:
+        """Each finding's label, what a person reads in place of its id."""
+        return self.assessments.finding_labels
 
     # -- requests, inference and triage -------------------------------------------------------
     def request(

@@ -94,7 +94,8 @@ def assess_cmd(
     from twitchcheck.api import default_checker
     from twitchcheck.interfaces.result_view import render_assessment
 
-    result = default_checker().assess(
+    checker = default_checker()
+    result = checker.assess(
         age=age,
         sex=sex,
         present=split_values(yes),
@@ -106,7 +107,13 @@ def assess_cmd(
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
-        render_assessment(out_console(), result, show_all=show_all, list_sources=list_sources)
+        render_assessment(
+            out_console(),
+            result,
+            show_all=show_all,
+            list_sources=list_sources,
+            labels=checker.finding_labels,
+        )
     if save:
         from twitchcheck.interfaces.diary_cli import DiaryContext
 
@@ -228,7 +235,13 @@ def interview_cmd(
         if as_json:
             print_json(result.model_dump(mode="json"))
         else:
-            render_assessment(out_console(), result, show_all=show_all, list_sources=list_sources)
+            render_assessment(
+                out_console(),
+                result,
+                show_all=show_all,
+                list_sources=list_sources,
+                labels=checker.finding_labels,
+            )
         return 0
     return run_interactive(
         checker,

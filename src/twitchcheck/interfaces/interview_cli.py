@@ -259,7 +259,13 @@ def run_interactive(
     present, absent, _unknown, init = evidence_sets(evidence)
     result = checker.assess(age=age, sex=sex, present=present, absent=absent, initial=init)
     console.print()
-    render_assessment(console, result, show_all=show_all, list_sources=list_sources)
+    render_assessment(
+        console,
+        result,
+        show_all=show_all,
+        list_sources=list_sources,
+        labels=checker.finding_labels,
+    )
     return 0
 
 

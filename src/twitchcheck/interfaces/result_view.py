@@ -9,6 +9,8 @@ handler. ``show_all`` (``--all``) shows every cause, the treatments and what a d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import math
 
 from rich.console import Console, Group
@@ -40,19 +42,22 @@ def bar(p: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def render_parsed(console: Console, a: Assessment) -> None:
-    """ "Here is what we understood" from the person's own words (assess --text)."""
+def render_parsed(console: Console, a: Assessment, labels: Mapping[str, str] | None = None) -> None:
+    """ "Here is what we understood" from the person's own words (assess --text), each finding by
+    its label (what a person reads) when ``labels`` are given, else by its id."""
     p = a.parsed
     if p is None:
         return
     words = {"present": "yes", "absent": "no", "unknown": "not sure"}
+    name = labels or {}
     lines = [
-        Text(f"• {f.id}: {words[f.choice.value]}  ({f.why})")
+        Text(f"• {name.get(f.id, f.id)}: {words[f.choice.value]}  ({f.why})")
         for f in p.findings
         if f.id not in p.overridden
     ] or [Text("Nothing in the text matched a finding; answer the questions instead.")]
     if p.overridden:
-        lines.append(Text("Your explicit answers replaced: " + ", ".join(p.overridden)))
+        replaced = ", ".join(name.get(f, f) for f in p.overridden)
+        lines.append(Text("Your explicit answers replaced: " + replaced))
     if p.unplaced:
         lines.append(Text("Not understood: " + " / ".join(p.unplaced), style="dim"))
     if p.age is not None or p.sex is not None:
@@ -62,9 +67,14 @@ def render_parsed(console: Console, a: Assessment) -> None:
 
 
 def render_assessment(
-    console: Console, a: Assessment, *, show_all: bool = False, list_sources: bool = False
+    console: Console,
+    a: Assessment,
+    *,
+    show_all: bool = False,
+    list_sources: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
-    render_parsed(console, a)
+    render_parsed(console, a, labels)
     emergency = a.triage.level is TriageLevel.EMERGENCY
     _triage_panel(console, a, short=not show_all)
     if emergency and not show_all:
