@@ -9,9 +9,8 @@ handler. ``show_all`` (``--all``) shows every cause, the treatments and what a d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import math
+from collections.abc import Mapping
 
 from rich.console import Console, Group
 from rich.markup import escape
