@@ -91,3 +91,18 @@ def test_a_change_in_sensation_is_at_least_a_gp_visit() -> None:
         )
         assert "cb_change_in_sensation" in [r.id for r in result.triage.reasons]
         assert result.triage.level.value == ("soon" if age == 70 else "routine"), age
+
+
+def test_signs_of_anaemia_are_a_gp_visit() -> None:
+    """NHS iron deficiency anaemia: "see a GP if you have symptoms" (non-urgent: routine). Pale
+    skin with tiredness, a pounding heart or heavy bleeding fires the rule at every age; without
+    the pale skin it does not. (At 70 the level can be higher: B12 deficiency becomes likely.)"""
+    checker = default_checker()
+    for other in ("fatigue_tiredness", "palpitations", "heavy_bleeding"):
+        for age in (12, 40, 70):
+            present = ["pale_skin", other, "twitch_eyelid", "duration_under_2_weeks"]
+            result = checker.assess(age=age, sex="unknown", present=present)
+            assert "cb_signs_of_anaemia" in {r.id for r in result.triage.reasons}, (other, age)
+            assert result.triage.level.value in ("routine", "soon"), (other, age)
+            without = checker.assess(age=age, sex="unknown", present=present[1:])
+            assert "cb_signs_of_anaemia" not in {r.id for r in without.triage.reasons}
