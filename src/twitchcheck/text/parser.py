@@ -26,7 +26,7 @@ from twitchcheck.text.pipeline import (
     STATE_SPANS,
     build,
 )
-from twitchcheck.text.quantities import age_and_sex
+from twitchcheck.text.quantities import age_and_sex, durations
 from twitchcheck.text.spans import Mention
 
 #: The longest text the parser reads (contracts §6: longer is a 422 at the API).
@@ -158,6 +158,12 @@ class TextParser:
         if key not in doc.user_data:
             component = self.nlp.get_pipe(pipe)
             preceding, following, terminating = component.process_negations(doc)
+            # A terminating word inside a trigger is the trigger's own ("I don't think I'm
+            # weak": "I'm" ends no scope there).
+            triggers = [(lo, hi) for _id, lo, hi in (*preceding, *following)]
+            terminating = [t for t in terminating if not any(lo < t[1] < hi for lo, hi in triggers)]
+            if pipe == HEDGED:
+                preceding, following = _off_amounts(doc, preceding), _off_amounts(doc, following)
             bounds = component.termination_boundaries(doc, terminating)
             starts = [lo for lo, _hi in bounds]
             buckets: list[tuple[list[Any], list[Any]]] = [([], []) for _ in bounds]
@@ -241,16 +247,23 @@ class TextParser:
         """A red flag that a present finding implies by the KB is said too, from the same
         words: "short of breath lying down" says trouble breathing, "legs weaker by the day"
         says weakness. The parse names every red flag the text states (issue 17: none missed)
-        rather than leave it to closure; other parents are left to closure as before. Never
-        over a stated choice or a present member of its group."""
+        rather than leave it to closure. A place inside a place is said too ("my nostril
+        twitches" names the nose: the KB's part-of implications between locations); other
+        parents are left to closure. Never over a stated choice or a present member of its
+        group."""
         lex = self.lexicon
+
+        def said(if_: str, then: str) -> bool:
+            places = lex.categories.get(if_) == lex.categories.get(then) == "location"
+            return then in lex.red_flags or places
+
         chosen = {m.id: m for m in kept}
         taken = {lex.group_of(m.id) for m in kept if m.choice == "present"} - {None}
         queue = [m for m in kept if m.choice == "present"]
         while queue:
             m = queue.pop(0)
             for if_, then in lex.implications:
-                if if_ != m.id or then in chosen or then not in lex.red_flags:
+                if if_ != m.id or then in chosen or not said(if_, then):
                     continue
                 if lex.group_of(then) in taken:
                     continue
@@ -269,3 +282,18 @@ class TextParser:
             if _WORD.search(clause):
                 out.append(clause[:200])
         return out
+
+
+def _off_amounts(doc: Any, triggers: list[Any]) -> list[Any]:
+    """Hedge triggers that do not hedge a length of time: "for maybe 6 months my feet feel
+    numb", "4 months maybe" and "a couple of weeks I think" approximate the time (as "like 6
+    coffees" approximates an amount, contracts §6), not the findings said beside it."""
+    spans = [(d.start, d.end) for d in durations(doc.text)]
+    if not spans:
+        return triggers
+    out = []
+    for trigger in triggers:
+        lo, hi = doc[trigger[1]].idx, doc[trigger[2] - 1].idx + len(doc[trigger[2] - 1])
+        if not any(s - 2 <= hi and lo <= e + 2 for s, e in spans):
+            out.append(trigger)
+    return out

@@ -150,7 +150,8 @@ _DURATION_UNIT_DAYS: Final[dict[str, float]] = {
 }
 _DURATIONS: Final[tuple[re.Pattern[str], ...]] = (
     re.compile(
-        r"\b(?:for|since|past|last|over|about|around|almost|nearly|already|been)\s+(?:the\s+)?"
+        r"\b(?:for|since|past|last|over|about|around|almost|nearly|already|been|going\s+on|like\s+this)\s+"
+        r"(?:the\s+)?"
         r"(?:(?:past|last|about|around|like|almost|nearly|over|roughly|maybe|at\s+least)\s+)*"
         + _NUM
         + r"\s+(?P<unit>day|week|month|year)s?\b",  # "for 4 hours" is an episode, not an onset
@@ -159,9 +160,16 @@ _DURATIONS: Final[tuple[re.Pattern[str], ...]] = (
     re.compile(
         r"\b" + _NUM + r"\s*-?\s*(?P<unit>minute|hour|day|week|month|year)s?\s+(?:ago|now)\b", re.I
     ),
+    # "4 months maybe", "6 weeks or so", "3 weeks I think": a length said as an estimate
+    re.compile(
+        r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?(?=\s*,?\s*(?:maybe|or\s+so|ish|"
+        r"i\s+think|i\s+guess|roughly|give\s+or\s+take)\b)",
+        re.I,
+    ),
     # "for months", "for the past week": the unit alone (plural: a few of them; singular: one)
     re.compile(
-        r"\b(?:for|over|in)\s+(?:the\s+)?(?:past\s+|last\s+)?(?P<bare>day|week|month|year)"
+        r"\b(?:for|over|in|the\s+past)\s+(?:the\s+)?(?:past\s+|last\s+)?"
+        r"(?P<bare>day|week|month|year)"
         r"(?P<plural>s)?\b",
         re.I,
     ),
