@@ -163,7 +163,8 @@ class TextParser:
             triggers = [(lo, hi) for _id, lo, hi in (*preceding, *following)]
             terminating = [t for t in terminating if not any(lo < t[1] < hi for lo, hi in triggers)]
             if pipe == HEDGED:
-                preceding, following = _off_amounts(doc, preceding), _off_amounts(doc, following)
+                preceding = _off_amounts(doc, preceding, following=False)
+                following = _off_amounts(doc, following, following=True)
             bounds = component.termination_boundaries(doc, terminating)
             starts = [lo for lo, _hi in bounds]
             buckets: list[tuple[list[Any], list[Any]]] = [([], []) for _ in bounds]
@@ -284,16 +285,27 @@ class TextParser:
         return out
 
 
-def _off_amounts(doc: Any, triggers: list[Any]) -> list[Any]:
+def _off_amounts(doc: Any, triggers: list[Any], following: bool) -> list[Any]:
     """Hedge triggers that do not hedge a length of time: "for maybe 6 months my feet feel
-    numb", "4 months maybe" and "a couple of weeks I think" approximate the time (as "like 6
-    coffees" approximates an amount, contracts §6), not the findings said beside it."""
+    numb", "4 months maybe, my legs ..." and "a couple of weeks I think" approximate the time
+    (as "like 6 coffees" approximates an amount, contracts §6), not the findings beside it.
+    A trigger inside the time, a preceding one just before it, or one just after it that
+    looks back (a following trigger, or one that ends its clause) is the time's; "6 months,
+    maybe some tingling" still hedges the tingling."""
     spans = [(d.start, d.end) for d in durations(doc.text)]
     if not spans:
         return triggers
-    out = []
-    for trigger in triggers:
-        lo, hi = doc[trigger[1]].idx, doc[trigger[2] - 1].idx + len(doc[trigger[2] - 1])
-        if not any(s - 2 <= hi and lo <= e + 2 for s, e in spans):
-            out.append(trigger)
-    return out
+    text = doc.text
+
+    def of_time(start: int, end: int) -> bool:
+        lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        ends_clause = end >= len(doc) or doc[end].is_punct
+        for s, e in spans:
+            inside = s <= lo and hi <= e
+            before = not following and hi <= s and not text[hi:s].strip()
+            after = e <= lo and not text[e:lo].strip() and (following or ends_clause)
+            if inside or before or after:
+                return True
+        return False
+
+    return [t for t in triggers if not of_time(t[1], t[2])]

@@ -1,0 +1,114 @@
+"""Scope and time rules of the second pass (issue 17): a trigger's own words end no scope, a
+hedge on a length of time hedges only the time, a duration or a worsening said in a sentence
+of its own, waking with a finding, and a nostril that names the nose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.text.conftest import choices
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I don't think I'm weak", "I don't think I have any weakness", "I dont think im weak"],
+)
+def test_i_dont_think_im_denies_what_follows(parse: Any, text: str) -> None:
+    assert choices(parse(text))["muscle_weakness"] == "absent"
+
+
+def test_just_ends_a_denial(parse: Any) -> None:
+    got = choices(parse("I don't think I'm weak, just worn out."))
+    assert got["muscle_weakness"] == "absent"
+    assert got["fatigue_tiredness"] == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "duration"),
+    [
+        ("For maybe 6 months my feet feel numb", "duration_over_3_months"),
+        ("my feet feel numb, 4 months maybe", "duration_over_3_months"),
+        ("My eyelid jumps. Been like this maybe 3 weeks.", "duration_2_weeks_to_3_months"),
+    ],
+)
+def test_a_hedge_on_a_length_of_time_hedges_only_the_time(
+    parse: Any, text: str, duration: str
+) -> None:
+    got = choices(parse(text))
+    assert got[duration] == "present"
+    assert got.get("tingling_numbness", "present") == "present"
+
+
+def test_a_hedged_finding_beside_a_hedged_time_stays_unknown(parse: Any) -> None:
+    got = choices(parse("for about 6 months, maybe some tingling"))
+    assert got["tingling_numbness"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "duration"),
+    [
+        ("My nose twitches. It started three weeks ago.", "duration_2_weeks_to_3_months"),
+        (
+            "My calf twitches. It's been going on a couple of weeks I think.",
+            "duration_2_weeks_to_3_months",
+        ),
+        ("My legs twitch at night. Been going on for about a year.", "duration_over_3_months"),
+    ],
+)
+def test_a_duration_in_a_sentence_of_its_own_is_the_complaints(
+    parse: Any, text: str, duration: str
+) -> None:
+    assert choices(parse(text))[duration] == "present"
+
+
+def test_a_duration_of_a_medicine_is_still_not_the_twitchs(parse: Any) -> None:
+    got = choices(parse("My nose twitches. I've been on omeprazole for years."))
+    assert "duration_over_3_months" not in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my eyelid twitch is spreading",
+        "my eye twitch comes more and more often",
+        "my eyelid twitches and now it's also in my arm",
+        "the twitch in my calf spreads to my thigh",
+    ],
+)
+def test_a_worsening_only_implied_is_read(parse: Any, text: str) -> None:
+    assert choices(parse(text))["getting_worse"] == "present"
+
+
+def test_a_worsening_sentence_with_nothing_else_speaks_of_the_sentence_before(
+    parse: Any,
+) -> None:
+    got = choices(parse("My legs went weak on Monday, then my arms. It's worse every day."))
+    assert got["rapidly_worsening_weakness"] == "present"
+
+
+def test_a_worsening_of_a_twitch_alone_is_no_weakness(parse: Any) -> None:
+    got = choices(parse("My eyelid twitches. It's worse every day."))
+    assert got["getting_worse"] == "present"
+    assert "rapidly_worsening_weakness" not in got and "muscle_weakness" not in got
+
+
+def test_waking_with_weakness_is_a_sudden_onset(parse: Any) -> None:
+    assert choices(parse("I woke up and my arm was weak"))["sudden_onset_weakness"] == "present"
+
+
+def test_waking_with_pins_and_needles_is_not_sudden_numbness(parse: Any) -> None:
+    got = choices(parse("I woke up with pins and needles in my hand"))
+    assert got["tingling_numbness"] == "present" and "numbness_one_side" not in got
+
+
+def test_waking_with_a_droop_that_has_grown_since_is_not_sudden(parse: Any) -> None:
+    text = "I woke up with my face feeling heavy and it has got worse through the day"
+    got = choices(parse(text))
+    assert got["facial_droop"] == "present" and "sudden_onset_weakness" not in got
+
+
+def test_a_hedged_finding_on_waking_is_never_present(parse: Any) -> None:
+    got = choices(parse("I woke up and maybe my arm was weak"))
+    assert got["muscle_weakness"] == "unknown" and "sudden_onset_weakness" not in got
