@@ -32,6 +32,9 @@ WORDING: dict[str, list[tuple[str, str]]] = {
         ("my hand has no grip", P),
         ("walking is getting harder", P),
         ("I could hardly stand", P),
+        ("I've lost power in my right hand", P),
+        ("I can't open jars anymore", P),
+        ("I find it hard to lift the kettle", P),
         ("my legs feel strong", A),
         ("no trouble walking", A),
         ("maybe my legs feel heavy", U),
@@ -95,6 +98,8 @@ WORDING: dict[str, list[tuple[str, str]]] = {
         ("this morning I woke up and both my legs were weak", P),
     ],
     # NHS MND: a foot that drags or catches; muscles that waste.
+    # NHS stroke (FAST): "they may not be able to talk at all".
+    "sudden_speech_difficulty": [("I suddenly couldn't get the words out", P)],
     "frequent_tripping_falling": [("my foot catches on the ground", P)],
     "muscle_wasting": [("my muscles are wasting away", P)],
 }
@@ -114,6 +119,11 @@ OTHER: list[tuple[str, str, str]] = [
     ("work is mad right now", "high_stress", P),
     ("I feel rubbish", "fatigue_tiredness", P),
     ("my face feels normal", "facial_droop", A),
+    ("my hands feel fuzzy", "tingling_numbness", P),
+    ("food tastes funny", "taste_change", P),
+    ("should I be worried?", "anxiety_health_worry", P),
+    ("I drink a bottle of wine a night", "heavy_alcohol_use", P),
+    ("it used to be just my eye, now it's my cheek too", "getting_worse", P),
 ]
 
 CASES = [(text, fid, choice) for fid, pairs in WORDING.items() for text, choice in pairs] + OTHER

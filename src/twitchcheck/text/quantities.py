@@ -110,8 +110,9 @@ _AMOUNTS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "alcohol_drink",
         re.compile(
+            # not "a bottle of wine": a bottle is several drinks, left to the KB's phrase
             r"\b" + _NUM + r"\s+(?:alcoholic\s+drinks?|drinks|pints?(?:\s+of\s+\w+)?|beers?|"
-            r"glasses\s+of\s+wine|bottles?\s+of\s+wine|units(?:\s+of\s+alcohol)?)" + _PER,
+            r"glasses\s+of\s+wine|units(?:\s+of\s+alcohol)?)" + _PER,
             re.I,
         ),
     ),

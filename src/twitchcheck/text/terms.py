@@ -249,7 +249,18 @@ FOLLOWING_HEDGES: Final[dict[str, tuple[str, ...]]] = {
     "en": ("maybe", "i think", "i guess", "possibly", "?", "not sure", "perhaps", "or not"),
 }
 PSEUDO_HEDGES: Final[dict[str, tuple[str, ...]]] = {
-    "en": ("i don't think", "i do not think", "i dont think", "might be als", "may be als"),
+    "en": (
+        "i don't think",
+        "i do not think",
+        "i dont think",
+        "might be als",
+        "may be als",
+        # asking whether to worry says the worry: the question mark hedges nothing here
+        "should i be worried",
+        "should i be concerned",
+        "should i worry",
+        "am i right to be worried",
+    ),
 }
 
 #: Relatives, formal and informal: what follows is their history, never the person's own.
