@@ -119,6 +119,8 @@ OTHER: list[tuple[str, str, str]] = [
     ("work is mad right now", "high_stress", P),
     ("I feel rubbish", "fatigue_tiredness", P),
     ("my face feels normal", "facial_droop", A),
+    ("the neurologist upped my capsules", "recent_medication_change", P),
+    ("I started the new tablets last week", "recent_medication_change", P),
     ("my hands feel fuzzy", "tingling_numbness", P),
     ("food tastes funny", "taste_change", P),
     ("should I be worried?", "anxiety_health_worry", P),
@@ -143,6 +145,7 @@ def test_everyday_wording(parse: Any, text: str, finding: str, choice: str) -> N
         ("I upped my coffee", "recent_medication_change"),
         ("my twitch is worse than yesterday", "rapidly_worsening_weakness"),
         ("I locked the door and my hands are fine", "hand_foot_spasms"),
+        ("the tablets stopped working", "recent_medication_change"),
     ],
 )
 def test_near_wording_that_says_something_else(parse: Any, text: str, not_found: str) -> None:

@@ -112,3 +112,20 @@ def test_waking_with_a_droop_that_has_grown_since_is_not_sudden(parse: Any) -> N
 def test_a_hedged_finding_on_waking_is_never_present(parse: Any) -> None:
     got = choices(parse("I woke up and maybe my arm was weak"))
     assert got["muscle_weakness"] == "unknown" and "sudden_onset_weakness" not in got
+
+
+def test_no_sudden_change_denies_the_sudden_form_of_what_the_text_states(parse: Any) -> None:
+    got = choices(parse("My legs have got weaker and I'm unsteady. No sudden changes."))
+    assert got["sudden_onset_weakness"] == "absent"
+    assert got["sudden_loss_of_balance"] == "absent"
+    assert got["poor_balance_coordination"] == "present"
+
+
+def test_no_sudden_change_is_not_itself_a_sudden_word(parse: Any) -> None:
+    got = choices(parse("No sudden changes, my legs are just weak."))
+    assert got["muscle_weakness"] == "present" and got["sudden_onset_weakness"] == "absent"
+
+
+def test_a_sudden_onset_said_outright_wins_over_no_sudden_change(parse: Any) -> None:
+    got = choices(parse("No sudden changes, but then my arm went weak suddenly."))
+    assert got["sudden_onset_weakness"] == "present"

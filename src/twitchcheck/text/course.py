@@ -3,6 +3,7 @@ amount thresholds, and the one duration that belongs to the twitch (issue 17).""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -86,7 +87,7 @@ def sudden(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
         lo, hi = clause_of(doc, m.start)
         if lo > 0:  # "An hour ago the room started spinning. Now my face won't move."
             lo = clause_of(doc, lo - 1)[0]
-        sentence = doc.text[lo:hi].lower()
+        sentence = _not_sudden_words(lex.language).sub(" ", doc.text[lo:hi].lower())
         words = timewords.SUDDEN[lex.language]
         # Woken with it, unless it has grown since ("woke up with my face feeling heavy and it
         # has got worse through the day" is a course over hours, as in Bell's palsy).
@@ -106,6 +107,34 @@ def sudden(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
                     )
                 )
                 break
+    return out + _not_sudden(lex, doc, mentions, {m.id for m in out})
+
+
+@functools.lru_cache(maxsize=8)
+def _not_sudden_words(language: str) -> re.Pattern[str]:
+    words = timewords.NOT_SUDDEN[language]
+    return re.compile("|".join(rf"\b{re.escape(w)}\b" for w in words), re.I)
+
+
+def _not_sudden(
+    lex: Lexicon, doc: Any, mentions: list[Mention], sudden_ids: set[str]
+) -> list[Mention]:
+    """ "No sudden changes, just slowly worse": the sudden form of each finding the text
+    states is absent, unless the text says one of them came on suddenly."""
+    said = _not_sudden_words(lex.language).search(doc.text)
+    if said is None:
+        return []
+    out: list[Mention] = []
+    for m in mentions:
+        # "got weaker" is weakness too (the KB's implications): its sudden form is denied
+        stated = {m.id, *(then for if_, then in lex.implications if if_ == m.id)}
+        for target in filter(None, (lex.sudden.get(f) for f in sorted(stated))):
+            if m.choice != "present" or target in sudden_ids:
+                continue
+            if any(o.id == target for o in (*mentions, *out)):
+                continue
+            why = f"'{said.group(0)}': '{doc.text[m.start : m.end]}' did not come on suddenly"
+            out.append(Mention(target, "absent", said.start(), said.end(), why, "sudden"))
     return out
 
 

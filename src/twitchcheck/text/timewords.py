@@ -29,6 +29,24 @@ SUDDEN: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 
+#: Words that say a finding did not come on suddenly ("no sudden changes, just slowly worse").
+NOT_SUDDEN: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "no sudden",
+        "not sudden",
+        "nothing sudden",
+        "wasn't sudden",
+        "was not sudden",
+        "not suddenly",
+        "didn't come on suddenly",
+        "did not come on suddenly",
+        "came on slowly",
+        "came on gradually",
+        "gradual onset",
+        "crept up",
+    ),
+}
+
 #: Waking with it: it came on overnight, all at once (NHS stroke and Bell's palsy pages: it
 #: is often noticed on waking). Not said of pins and needles (course.sudden).
 ON_WAKING: Final[dict[str, tuple[str, ...]]] = {
