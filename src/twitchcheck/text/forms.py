@@ -15,6 +15,7 @@ BASE_FORMS: Final[dict[str, dict[str, str]]] = {
         "went": "go",
         "gone": "go",
         "goes": "go",
+        "going": "go",
         "fell": "fall",
         "fallen": "fall",
         "lost": "lose",

@@ -197,6 +197,7 @@ _DEFICIT_VERBS = (
     "catch my breath",
     "hold",
     "keep my eye",
+    "keep my balance",
     "lie flat",
     "turn",
     "frown",
