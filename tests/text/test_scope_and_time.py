@@ -129,3 +129,19 @@ def test_no_sudden_change_is_not_itself_a_sudden_word(parse: Any) -> None:
 def test_a_sudden_onset_said_outright_wins_over_no_sudden_change(parse: Any) -> None:
     got = choices(parse("No sudden changes, but then my arm went weak suddenly."))
     assert got["sudden_onset_weakness"] == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My legs started going weak on Tuesday and now I can hardly get out of bed.",
+        "It began in my feet and over the past week it has moved up, my legs are so weak.",
+    ],
+)
+def test_a_weakness_grown_within_the_week_worsens_day_by_day(parse: Any, text: str) -> None:
+    assert choices(parse(text))["rapidly_worsening_weakness"] == "present"
+
+
+def test_a_twitch_that_has_moved_up_is_getting_worse(parse: Any) -> None:
+    got = choices(parse("my eyelid twitch has moved up to my forehead"))
+    assert got["getting_worse"] == "present" and "muscle_weakness" not in got

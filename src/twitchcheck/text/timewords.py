@@ -73,6 +73,19 @@ DAY_PACE: Final[dict[str, tuple[str, ...]]] = {
         "next day",
         "next morning",
         "by the hour",
+        "over the week",
+        "within a week",
+        "in a week",
+        "past week",
+        "last week",
+        # a weekday named: it began within the week
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
     ),
 }
 
