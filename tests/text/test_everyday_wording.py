@@ -56,6 +56,8 @@ WORDING: dict[str, list[tuple[str, str]]] = {
         ("by the next morning I couldn't stand up", P),
         ("my legs went weak on Monday. It's worse every day.", P),
         ("the weakness is moving up my body", P),
+        ("by the evening I couldn't lift my legs", P),
+        ("each day I can do less and my legs are weaker", P),
     ],
     # MedlinePlus "Hypocalcemia" and "Carpopedal spasm": cramps or spasms of the hands and feet,
     # fingers and wrists that bend and lock, the thumb drawn into the palm.
@@ -66,6 +68,10 @@ WORDING: dict[str, list[tuple[str, str]]] = {
         ("my thumb pulls into my palm", P),
         ("my hands seized up and my fingers curled", P),
         ("my fingers twisted up in a spasm", P),
+        ("my hands went stiff like a claw", P),
+        ("my thumb folded in", P),
+        ("my hands contorted", P),
+        ("I had tetany in my hands", P),
         ("my hands keep going into spasm", P),
         ("my fingers went rigid and bent inwards", P),
         ("my fingers don't lock up", A),
@@ -99,6 +105,11 @@ WORDING: dict[str, list[tuple[str, str]]] = {
         ("I lose my footing", P),
         ("I can't keep my balance", P),
         ("I wobble when I walk", P),
+        ("I have to hold on to the walls", P),
+        ("I hold onto furniture to get around", P),
+        ("I'm swaying", P),
+        ("I'm not steady on my feet", P),
+        ("my walking is all over the place", P),
         ("I'm all over the place when I walk", P),
         ("for maybe 6 months I've been unsteady", P),
     ],
@@ -110,7 +121,11 @@ WORDING: dict[str, list[tuple[str, str]]] = {
     ],
     # NHS MND: a foot that drags or catches; muscles that waste.
     # NHS stroke (FAST): "they may not be able to talk at all".
-    "sudden_speech_difficulty": [("I suddenly couldn't get the words out", P)],
+    "sudden_speech_difficulty": [
+        ("I suddenly couldn't get the words out", P),
+        ("all of a sudden I was talking nonsense", P),
+        ("suddenly I couldn't say what I wanted to", P),
+    ],
     "frequent_tripping_falling": [("my foot catches on the ground", P)],
     "muscle_wasting": [("my muscles are wasting away", P)],
 }
