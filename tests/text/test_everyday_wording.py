@@ -152,6 +152,30 @@ OTHER: list[tuple[str, str, str]] = [
     ("should I be worried?", "anxiety_health_worry", P),
     ("I drink a bottle of wine a night", "heavy_alcohol_use", P),
     ("it used to be just my eye, now it's my cheek too", "getting_worse", P),
+    ("I can feel my heart thumping", "palpitations", P),
+    ("my heart keeps skipping", "palpitations", P),
+    ("I get a fluttery feeling in my chest", "palpitations", P),
+    ("my hands go dead at night", "tingling_numbness", P),
+    ("painful spasms in my calves", "muscle_cramps", P),
+    ("I've had the squits", "vomiting_or_diarrhea", P),
+    ("loose bowels for weeks", "vomiting_or_diarrhea", P),
+    ("I'm up half the night", "poor_sleep", P),
+    ("I've not been sleeping well", "poor_sleep", P),
+    ("I can't get to sleep", "poor_sleep", P),
+    ("my sleep is terrible", "poor_sleep", P),
+    ("things have been tough at work", "high_stress", P),
+    ("I'm addicted to coffee", "high_caffeine_intake", P),
+    ("I barely drink any water", "low_fluid_intake", P),
+    ("I drink most nights", "heavy_alcohol_use", P),
+    ("I don't eat meat", "restricted_diet", P),
+    ("I've started running a lot", "recent_strenuous_exercise", P),
+    ("my skin looks grey", "pale_skin", P),
+    ("I'm losing a lot of hair", "hair_loss", P),
+    ("it's freaking me out", "anxiety_health_worry", P),
+    ("I'm on tablets for my blood pressure", "takes_blood_pressure_medicine", P),
+    ("I take tablets for acid reflux", "takes_proton_pump_inhibitor", P),
+    ("my kidneys don't work well", "kidney_disease", P),
+    ("I take caffeine pills", "stimulant_use", P),
 ]
 
 CASES = [(text, fid, choice) for fid, pairs in WORDING.items() for text, choice in pairs] + OTHER
@@ -172,6 +196,7 @@ def test_everyday_wording(parse: Any, text: str, finding: str, choice: str) -> N
         ("my twitch is worse than yesterday", "rapidly_worsening_weakness"),
         ("I locked the door and my hands are fine", "hand_foot_spasms"),
         ("the tablets stopped working", "recent_medication_change"),
+        ("he drinks energy drinks every day", "heavy_alcohol_use"),
     ],
 )
 def test_near_wording_that_says_something_else(parse: Any, text: str, not_found: str) -> None:
