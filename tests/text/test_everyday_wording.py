@@ -176,6 +176,17 @@ OTHER: list[tuple[str, str, str]] = [
     ("I take tablets for acid reflux", "takes_proton_pump_inhibitor", P),
     ("my kidneys don't work well", "kidney_disease", P),
     ("I take caffeine pills", "stimulant_use", P),
+    ("my lower lid keeps jumping", "twitch_eyelid", P),
+    ("it only lasts a second", "twitch_brief_seconds", P),
+    ("it lasts for ages", "twitch_lasts_minutes_hours", P),
+    ("the rippling never stops", "twitch_continuous_rippling", P),
+    ("it pulls my face to one side", "twitch_spreads_one_side_face", P),
+    ("it's worse after I drink coffee", "worse_after_caffeine", P),
+    ("it's the same movement every time", "twitch_patterned_movement", P),
+    ("she keeps sniffing and clearing her throat", "vocal_tics", P),
+    ("he makes little noises", "vocal_tics", P),
+    ("it started on Monday", "duration_under_2_weeks", P),
+    ("my eye has twitched since last summer", "duration_over_3_months", P),
 ]
 
 CASES = [(text, fid, choice) for fid, pairs in WORDING.items() for text, choice in pairs] + OTHER
@@ -197,6 +208,7 @@ def test_everyday_wording(parse: Any, text: str, finding: str, choice: str) -> N
         ("I locked the door and my hands are fine", "hand_foot_spasms"),
         ("the tablets stopped working", "recent_medication_change"),
         ("he drinks energy drinks every day", "heavy_alcohol_use"),
+        ("the twitch started on Monday", "recent_medication_change"),
     ],
 )
 def test_near_wording_that_says_something_else(parse: Any, text: str, not_found: str) -> None:

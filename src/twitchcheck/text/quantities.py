@@ -175,12 +175,14 @@ _DURATIONS: Final[tuple[re.Pattern[str], ...]] = (
         re.I,
     ),
     re.compile(
-        r"\b(?:since|started|began|on\s+and\s+off\s+for)\s+(?:last\s+)?(?P<day>"
+        r"\b(?:since|started|began|on\s+and\s+off\s+for)\s+(?:on\s+)?(?:last\s+)?(?P<day>"
         + _WEEKDAYS
         + r")\b",
         re.I,
     ),
     re.compile(r"\bsince\s+last\s+(?P<unit>week|month|year)\b", re.I),
+    # "since last summer": the season before this one, so at least a few months
+    re.compile(r"\bsince\s+last\s+(?P<season>summer|winter|spring|autumn|christmas)\b", re.I),
     re.compile(r"\bsince\s+(?:this\s+morning|today)\b", re.I),
 )
 
@@ -206,6 +208,8 @@ def durations(text: str) -> list[Duration]:
             if groups.get("bare") is not None:
                 count = 3 if groups.get("plural") else 1  # "for months": a few of them
                 days = count * _DURATION_UNIT_DAYS[groups["bare"].lower()]
+            elif groups.get("season") is not None:
+                days = 180.0  # half a year: between one and four seasons ago
             elif groups.get("day") is not None:
                 days = 3.0  # a named weekday or yesterday: within the last week
             elif groups.get("unit") is not None and groups.get("n") is None:
