@@ -145,3 +145,35 @@ def test_a_weakness_grown_within_the_week_worsens_day_by_day(parse: Any, text: s
 def test_a_twitch_that_has_moved_up_is_getting_worse(parse: Any) -> None:
     got = choices(parse("my eyelid twitch has moved up to my forehead"))
     assert got["getting_worse"] == "present" and "muscle_weakness" not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I'm worried about my son, his eye keeps twitching and he's very tired.", "twitch_eyelid"),
+        ("My dad is 70. I noticed his hands shake.", "hand_tremor"),
+        ("My son is 12. I'm so scared, he told me his legs feel weak.", "muscle_weakness"),
+    ],
+)
+def test_a_carer_who_only_watches_writes_of_the_relative(
+    parse: Any, text: str, finding: str
+) -> None:
+    assert choices(parse(text))[finding] == "present"
+
+
+def test_a_carers_own_worry_is_not_the_relatives(parse: Any) -> None:
+    got = choices(parse("I'm worried about my son, his eye keeps twitching."))
+    assert "anxiety_health_worry" not in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My dad had ALS, he died at 60. I twitch all over.",
+        "My dad had ALS and he was scared. I'm worried, my calves twitch.",
+    ],
+)
+def test_a_writer_with_their_own_complaint_keeps_the_relatives_history(
+    parse: Any, text: str
+) -> None:
+    assert choices(parse(text))["family_history_als"] == "present"

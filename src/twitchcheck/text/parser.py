@@ -15,7 +15,7 @@ import re
 import threading
 from typing import Any
 
-from twitchcheck.text import course, terms
+from twitchcheck.text import course, people, terms
 from twitchcheck.text.lexicon import Lexicon
 from twitchcheck.text.pipeline import (
     DENIAL,
@@ -86,11 +86,15 @@ class TextParser:
         lex = self.lexicon
         out: list[Mention] = []
         patient = self._patient_relative(doc)
+        # A carer's "I'm worried" is the carer's, not the assessed person's
+        watcher = (self._watching(doc) or []) if patient is not None else []
         # A subject-state span is in a scope by its last word, so that a negation or hedge
         # between its two ends counts ("my face hasn't dropped", "my throat might be tight").
         states = [(span, span[-1:]) for span in doc.spans.get(STATE_SPANS, [])]
         nested = [(span, span) for span in doc.spans.get(NESTED_SPANS, [])]
         for ent, probe in [*((e, e) for e in doc.ents), *nested, *states]:
+            if any(lo <= ent.start < hi for lo, hi in watcher):
+                continue
             fid = ent.label_.removeprefix(DENIAL)
             denial = fid != ent.label_
             quoted = f"'{ent.text}'"
@@ -123,11 +127,12 @@ class TextParser:
         return out
 
     def _patient_relative(self, doc: Any) -> int | None:
-        """In a text with no "I" or "me" ("My mother is 91. Her hands ..."), the first relative
-        named after "my"/"our" is the person assessed, not a relative: the token index of that
-        trigger, else None. Other relatives ("His dad had tics") keep their scope. A text with
-        no symptom at all ("My uncle had ALS") is a history, not a carer's account."""
-        if any(t.lower_ in {"i", "me", "myself"} for t in doc):
+        """In a text whose writer speaks of themselves only as the one who watches ("My mother
+        is 91. Her hands ...", "I'm worried about my son, his eye keeps twitching"), the first
+        relative named after "my"/"our" is the person assessed, not a relative: the token index
+        of that trigger, else None. Other relatives ("His dad had tics") keep their scope. A
+        text with no symptom at all ("My uncle had ALS") is a history, not a carer's account."""
+        if self._watching(doc) is None:
             return None
         relative_words = {w for w in terms.RELATIVES[self.lexicon.language] if " " not in w}
         for t in doc[:-1]:
@@ -148,6 +153,33 @@ class TextParser:
             if start > 0 and doc[start - 1].lower_ in {"my", "our"}:
                 return int(start)
         return None
+
+    def _watching(self, doc: Any) -> list[tuple[int, int]] | None:
+        """The token spans where the writer speaks of themselves as the one who watches ("I'm
+        worried", "I noticed", "he told me") in a text that speaks of someone else ("he",
+        "her"); None where "I" or "me" says anything else (their own complaint). A text with
+        no "I" or "me" has none."""
+        lang = self.lexicon.language
+        firsts = [t for t in doc if t.lower_ in {"i", "me", "myself"}]
+        if not firsts:
+            return []
+        if not any(t.lower_ in people.THIRD_PERSON[lang] for t in doc):
+            return None
+        watching, linking = people.WATCHING[lang], people.LINKING[lang]
+        spans = []
+        for t in firsts:
+            if t.lower_ == "me":
+                if t.i == 0 or doc[t.i - 1].lower_ not in people.TELLING[lang]:
+                    return None
+                spans.append((t.i - 1, t.i + 1))
+                continue
+            nxt = t.i + 1
+            while nxt < len(doc) and doc[nxt].lower_ in linking:
+                nxt += 1
+            if nxt >= len(doc) or doc[nxt].lower_ not in watching:
+                return None
+            spans.append((t.i, nxt + 1))
+        return spans
 
     def _scopes(self, doc: Any, pipe: str) -> tuple[list[int], list[tuple[list[Any], list[Any]]]]:
         """negspaCy's matches and boundaries for one scope, bucketed by boundary (computed once
