@@ -177,3 +177,19 @@ def test_a_writer_with_their_own_complaint_keeps_the_relatives_history(
     parse: Any, text: str
 ) -> None:
     assert choices(parse(text))["family_history_als"] == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "choice"),
+    [
+        ("i cant swallow properly", "difficulty_swallowing", "present"),
+        ("i cant lift my arm", "muscle_weakness", "present"),
+        ("I walk like im drunk", "poor_balance_coordination", "present"),
+        ("i dont think im weak", "muscle_weakness", "absent"),
+        ("i havent got any weakness", "muscle_weakness", "absent"),
+    ],
+)
+def test_contractions_typed_without_the_apostrophe(
+    parse: Any, text: str, finding: str, choice: str
+) -> None:
+    assert choices(parse(text))[finding] == choice
