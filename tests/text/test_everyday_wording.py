@@ -187,6 +187,24 @@ OTHER: list[tuple[str, str, str]] = [
     ("he makes little noises", "vocal_tics", P),
     ("it started on Monday", "duration_under_2_weeks", P),
     ("my eye has twitched since last summer", "duration_over_3_months", P),
+    ("I need naps every day", "fatigue_tiredness", P),
+    ("I'm white as a ghost", "pale_skin", P),
+    ("I'm going bald in patches", "hair_loss", P),
+    ("I eat hardly anything", "restricted_diet", P),
+    ("my stools are loose", "vomiting_or_diarrhea", P),
+    ("I did a long hike at the weekend", "recent_strenuous_exercise", P),
+    ("I play football five times a week", "recent_strenuous_exercise", P),
+    ("I hardly drink anything", "low_fluid_intake", P),
+    ("I work nights", "poor_sleep", P),
+    ("I drink coffee all day", "high_caffeine_intake", P),
+    ("I drink quite heavily", "heavy_alcohol_use", P),
+    ("I can feel my heartbeat in my chest", "palpitations", P),
+    ("my calves seize up", "muscle_cramps", P),
+    ("my hands won't stay still", "hand_tremor", P),
+    ("my voice sounds different", "voice_change", P),
+    ("my movements are slower", "slowness_stiffness", P),
+    ("I don't smile much any more", "reduced_facial_expression", P),
+    ("food tastes of metal", "taste_change", P),
 ]
 
 CASES = [(text, fid, choice) for fid, pairs in WORDING.items() for text, choice in pairs] + OTHER
@@ -209,6 +227,8 @@ def test_everyday_wording(parse: Any, text: str, finding: str, choice: str) -> N
         ("the tablets stopped working", "recent_medication_change"),
         ("he drinks energy drinks every day", "heavy_alcohol_use"),
         ("the twitch started on Monday", "recent_medication_change"),
+        ("I keep going to the loo to pee", "vomiting_or_diarrhea"),
+        ("I don't drink anything alcoholic", "low_fluid_intake"),
     ],
 )
 def test_near_wording_that_says_something_else(parse: Any, text: str, not_found: str) -> None:
