@@ -73,8 +73,9 @@ def _says_nothing_else(mentions: list[Mention], lo: int, hi: int, m: Mention) ->
     return not any(lo <= b.start < hi for b in mentions if b is not m)
 
 
-#: Findings that waking with does not make sudden: pins and needles on waking is most often
-#: an arm slept on (NHS "Pins and needles": "sitting or sleeping in an awkward position").
+#: Findings that waking with, or a brief spell of, does not make sudden: pins and needles on
+#: waking or for a minute is most often an arm slept or leant on (NHS "Pins and needles":
+#: "sitting or sleeping in an awkward position").
 _SLEPT_ON = frozenset({"tingling_numbness"})
 
 
@@ -94,6 +95,7 @@ def sudden(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
         growing = any(w.id == "getting_worse" and lo <= w.start < hi for w in mentions)
         if m.id not in _SLEPT_ON and not growing:
             words = (*words, *timewords.ON_WAKING[lex.language])
+            words = (*words, *timewords.BRIEF_SPELL[lex.language])
         for word in words:
             if re.search(rf"\b{re.escape(word)}\b", sentence):
                 out.append(

@@ -53,6 +53,13 @@ ON_WAKING: Final[dict[str, tuple[str, ...]]] = {
     "en": ("woke up", "woken up", "woke with", "when i woke", "woke to find"),
 }
 
+#: A brief spell that came and went ("my speech went garbled for a few minutes"): it came on
+#: all at once (a TIA's symptoms last minutes, NHS "Transient ischaemic attack"). Not said of
+#: pins and needles either (course.sudden).
+BRIEF_SPELL: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("for a few minutes", "for a couple of minutes", "for a minute", "for a few seconds"),
+}
+
 #: Words that set a day-by-day pace for a worsening (``pace: days``); others read as weeks.
 DAY_PACE: Final[dict[str, tuple[str, ...]]] = {
     "en": (
