@@ -61,9 +61,9 @@ def test_parse_metrics_follow_the_contract() -> None:
     v2 = _case("I slur my words", ["slurred_speech"], [], ["slurred_speech"])
     records = [parse_record(checker, v), parse_record(checker, v2)]
     m = parse_metrics(records, checker.red_flags)
-    # parsed: nose_side present (agrees), weakness absent (disagrees), droop present (agrees),
-    # slurred present (agrees): precision 3/4, contradictions 1/4
-    assert m["parse_precision"] == 0.75 and m["contradictions"] == 0.25
+    # parsed: nose_side and the nose it names present (agree), weakness absent (disagrees),
+    # droop present (agrees), slurred present (agrees): precision 4/5, contradictions 1/5
+    assert m["parse_precision"] == 0.8 and m["contradictions"] == 0.2
     # stated: nose_side yes, weakness no (wrong choice), droop yes, speech no; slurred yes
     assert m["stated_recall"] == 0.6
     assert m["stated_cases"] == 2

@@ -28,7 +28,9 @@ def test_explicit_evidence_wins_after_closure() -> None:
 
 def test_a_parsed_child_of_an_explicitly_absent_parent_is_overridden() -> None:
     a = twitchcheck.assess(age=40, sex="male", absent=["twitch_nose"], text="my nostril twitches")
-    assert a.parsed is not None and a.parsed.overridden == ["twitch_nose_side"]
+    # "nostril" names the nose too (issue 17): the form's "no" overrides both the parsed nose
+    # and the nostril that closure would otherwise make present
+    assert a.parsed is not None and a.parsed.overridden == ["twitch_nose", "twitch_nose_side"]
     assert "twitch_nose_side" in a.evidence.absent
 
 

@@ -205,5 +205,7 @@ def test_a_body_part_inside_a_place_phrase_says_that_place_too(
     assert choices(parse(text)).get(finding) == "present"
 
 
-def test_a_nostril_alone_leaves_the_nose_to_closure(parse: Any) -> None:
-    assert "twitch_nose" not in choices(parse("my nostril twitches"))
+@pytest.mark.parametrize("text", ["my nostril twitches", "my nostrel keeps flaring"])
+def test_a_nostril_alone_names_the_nose(parse: Any, text: str) -> None:
+    got = choices(parse(text))
+    assert got["twitch_nose"] == "present" and got["twitch_nose_side"] == "present"

@@ -3,10 +3,11 @@ amount thresholds, and the one duration that belongs to the twitch (issue 17).""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-from twitchcheck.text import terms
+from twitchcheck.text import terms, timewords
 from twitchcheck.text.lexicon import Lexicon
 from twitchcheck.text.quantities import amounts, durations
 from twitchcheck.text.spans import Mention, clause_of
@@ -23,19 +24,16 @@ def worsening(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
         if m.choice != "present" or not (is_worse or m.id in targets):
             continue
         lo, hi = clause_of(doc, m.start)
-        base = next(
-            (
-                b
-                for b in mentions
-                if b.id in weak and lo <= b.start < hi and b.choice == "present" and b is not m
-            ),
-            None,
-        )
+        base = _weakness_in(mentions, weak, lo, hi, m)
+        if is_worse and base is None and lo > 0 and _says_nothing_else(mentions, lo, hi, m):
+            # "My legs went weak on Monday. It's worse every day.": a sentence that says only
+            # that it is getting worse speaks of the sentence before.
+            base = _weakness_in(mentions, weak, clause_of(doc, lo - 1)[0], lo, m)
         if is_worse and base is None:
             continue
         sentence = doc.text[lo:hi].lower()
         daily = any(
-            re.search(rf"\b{re.escape(t)}\b", sentence) for t in terms.DAY_PACE[lex.language]
+            re.search(rf"\b{re.escape(t)}\b", sentence) for t in timewords.DAY_PACE[lex.language]
         )
         forms = lex.worsening.get(base.id if base and base.id in lex.worsening else "", {})
         forms = forms or next(iter(lex.worsening.values()), {})
@@ -58,6 +56,29 @@ def worsening(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _weakness_in(
+    mentions: list[Mention], weak: set[str], lo: int, hi: int, m: Mention
+) -> Mention | None:
+    return next(
+        (
+            b
+            for b in mentions
+            if b.id in weak and lo <= b.start < hi and b.choice == "present" and b is not m
+        ),
+        None,
+    )
+
+
+def _says_nothing_else(mentions: list[Mention], lo: int, hi: int, m: Mention) -> bool:
+    return not any(lo <= b.start < hi for b in mentions if b is not m)
+
+
+#: Findings that waking with, or a brief spell of, does not make sudden: pins and needles on
+#: waking or for a minute is most often an arm slept or leant on (NHS "Pins and needles":
+#: "sitting or sleeping in an awkward position").
+_SLEPT_ON = frozenset({"tingling_numbness"})
+
+
 def sudden(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in mentions:
@@ -67,8 +88,15 @@ def sudden(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
         lo, hi = clause_of(doc, m.start)
         if lo > 0:  # "An hour ago the room started spinning. Now my face won't move."
             lo = clause_of(doc, lo - 1)[0]
-        sentence = doc.text[lo:hi].lower()
-        for word in terms.SUDDEN[lex.language]:
+        sentence = _not_sudden_words(lex.language).sub(" ", doc.text[lo:hi].lower())
+        words = timewords.SUDDEN[lex.language]
+        # Woken with it, unless it has grown since ("woke up with my face feeling heavy and it
+        # has got worse through the day" is a course over hours, as in Bell's palsy).
+        growing = any(w.id == "getting_worse" and lo <= w.start < hi for w in mentions)
+        if m.id not in _SLEPT_ON and not growing:
+            words = (*words, *timewords.ON_WAKING[lex.language])
+            words = (*words, *timewords.BRIEF_SPELL[lex.language])
+        for word in words:
             if re.search(rf"\b{re.escape(word)}\b", sentence):
                 out.append(
                     Mention(
@@ -81,6 +109,34 @@ def sudden(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
                     )
                 )
                 break
+    return out + _not_sudden(lex, doc, mentions, {m.id for m in out})
+
+
+@functools.lru_cache(maxsize=8)
+def _not_sudden_words(language: str) -> re.Pattern[str]:
+    words = timewords.NOT_SUDDEN[language]
+    return re.compile("|".join(rf"\b{re.escape(w)}\b" for w in words), re.I)
+
+
+def _not_sudden(
+    lex: Lexicon, doc: Any, mentions: list[Mention], sudden_ids: set[str]
+) -> list[Mention]:
+    """ "No sudden changes, just slowly worse": the sudden form of each finding the text
+    states is absent, unless the text says one of them came on suddenly."""
+    said = _not_sudden_words(lex.language).search(doc.text)
+    if said is None:
+        return []
+    out: list[Mention] = []
+    for m in mentions:
+        # "got weaker" is weakness too (the KB's implications): its sudden form is denied
+        stated = {m.id, *(then for if_, then in lex.implications if if_ == m.id)}
+        for target in filter(None, (lex.sudden.get(f) for f in sorted(stated))):
+            if m.choice != "present" or target in sudden_ids:
+                continue
+            if any(o.id == target for o in (*mentions, *out)):
+                continue
+            why = f"'{said.group(0)}': '{doc.text[m.start : m.end]}' did not come on suddenly"
+            out.append(Mention(target, "absent", said.start(), said.end(), why, "sudden"))
     return out
 
 
@@ -162,7 +218,18 @@ def duration_score(lex: Lexicon, doc: Any, m: Mention, others: list[Mention]) ->
     if moving[lo]:
         return 2
     cats = {lex.categories.get(o.id) for o in others if lo <= o.start < hi}
-    return 1 if cats & {"location", "character", "symptom", "sign"} else 0
+    if cats & {"location", "character", "symptom", "sign"}:
+        return 1
+    # "It started three weeks ago.", "Been like this maybe 3 weeks": said of the complaint
+    # already named, in a sentence of its own.
+    return 1 if _OF_THE_COMPLAINT.search(doc.text[lo : m.end]) else 0
+
+
+_OF_THE_COMPLAINT = re.compile(
+    r"\b(?:it|this|these|they|that)(?:'s|s|\s+has|\s+have|\s+is|\s+was)?\s+(?:been|started|"
+    r"began|come|came|going)\b|\bgoing\s+on\b|\blike\s+this\b",
+    re.I,
+)
 
 
 def in_lifestyle_sentence(lex: Lexicon, doc: Any, m: Mention, others: list[Mention]) -> bool:
@@ -173,7 +240,7 @@ def in_lifestyle_sentence(lex: Lexicon, doc: Any, m: Mention, others: list[Menti
 
 def recent(lex: Lexicon, text: str) -> list[Mention]:
     low = text.lower()
-    for word in terms.RECENT[lex.language]:
+    for word in timewords.RECENT[lex.language]:
         found = re.search(rf"\b{re.escape(word)}\b", low)
         if found:
             return [

@@ -10,11 +10,21 @@ from typing import Final
 BASE_FORMS: Final[dict[str, dict[str, str]]] = {
     "en": {
         "n't": "not",
+        # the same without the apostrophe, as people type ("cant", "dont", "im", "ive")
+        "nt": "not",
+        "'m": "am",
+        "m": "am",
+        "'ve": "have",
+        "ve": "have",
+        "'re": "are",
+        "'ll": "will",
+        "ll": "will",
         "ca": "can",
         "wo": "will",
         "went": "go",
         "gone": "go",
         "goes": "go",
+        "going": "go",
         "fell": "fall",
         "fallen": "fall",
         "lost": "lose",

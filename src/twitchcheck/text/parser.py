@@ -15,7 +15,7 @@ import re
 import threading
 from typing import Any
 
-from twitchcheck.text import course, terms
+from twitchcheck.text import course, people, terms
 from twitchcheck.text.lexicon import Lexicon
 from twitchcheck.text.pipeline import (
     DENIAL,
@@ -26,7 +26,7 @@ from twitchcheck.text.pipeline import (
     STATE_SPANS,
     build,
 )
-from twitchcheck.text.quantities import age_and_sex
+from twitchcheck.text.quantities import age_and_sex, durations
 from twitchcheck.text.spans import Mention
 
 #: The longest text the parser reads (contracts §6: longer is a 422 at the API).
@@ -86,11 +86,15 @@ class TextParser:
         lex = self.lexicon
         out: list[Mention] = []
         patient = self._patient_relative(doc)
+        # A carer's "I'm worried" is the carer's, not the assessed person's
+        watcher = (self._watching(doc) or []) if patient is not None else []
         # A subject-state span is in a scope by its last word, so that a negation or hedge
         # between its two ends counts ("my face hasn't dropped", "my throat might be tight").
         states = [(span, span[-1:]) for span in doc.spans.get(STATE_SPANS, [])]
         nested = [(span, span) for span in doc.spans.get(NESTED_SPANS, [])]
         for ent, probe in [*((e, e) for e in doc.ents), *nested, *states]:
+            if any(lo <= ent.start < hi for lo, hi in watcher):
+                continue
             fid = ent.label_.removeprefix(DENIAL)
             denial = fid != ent.label_
             quoted = f"'{ent.text}'"
@@ -123,11 +127,12 @@ class TextParser:
         return out
 
     def _patient_relative(self, doc: Any) -> int | None:
-        """In a text with no "I" or "me" ("My mother is 91. Her hands ..."), the first relative
-        named after "my"/"our" is the person assessed, not a relative: the token index of that
-        trigger, else None. Other relatives ("His dad had tics") keep their scope. A text with
-        no symptom at all ("My uncle had ALS") is a history, not a carer's account."""
-        if any(t.lower_ in {"i", "me", "myself"} for t in doc):
+        """In a text whose writer speaks of themselves only as the one who watches ("My mother
+        is 91. Her hands ...", "I'm worried about my son, his eye keeps twitching"), the first
+        relative named after "my"/"our" is the person assessed, not a relative: the token index
+        of that trigger, else None. Other relatives ("His dad had tics") keep their scope. A
+        text with no symptom at all ("My uncle had ALS") is a history, not a carer's account."""
+        if self._watching(doc) is None:
             return None
         relative_words = {w for w in terms.RELATIVES[self.lexicon.language] if " " not in w}
         for t in doc[:-1]:
@@ -149,6 +154,33 @@ class TextParser:
                 return int(start)
         return None
 
+    def _watching(self, doc: Any) -> list[tuple[int, int]] | None:
+        """The token spans where the writer speaks of themselves as the one who watches ("I'm
+        worried", "I noticed", "he told me") in a text that speaks of someone else ("he",
+        "her"); None where "I" or "me" says anything else (their own complaint). A text with
+        no "I" or "me" has none."""
+        lang = self.lexicon.language
+        firsts = [t for t in doc if t.lower_ in {"i", "me", "myself"}]
+        if not firsts:
+            return []
+        if not any(t.lower_ in people.THIRD_PERSON[lang] for t in doc):
+            return None
+        watching, linking = people.WATCHING[lang], people.LINKING[lang]
+        spans = []
+        for t in firsts:
+            if t.lower_ == "me":
+                if t.i == 0 or doc[t.i - 1].lower_ not in people.TELLING[lang]:
+                    return None
+                spans.append((t.i - 1, t.i + 1))
+                continue
+            nxt = t.i + 1
+            while nxt < len(doc) and doc[nxt].lower_ in linking:
+                nxt += 1
+            if nxt >= len(doc) or doc[nxt].lower_ not in watching:
+                return None
+            spans.append((t.i, nxt + 1))
+        return spans
+
     def _scopes(self, doc: Any, pipe: str) -> tuple[list[int], list[tuple[list[Any], list[Any]]]]:
         """negspaCy's matches and boundaries for one scope, bucketed by boundary (computed once
         per text and kept on the Doc). The library's own loop over boundaries reads every entity
@@ -158,6 +190,13 @@ class TextParser:
         if key not in doc.user_data:
             component = self.nlp.get_pipe(pipe)
             preceding, following, terminating = component.process_negations(doc)
+            # A terminating word inside a trigger is the trigger's own ("I don't think I'm
+            # weak": "I'm" ends no scope there).
+            triggers = [(lo, hi) for _id, lo, hi in (*preceding, *following)]
+            terminating = [t for t in terminating if not any(lo < t[1] < hi for lo, hi in triggers)]
+            if pipe == HEDGED:
+                preceding = _off_amounts(doc, preceding, following=False)
+                following = _off_amounts(doc, following, following=True)
             bounds = component.termination_boundaries(doc, terminating)
             starts = [lo for lo, _hi in bounds]
             buckets: list[tuple[list[Any], list[Any]]] = [([], []) for _ in bounds]
@@ -241,16 +280,23 @@ class TextParser:
         """A red flag that a present finding implies by the KB is said too, from the same
         words: "short of breath lying down" says trouble breathing, "legs weaker by the day"
         says weakness. The parse names every red flag the text states (issue 17: none missed)
-        rather than leave it to closure; other parents are left to closure as before. Never
-        over a stated choice or a present member of its group."""
+        rather than leave it to closure. A place inside a place is said too ("my nostril
+        twitches" names the nose: the KB's part-of implications between locations); other
+        parents are left to closure. Never over a stated choice or a present member of its
+        group."""
         lex = self.lexicon
+
+        def said(if_: str, then: str) -> bool:
+            places = lex.categories.get(if_) == lex.categories.get(then) == "location"
+            return then in lex.red_flags or places
+
         chosen = {m.id: m for m in kept}
         taken = {lex.group_of(m.id) for m in kept if m.choice == "present"} - {None}
         queue = [m for m in kept if m.choice == "present"]
         while queue:
             m = queue.pop(0)
             for if_, then in lex.implications:
-                if if_ != m.id or then in chosen or then not in lex.red_flags:
+                if if_ != m.id or then in chosen or not said(if_, then):
                     continue
                 if lex.group_of(then) in taken:
                     continue
@@ -269,3 +315,29 @@ class TextParser:
             if _WORD.search(clause):
                 out.append(clause[:200])
         return out
+
+
+def _off_amounts(doc: Any, triggers: list[Any], following: bool) -> list[Any]:
+    """Hedge triggers that do not hedge a length of time: "for maybe 6 months my feet feel
+    numb", "4 months maybe, my legs ..." and "a couple of weeks I think" approximate the time
+    (as "like 6 coffees" approximates an amount, contracts §6), not the findings beside it.
+    A trigger inside the time, a preceding one just before it, or one just after it that
+    looks back (a following trigger, or one that ends its clause) is the time's; "6 months,
+    maybe some tingling" still hedges the tingling."""
+    spans = [(d.start, d.end) for d in durations(doc.text)]
+    if not spans:
+        return triggers
+    text = doc.text
+
+    def of_time(start: int, end: int) -> bool:
+        lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        ends_clause = end >= len(doc) or doc[end].is_punct
+        for s, e in spans:
+            inside = s <= lo and hi <= e
+            before = not following and hi <= s and not text[hi:s].strip()
+            after = e <= lo and not text[e:lo].strip() and (following or ends_clause)
+            if inside or before or after:
+                return True
+        return False
+
+    return [t for t in triggers if not of_time(t[1], t[2])]

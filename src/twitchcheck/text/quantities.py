@@ -110,8 +110,9 @@ _AMOUNTS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "alcohol_drink",
         re.compile(
+            # not "a bottle of wine": a bottle is several drinks, left to the KB's phrase
             r"\b" + _NUM + r"\s+(?:alcoholic\s+drinks?|drinks|pints?(?:\s+of\s+\w+)?|beers?|"
-            r"glasses\s+of\s+wine|bottles?\s+of\s+wine|units(?:\s+of\s+alcohol)?)" + _PER,
+            r"glasses\s+of\s+wine|units(?:\s+of\s+alcohol)?)" + _PER,
             re.I,
         ),
     ),
@@ -150,7 +151,8 @@ _DURATION_UNIT_DAYS: Final[dict[str, float]] = {
 }
 _DURATIONS: Final[tuple[re.Pattern[str], ...]] = (
     re.compile(
-        r"\b(?:for|since|past|last|over|about|around|almost|nearly|already|been)\s+(?:the\s+)?"
+        r"\b(?:for|since|past|last|over|about|around|almost|nearly|already|been|going\s+on|like\s+this)\s+"
+        r"(?:the\s+)?"
         r"(?:(?:past|last|about|around|like|almost|nearly|over|roughly|maybe|at\s+least)\s+)*"
         + _NUM
         + r"\s+(?P<unit>day|week|month|year)s?\b",  # "for 4 hours" is an episode, not an onset
@@ -159,19 +161,28 @@ _DURATIONS: Final[tuple[re.Pattern[str], ...]] = (
     re.compile(
         r"\b" + _NUM + r"\s*-?\s*(?P<unit>minute|hour|day|week|month|year)s?\s+(?:ago|now)\b", re.I
     ),
+    # "4 months maybe", "6 weeks or so", "3 weeks I think": a length said as an estimate
+    re.compile(
+        r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?(?=\s*,?\s*(?:maybe|or\s+so|ish|"
+        r"i\s+think|i\s+guess|roughly|give\s+or\s+take)\b)",
+        re.I,
+    ),
     # "for months", "for the past week": the unit alone (plural: a few of them; singular: one)
     re.compile(
-        r"\b(?:for|over|in)\s+(?:the\s+)?(?:past\s+|last\s+)?(?P<bare>day|week|month|year)"
+        r"\b(?:for|over|in|the\s+past)\s+(?:the\s+)?(?:past\s+|last\s+)?"
+        r"(?P<bare>day|week|month|year)"
         r"(?P<plural>s)?\b",
         re.I,
     ),
     re.compile(
-        r"\b(?:since|started|began|on\s+and\s+off\s+for)\s+(?:last\s+)?(?P<day>"
+        r"\b(?:since|started|began|on\s+and\s+off\s+for)\s+(?:on\s+)?(?:last\s+)?(?P<day>"
         + _WEEKDAYS
         + r")\b",
         re.I,
     ),
     re.compile(r"\bsince\s+last\s+(?P<unit>week|month|year)\b", re.I),
+    # "since last summer": the season before this one, so at least a few months
+    re.compile(r"\bsince\s+last\s+(?P<season>summer|winter|spring|autumn|christmas)\b", re.I),
     re.compile(r"\bsince\s+(?:this\s+morning|today)\b", re.I),
 )
 
@@ -197,6 +208,8 @@ def durations(text: str) -> list[Duration]:
             if groups.get("bare") is not None:
                 count = 3 if groups.get("plural") else 1  # "for months": a few of them
                 days = count * _DURATION_UNIT_DAYS[groups["bare"].lower()]
+            elif groups.get("season") is not None:
+                days = 180.0  # half a year: between one and four seasons ago
             elif groups.get("day") is not None:
                 days = 3.0  # a named weekday or yesterday: within the last week
             elif groups.get("unit") is not None and groups.get("n") is None:

@@ -56,6 +56,7 @@ TERMINATION: Final[dict[str, tuple[str, ...]]] = {
         ", it's",
         ", the",
         ", and",
+        ", just",
         ", some",
         ", possible",
         ", maybe",
@@ -85,6 +86,12 @@ PRECEDING_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
         "i dont think",
         "don't think",
         "do not think",
+        # the person's own "I'm" / "I have" inside the trigger ends no scope (parser._scopes)
+        *(
+            f"{lead} {me}"
+            for lead in ("i don't think", "i do not think", "i dont think", "don't think")
+            for me in ("i'm", "im", "i am", "i have", "i've", "i feel")
+        ),
         "no sign of",
         "no signs of",
         "none",
@@ -166,6 +173,20 @@ _DEFICIT_VERBS = (
     "speak",
     "talk",
     "get my words",
+    "get food",
+    "get solid",
+    "get solids",
+    "get my food",
+    "get anything down",
+    "get drinks down",
+    "get up",
+    "get out of",
+    "climb",
+    "open",
+    "carry",
+    "pick up",
+    "squeeze",
+    "reach",
     "taste",
     "smell",
     "see",
@@ -176,6 +197,7 @@ _DEFICIT_VERBS = (
     "catch my breath",
     "hold",
     "keep my eye",
+    "keep my balance",
     "lie flat",
     "turn",
     "frown",
@@ -228,7 +250,18 @@ FOLLOWING_HEDGES: Final[dict[str, tuple[str, ...]]] = {
     "en": ("maybe", "i think", "i guess", "possibly", "?", "not sure", "perhaps", "or not"),
 }
 PSEUDO_HEDGES: Final[dict[str, tuple[str, ...]]] = {
-    "en": ("i don't think", "i do not think", "i dont think", "might be als", "may be als"),
+    "en": (
+        "i don't think",
+        "i do not think",
+        "i dont think",
+        "might be als",
+        "may be als",
+        # asking whether to worry says the worry: the question mark hedges nothing here
+        "should i be worried",
+        "should i be concerned",
+        "should i worry",
+        "am i right to be worried",
+    ),
 }
 
 #: Relatives, formal and informal: what follows is their history, never the person's own.
@@ -306,49 +339,6 @@ RELATIVE_TERMINATION: Final[dict[str, tuple[str, ...]]] = {
     "en": ("i", "i'm", "i've", "me", "myself", "my own"),
 }
 
-#: Words that say a finding came on suddenly (the KB's ``sudden_of`` hints apply).
-SUDDEN: Final[dict[str, tuple[str, ...]]] = {
-    "en": (
-        "suddenly",
-        "sudden",
-        "all of a sudden",
-        "out of nowhere",
-        "came on fast",
-        "in a few minutes",
-        "within minutes",
-        "overnight",
-        "abruptly",
-        "came on quickly",
-        "an hour ago",
-        "minutes ago",
-        "out of the blue",
-        "in seconds",
-        "in an instant",
-        "all at once",
-        "without warning",
-        "instantly",
-    ),
-}
-
-#: Words that set a day-by-day pace for a worsening (``pace: days``); others read as weeks.
-DAY_PACE: Final[dict[str, tuple[str, ...]]] = {
-    "en": (
-        "day",
-        "days",
-        "daily",
-        "hour",
-        "hours",
-        "yesterday",
-        "today",
-        "this morning",
-        "overnight",
-        "this week",
-        "every day",
-        "day by day",
-        "by the day",
-    ),
-}
-
 #: Stems of words that say a body part moves: a body part (a finding's ``text.parts``) gives
 #: its location finding only in a sentence with one of these (pipeline.stem applied).
 MOVEMENT: Final[dict[str, tuple[str, ...]]] = {
@@ -376,21 +366,5 @@ MOVEMENT: Final[dict[str, tuple[str, ...]]] = {
         "twitc",
         "shak",
         "blink",
-    ),
-}
-
-#: Words that date the start of a complaint to the last day or so when no duration is stated.
-RECENT: Final[dict[str, tuple[str, ...]]] = {
-    "en": (
-        "today",
-        "yesterday",
-        "this morning",
-        "this evening",
-        "tonight",
-        "last night",
-        "an hour ago",
-        "minutes ago",
-        "hours ago",
-        "earlier today",
     ),
 }
