@@ -52,6 +52,13 @@ RUBRIC_PATTERNS = [
     # soon: loss of dexterity, or chewing trouble (NICE NG42: ways MND first presents)
     (("hand_clumsiness", "twitch_limbs_or_trunk"), "soon", "hand_clumsiness"),
     (("difficulty_chewing", "twitch_cheek_mouth"), "soon", "difficulty_chewing"),
+    # fourth pass: soon: a suspected overactive thyroid, weight loss with a racing heart (rubric soon
+    # row; NHS), even with a lot of coffee (weight loss is not the caffeine's)
+    (
+        ("weight_loss", "palpitations", "high_caffeine_intake", "twitch_eyelid"),
+        "soon",
+        "weight_loss",
+    ),
     # routine: a hoarse, nasal or weak voice (NICE NG42 speech problems; estimated level)
     (("voice_change", "twitch_nose", "duration_under_2_weeks"), "routine", "voice_change"),
 ]
