@@ -102,3 +102,39 @@ NOT_TYPOS: Final[dict[str, frozenset[str]]] = {
         }
     ),
 }
+
+
+#: A denial said as "<subject> is fine" is said as often with another linking verb or another
+#: word for "nothing wrong" ("my swallowing seems normal", "balance feels ok", "vision's
+#: fine"); each KB denial of that shape is read in all of these (pipeline.build). "Looks" is
+#: left out: how a thing looks says little of how it works ("my face looks fine").
+FINE_VERBS: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("is", "'s", "seems", "feels", "is still", "seems to be", "has been"),
+}
+FINE_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("fine", "normal", "ok", "okay", "good", "alright", "all right", "totally fine"),
+}
+
+
+def fine_variants(phrase: str, language: str) -> tuple[str, ...]:
+    """The phrase and, if it reads "<subject> <verb> <fine word>", the same subject with every
+    linking verb and fine word of ``language``; any other phrase alone."""
+    verbs, fines = FINE_VERBS.get(language, ()), FINE_WORDS.get(language, ())
+    for verb in verbs:
+        for fine in fines:
+            tail = f" {verb} {fine}"
+            if phrase.endswith(tail) and len(phrase) > len(tail):
+                subject = phrase[: -len(tail)]
+                return tuple(
+                    dict.fromkeys(
+                        [
+                            phrase,
+                            *(
+                                f"{subject} {v} {f}".replace(" '", "'")
+                                for v in verbs
+                                for f in fines
+                            ),
+                        ]
+                    )
+                )
+    return (phrase,)

@@ -15,7 +15,7 @@ import re
 import threading
 from typing import Any
 
-from twitchcheck.text import course, people, terms
+from twitchcheck.text import course, medicines, people, terms
 from twitchcheck.text.lexicon import Lexicon
 from twitchcheck.text.pipeline import (
     DENIAL,
@@ -61,7 +61,8 @@ class TextParser:
         # API parses in its thread pool); a parse takes about a millisecond, so parses take turns.
         with self._running:
             doc = nlp(text)
-            mentions = self._phrases(doc)
+            mentions = self._phrases(doc) + medicines.started_medicines(lex, text)
+            mentions += course.day_comparisons(lex, doc)
             mentions = course.worsening(lex, doc, mentions)
             mentions += course.sudden(lex, doc, mentions)
             mentions = course.with_duration(

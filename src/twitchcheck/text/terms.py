@@ -368,3 +368,10 @@ MOVEMENT: Final[dict[str, tuple[str, ...]]] = {
         "blink",
     ),
 }
+
+#: Words that join a second state to the same subject ("my periods are irregular but heavy").
+STATE_JOINERS: Final[dict[str, tuple[str, ...]]] = {"en": ("but", "yet")}
+#: Words that may stand between a joiner and its state ("but really heavy").
+INTENSIFIERS: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("really", "very", "so", "quite", "pretty", "super", "too", "also", "still", "more")
+}
