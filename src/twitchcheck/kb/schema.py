@@ -168,10 +168,8 @@ class StatePattern(Strict):
     #: How many words may stand between them (none a punctuation mark or a clause break).
     within: int = Field(default=3, ge=0, le=8)
     #: ``state_first`` where the other order says something else ("suddenly ... headache" is
-    #: a sudden headache; "headaches ... and suddenly my eye twitches" is not);
-    #: ``subject_first`` the reverse ("the eye doesn't close" is the twitch's; "I close my
-    #: eyes" is not).
-    order: Literal["any", "state_first", "subject_first"] = "any"
+    #: a sudden headache; "headaches ... and suddenly my eye twitches" is not).
+    order: Literal["any", "state_first"] = "any"
 
 
 class TextHints(Strict):

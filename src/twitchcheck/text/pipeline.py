@@ -216,9 +216,8 @@ def _state_matcher(nlp: Any, lexicon: Lexicon) -> GatedMatcher:
             pairs.append((subjects, words))
             subject = {"NORM": {"IN": sorted(subjects)}}
             state = {"NORM": {"IN": sorted(words)}}
-            if p.order != "subject_first":
-                rules.append([state, gap, subject])
-            if p.order != "state_first":
+            rules.append([state, gap, subject])
+            if p.order == "any":
                 rules.append([subject, gap, state])
                 # "but" joining two states of one subject ("irregular but really heavy"):
                 # the state right after it (an intensifier aside) is still the subject's.
