@@ -94,6 +94,7 @@ PRECEDING_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
         ),
         "no sign of",
         "no signs of",
+        "nothing wrong with",
         "none",
         "nothing like",
         "neither",

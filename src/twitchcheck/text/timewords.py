@@ -90,6 +90,7 @@ DAY_PACE: Final[dict[str, tuple[str, ...]]] = {
         "in a week",
         "past week",
         "last week",
+        "weekend",
         # a weekday named: it began within the week
         "monday",
         "tuesday",
@@ -126,7 +127,9 @@ _EARLIER_DAY = (
 )
 WORSE_THAN_A_DAY: Final[dict[str, str]] = {
     "en": (
-        rf"\b(?:worse|weaker)\b[^.!?,;]{{0,25}}?\b(?:than|since)\s+{_EARLIER_DAY}\b"
+        rf"\b(?:worse|weaker)\b[^.!?,;]{{0,25}}?\b(?:than|since)\s+"
+        rf"(?:(?:i|it|they|he|she|we)\s+(?:was|were)\s+)?{_EARLIER_DAY}\b"
+        r"|\b(?:each|every)\s+day\b[^.!?;]{0,15}?\b(?:worse|weaker)\b"
         rf"|\bsince\s+{_EARLIER_DAY}\b[^.!?;]{{0,25}}?\b(?:worse|weaker)\b"
         r"|\b(?:worse|weaker)\s+(?:again\s+)?(?:today|overnight|this\s+morning)\b"
     ),
