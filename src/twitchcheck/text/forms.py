@@ -12,6 +12,7 @@ BASE_FORMS: Final[dict[str, dict[str, str]]] = {
         "n't": "not",
         # the same without the apostrophe, as people type ("cant", "dont", "im", "ive")
         "nt": "not",
+        "s": "'s",  # "shes", "hes", "thats" split as "she" + "s"
         "'m": "am",
         "m": "am",
         "'ve": "have",

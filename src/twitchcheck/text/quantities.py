@@ -257,3 +257,28 @@ def age_and_sex(text: str) -> tuple[int | None, str | None]:
     if s:
         sex = "female" if (s.group("f") or s.group("f2")) else "male"
     return age, sex
+
+
+#: An age said right after the relative a carer writes about ("my son is 10", "my daughter
+#: (9)", "my boy, 7,").
+_AGE_AFTER_RELATIVE = re.compile(
+    r"\s*(?:\(\s*|,\s*|is\s+|who\s+is\s+|who's\s+|aged?\s+|just\s+turned\s+)(?P<n>\d{1,2})\b"
+    r"(?!\s*(?:hours?|days?|weeks?|months?|times|%|cups?|coffees?))",
+    re.I,
+)
+
+
+def age_after(text: str, at: int) -> tuple[int, int, int] | None:
+    """The age said at character ``at`` (just after a relative's word) and its span, if any."""
+    m = _AGE_AFTER_RELATIVE.match(text, at)
+    return (int(m.group("n")), m.start("n"), m.end("n")) if m else None
+
+
+def own_age(text: str) -> tuple[int, int, int] | None:
+    """The age the writer states of themselves (as age_and_sex) and its span, if any."""
+    m = _AGE.search(text)
+    if m is None:
+        return None
+    name = next(g for g in ("age", "age2", "age3") if m.group(g) is not None)
+    value = int(m.group(name))
+    return (value, m.start(name), m.end(name)) if 0 < value <= 120 else None

@@ -125,7 +125,20 @@ PRECEDING_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
 
 #: Negations after the words they deny ("weakness: none", "weakness, no").
 FOLLOWING_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
-    "en": ("none", "not really", "isn't an issue", "is not an issue", "not a problem", "gone now"),
+    "en": (
+        "none",
+        "not really",
+        "isn't an issue",
+        "is not an issue",
+        "not a problem",
+        "gone now",
+        # a test's result said after what it looked for ("bloods for diabetes were fine")
+        *(
+            f"{verb} {result}"
+            for verb in ("were", "came back", "come back")
+            for result in ("fine", "normal", "ok", "negative", "clear")
+        ),
+    ),
 }
 
 #: Phrases that look like a negation but deny nothing ("no idea", "can't stop checking").
