@@ -102,3 +102,27 @@ def test_everyday_wording_of_a_finding(parse: Any, text: str, finding: str) -> N
 )
 def test_near_wording_that_says_something_else(parse: Any, text: str, finding: str) -> None:
     assert finding not in choices(parse(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("My eye twitches. Started maybe 6 weeks ago.", "duration_2_weeks_to_3_months"),
+        ("My eye twitches. Been months like this.", "duration_over_3_months"),
+        ("My eyelid has been twitching since like monday.", "duration_under_2_weeks"),
+        ("my lid twitches, so 4 months-ish now", "duration_over_3_months"),
+        ("I had an op. Three weeks on, my legs twitch.", "duration_2_weeks_to_3_months"),
+        (
+            "I'm vegan for 8 years. The GP started me on a water tablet 5 weeks ago. "
+            "Since then my calves twitch.",
+            "duration_2_weeks_to_3_months",
+        ),
+    ],
+)
+def test_a_duration_in_everyday_words(parse: Any, text: str, finding: str) -> None:
+    assert choices(parse(text)).get(finding) == "present"
+
+
+def test_a_diet_duration_alone_is_not_the_twitch(parse: Any) -> None:
+    found = choices(parse("I've been vegan for 8 years. My eye twitches."))
+    assert "duration_over_3_months" not in found

@@ -222,10 +222,18 @@ def duration_score(lex: Lexicon, doc: Any, m: Mention, others: list[Mention]) ->
         return 1
     # "It started three weeks ago.", "Been like this maybe 3 weeks": said of the complaint
     # already named, in a sentence of its own.
-    return 1 if _OF_THE_COMPLAINT.search(doc.text[lo : m.end]) else 0
+    if _OF_THE_COMPLAINT.search(doc.text[lo : m.end]):
+        return 1
+    # "The GP started me on a water tablet 5 weeks ago. Since then my calves cramp": the next
+    # sentence dates the complaint from this one.
+    return 1 if _FROM_THEN.match(doc.text, hi) else 0
 
 
+_FROM_THEN = re.compile(r"\s*(?:since\s+then|ever\s+since|from\s+then\s+on|after\s+that)\b", re.I)
 _OF_THE_COMPLAINT = re.compile(
+    # a sentence that opens with the verb, its subject left out as people type ("Started
+    # maybe 6 weeks ago.", "Been going on a month")
+    r"^\s*(?:started|began|begun|been)\b|"
     r"\b(?:it|this|these|they|that)(?:'s|s|\s+has|\s+have|\s+is|\s+was)?\s+(?:been|started|"
     r"began|come|came|going)\b|\bgoing\s+on\b|\blike\s+this\b",
     re.I,

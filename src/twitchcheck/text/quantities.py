@@ -163,26 +163,29 @@ _DURATIONS: Final[tuple[re.Pattern[str], ...]] = (
     ),
     # "4 months maybe", "6 weeks or so", "3 weeks I think": a length said as an estimate
     re.compile(
-        r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?(?=\s*,?\s*(?:maybe|or\s+so|ish|"
+        r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?(?=[\s,-]*(?:maybe|or\s+so|ish|"
         r"i\s+think|i\s+guess|roughly|give\s+or\s+take)\b)",
         re.I,
     ),
     # "for months", "for the past week": the unit alone (plural: a few of them; singular: one)
     re.compile(
-        r"\b(?:for|over|in|the\s+past)\s+(?:the\s+)?(?:past\s+|last\s+)?"
+        r"\b(?:for|over|in|the\s+past|been)\s+(?:the\s+)?(?:past\s+|last\s+)?"
         r"(?P<bare>day|week|month|year)"
         r"(?P<plural>s)?\b",
         re.I,
     ),
     re.compile(
-        r"\b(?:since|started|began|on\s+and\s+off\s+for)\s+(?:on\s+)?(?:last\s+)?(?P<day>"
-        + _WEEKDAYS
-        + r")\b",
+        r"\b(?:since|started|began|on\s+and\s+off\s+for)\s+(?:on\s+)?"
+        r"(?:(?:like|about|around|roughly|maybe|last)\s+)*(?P<day>" + _WEEKDAYS + r")\b",
         re.I,
     ),
     re.compile(r"\bsince\s+last\s+(?P<unit>week|month|year)\b", re.I),
     # "since last summer": the season before this one, so at least a few months
     re.compile(r"\bsince\s+last\s+(?P<season>summer|winter|spring|autumn|christmas)\b", re.I),
+    # "Three weeks on, ...", "Two days later": a sentence that opens with the time since a start
+    re.compile(
+        r"(?:^|(?<=[.!?]\s))" + _NUM + r"\s+(?P<unit>day|week|month)s?\s+(?:on|later)\b", re.I
+    ),
     re.compile(r"\bsince\s+(?:this\s+morning|today)\b", re.I),
 )
 
