@@ -36,6 +36,11 @@ def test_a_seat_without_trouble_is_no_weakness(parse: Any) -> None:
         ("I'm drooling out of one side of my mouth.", "facial_droop"),
         ("He blacked out and was jerking.", "seizure_convulsion"),
         ("Something is wrong with my speech.", "slurred_speech"),
+        ("She's become clumsy and falls over more.", "poor_balance_coordination"),
+        ("He's clumsy on his feet.", "poor_balance_coordination"),
+        ("My throat feels like it's closing.", "throat_tightness_stridor"),
+        ("My forehead won't wrinkle on one side.", "forehead_weakness"),
+        ("I can't whistle or puff my cheeks.", "facial_droop"),
     ],
 )
 def test_a_red_flag_in_everyday_words(parse: Any, text: str, finding: str) -> None:
@@ -91,3 +96,11 @@ def test_a_worsening_by_days(parse: Any, text: str) -> None:
 def test_weaker_than_days_ago_is_rapid(parse: Any) -> None:
     found = choices(parse("My arms are weaker than they were a few days ago."))
     assert found.get("rapidly_worsening_weakness") == "present"
+
+
+def test_clumsy_hands_are_no_balance_problem(parse: Any) -> None:
+    assert "poor_balance_coordination" not in choices(parse("I'm clumsy with my hands."))
+
+
+def test_cheeks_that_will_not_puff_deny_no_breathing(parse: Any) -> None:
+    assert "breathing_difficulty" not in choices(parse("I can't whistle or puff my cheeks."))
