@@ -10,7 +10,7 @@ from typing import Any
 from twitchcheck.text import terms, timewords
 from twitchcheck.text.lexicon import Lexicon
 from twitchcheck.text.quantities import amounts, durations
-from twitchcheck.text.spans import Mention, clause_of
+from twitchcheck.text.spans import Mention, clause_of, sentences
 
 
 def worsening(lex: Lexicon, doc: Any, mentions: list[Mention]) -> list[Mention]:
@@ -222,10 +222,18 @@ def duration_score(lex: Lexicon, doc: Any, m: Mention, others: list[Mention]) ->
         return 1
     # "It started three weeks ago.", "Been like this maybe 3 weeks": said of the complaint
     # already named, in a sentence of its own.
-    return 1 if _OF_THE_COMPLAINT.search(doc.text[lo : m.end]) else 0
+    if _OF_THE_COMPLAINT.search(doc.text[lo : m.end]):
+        return 1
+    # "The GP started me on a water tablet 5 weeks ago. Since then my calves cramp": the next
+    # sentence dates the complaint from this one.
+    return 1 if _FROM_THEN.match(doc.text, hi) else 0
 
 
+_FROM_THEN = re.compile(r"\s*(?:since\s+then|ever\s+since|from\s+then\s+on|after\s+that)\b", re.I)
 _OF_THE_COMPLAINT = re.compile(
+    # a sentence that opens with the verb, its subject left out as people type ("Started
+    # maybe 6 weeks ago.", "Been going on a month")
+    r"^\s*(?:started|began|begun|been)\b|"
     r"\b(?:it|this|these|they|that)(?:'s|s|\s+has|\s+have|\s+is|\s+was)?\s+(?:been|started|"
     r"began|come|came|going)\b|\bgoing\s+on\b|\blike\s+this\b",
     re.I,
@@ -254,3 +262,45 @@ def recent(lex: Lexicon, text: str) -> list[Mention]:
                 )
             ]
     return []
+
+
+def day_comparisons(lex: Lexicon, doc: Any) -> list[Mention]:
+    """A course said by comparing days: "worse than yesterday" / "since last night it's worse"
+    is a worsening; "I could walk yesterday but today I can't" is weakness worsening by days
+    (course.worsening reads the pace from the day words of the sentence)."""
+    lang = lex.language
+    worse = re.compile(timewords.WORSE_THAN_A_DAY[lang], re.I)
+    out: list[Mention] = []
+    for lo, hi, _, _ in sentences(doc):
+        sentence = doc.text[lo:hi]
+        found = worse.search(sentence)
+        if found:
+            why = f"'{found.group(0)}': worse than an earlier day"
+            out.append(
+                Mention("getting_worse", "present", lo + found.start(), lo + found.end(), why)
+            )
+        lost = _ability_lost(lang, sentence)
+        if lost is not None:
+            start, end = lo + lost[0], lo + lost[1]
+            said = doc.text[start:end]
+            out.append(
+                Mention("muscle_weakness", "present", start, end, f"'{said}': an ability lost")
+            )
+            out.append(
+                Mention(
+                    "getting_worse", "present", start, end, f"'{said}': lost since an earlier day"
+                )
+            )
+    return out
+
+
+def _ability_lost(language: str, sentence: str) -> tuple[int, int] | None:
+    """Where a sentence says a limb could do something on an earlier day and cannot now."""
+    able = re.search(timewords.ABLE_BEFORE[language], sentence, re.I)
+    day = re.search(timewords.EARLIER_DAY[language], sentence, re.I)
+    if able is None or day is None:
+        return None
+    unable = re.search(timewords.UNABLE_NOW[language], sentence[able.end() :], re.I)
+    if unable is None:
+        return None
+    return min(able.start(), day.start()), able.end() + unable.end()

@@ -15,7 +15,7 @@ import re
 import threading
 from typing import Any
 
-from twitchcheck.text import course, people, terms
+from twitchcheck.text import course, medicines, people, terms
 from twitchcheck.text.lexicon import Lexicon
 from twitchcheck.text.pipeline import (
     DENIAL,
@@ -26,7 +26,7 @@ from twitchcheck.text.pipeline import (
     STATE_SPANS,
     build,
 )
-from twitchcheck.text.quantities import age_and_sex, durations
+from twitchcheck.text.quantities import age_after, age_and_sex, durations, own_age
 from twitchcheck.text.spans import Mention
 
 #: The longest text the parser reads (contracts §6: longer is a 422 at the API).
@@ -61,7 +61,9 @@ class TextParser:
         # API parses in its thread pool); a parse takes about a millisecond, so parses take turns.
         with self._running:
             doc = nlp(text)
-            mentions = self._phrases(doc)
+            mentions = self._phrases(doc) + medicines.started_medicines(lex, text)
+            mentions += course.day_comparisons(lex, doc)
+            mentions += self._childhood(doc, text)
             mentions = course.worsening(lex, doc, mentions)
             mentions += course.sudden(lex, doc, mentions)
             mentions = course.with_duration(
@@ -125,6 +127,14 @@ class TextParser:
                 why, choice = f"matched {quoted}{about}", "present"
             out.append(Mention(fid, choice, ent.start_char, ent.end_char, why))
         return out
+
+    def _childhood(self, doc: Any, text: str) -> list[Mention]:
+        """A person who is a child now: "I'm 15", or a carer's "my son is 10"."""
+        patient = self._patient_relative(doc)
+        if patient is not None:
+            said = age_after(text, doc[patient].idx + len(doc[patient].text))
+            return people.childhood_onset(said or own_age(text), "the person written about")
+        return people.childhood_onset(own_age(text), "the writer")
 
     def _patient_relative(self, doc: Any) -> int | None:
         """In a text whose writer speaks of themselves only as the one who watches ("My mother
@@ -221,8 +231,10 @@ class TextParser:
         if ent.end > hi:
             return None
         preceding, following = buckets[i]
-        before = [m for m in preceding if m[1] < ent.start]
-        after = [m for m in following if m[2] > ent.end]
+        # A trigger that runs into the entity is the phrase's own word ("I couldnt sleep": the
+        # phrase "not sleep" holds the "nt" of "couldnt"), not a scope around it.
+        before = [m for m in preceding if m[2] <= ent.start]
+        after = [m for m in following if m[1] >= ent.end]
         for _id, start, end in before[-1:] or after[:1]:
             return int(start), str(doc[start:end].text)
         return None

@@ -116,7 +116,10 @@ def build(lexicon: Lexicon) -> Any:
     matcher = PhraseMatcher(nlp.vocab, attr="NORM")
     for label, phrases in [
         *lexicon.phrases.items(),
-        *((f"{DENIAL}{fid}", words) for fid, words in lexicon.denials.items()),
+        *(
+            (f"{DENIAL}{fid}", [v for w in words for v in forms.fine_variants(w, lang)])
+            for fid, words in lexicon.denials.items()
+        ),
     ]:
         patterns = [set_norms(nlp.make_doc(p)) for p in phrases]
         if patterns:
@@ -202,6 +205,8 @@ def _state_matcher(nlp: Any, lexicon: Lexicon) -> GatedMatcher:
     breaks = [w for w in breaks if w not in hedges]
     stops = [*breaks, "or", ",", ".", ";", ":", "!", "?", "(", ")", "\n"]
     pairs: list[tuple[frozenset[str], frozenset[str]]] = []
+    joiner = {"LOWER": {"IN": list(terms.STATE_JOINERS.get(lexicon.language, ()))}}
+    intensifier = {"LOWER": {"IN": list(terms.INTENSIFIERS.get(lexicon.language, ()))}, "OP": "?"}
     for finding, patterns in lexicon.states.items():
         rules: list[list[dict[str, Any]]] = []
         for p in patterns:
@@ -214,6 +219,9 @@ def _state_matcher(nlp: Any, lexicon: Lexicon) -> GatedMatcher:
             rules.append([state, gap, subject])
             if p.order == "any":
                 rules.append([subject, gap, state])
+                # "but" joining two states of one subject ("irregular but really heavy"):
+                # the state right after it (an intensifier aside) is still the subject's.
+                rules.append([subject, gap, joiner, intensifier, state])
         if rules:
             matcher.add(finding, rules, greedy="LONGEST")
 

@@ -163,26 +163,29 @@ _DURATIONS: Final[tuple[re.Pattern[str], ...]] = (
     ),
     # "4 months maybe", "6 weeks or so", "3 weeks I think": a length said as an estimate
     re.compile(
-        r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?(?=\s*,?\s*(?:maybe|or\s+so|ish|"
+        r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?(?=[\s,-]*(?:maybe|or\s+so|ish|"
         r"i\s+think|i\s+guess|roughly|give\s+or\s+take)\b)",
         re.I,
     ),
     # "for months", "for the past week": the unit alone (plural: a few of them; singular: one)
     re.compile(
-        r"\b(?:for|over|in|the\s+past)\s+(?:the\s+)?(?:past\s+|last\s+)?"
+        r"\b(?:for|over|in|the\s+past|been)\s+(?:the\s+)?(?:past\s+|last\s+)?"
         r"(?P<bare>day|week|month|year)"
         r"(?P<plural>s)?\b",
         re.I,
     ),
     re.compile(
-        r"\b(?:since|started|began|on\s+and\s+off\s+for)\s+(?:on\s+)?(?:last\s+)?(?P<day>"
-        + _WEEKDAYS
-        + r")\b",
+        r"\b(?:since|started|began|on\s+and\s+off\s+for)\s+(?:on\s+)?"
+        r"(?:(?:like|about|around|roughly|maybe|last)\s+)*(?P<day>" + _WEEKDAYS + r")\b",
         re.I,
     ),
     re.compile(r"\bsince\s+last\s+(?P<unit>week|month|year)\b", re.I),
     # "since last summer": the season before this one, so at least a few months
     re.compile(r"\bsince\s+last\s+(?P<season>summer|winter|spring|autumn|christmas)\b", re.I),
+    # "Three weeks on, ...", "Two days later": a sentence that opens with the time since a start
+    re.compile(
+        r"(?:^|(?<=[.!?]\s))" + _NUM + r"\s+(?P<unit>day|week|month)s?\s+(?:on|later)\b", re.I
+    ),
     re.compile(r"\bsince\s+(?:this\s+morning|today)\b", re.I),
 )
 
@@ -257,3 +260,28 @@ def age_and_sex(text: str) -> tuple[int | None, str | None]:
     if s:
         sex = "female" if (s.group("f") or s.group("f2")) else "male"
     return age, sex
+
+
+#: An age said right after the relative a carer writes about ("my son is 10", "my daughter
+#: (9)", "my boy, 7,").
+_AGE_AFTER_RELATIVE = re.compile(
+    r"\s*(?:\(\s*|,\s*|is\s+|who\s+is\s+|who's\s+|aged?\s+|just\s+turned\s+)(?P<n>\d{1,2})\b"
+    r"(?!\s*(?:hours?|days?|weeks?|months?|times|%|cups?|coffees?))",
+    re.I,
+)
+
+
+def age_after(text: str, at: int) -> tuple[int, int, int] | None:
+    """The age said at character ``at`` (just after a relative's word) and its span, if any."""
+    m = _AGE_AFTER_RELATIVE.match(text, at)
+    return (int(m.group("n")), m.start("n"), m.end("n")) if m else None
+
+
+def own_age(text: str) -> tuple[int, int, int] | None:
+    """The age the writer states of themselves (as age_and_sex) and its span, if any."""
+    m = _AGE.search(text)
+    if m is None:
+        return None
+    name = next(g for g in ("age", "age2", "age3") if m.group(g) is not None)
+    value = int(m.group(name))
+    return (value, m.start(name), m.end(name)) if 0 < value <= 120 else None

@@ -94,6 +94,7 @@ PRECEDING_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
         ),
         "no sign of",
         "no signs of",
+        "nothing wrong with",
         "none",
         "nothing like",
         "neither",
@@ -124,7 +125,20 @@ PRECEDING_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
 
 #: Negations after the words they deny ("weakness: none", "weakness, no").
 FOLLOWING_NEGATIONS: Final[dict[str, tuple[str, ...]]] = {
-    "en": ("none", "not really", "isn't an issue", "is not an issue", "not a problem", "gone now"),
+    "en": (
+        "none",
+        "not really",
+        "isn't an issue",
+        "is not an issue",
+        "not a problem",
+        "gone now",
+        # a test's result said after what it looked for ("bloods for diabetes were fine")
+        *(
+            f"{verb} {result}"
+            for verb in ("were", "came back", "come back")
+            for result in ("fine", "normal", "ok", "negative", "clear")
+        ),
+    ),
 }
 
 #: Phrases that look like a negation but deny nothing ("no idea", "can't stop checking").
@@ -367,4 +381,11 @@ MOVEMENT: Final[dict[str, tuple[str, ...]]] = {
         "shak",
         "blink",
     ),
+}
+
+#: Words that join a second state to the same subject ("my periods are irregular but heavy").
+STATE_JOINERS: Final[dict[str, tuple[str, ...]]] = {"en": ("but", "yet")}
+#: Words that may stand between a joiner and its state ("but really heavy").
+INTENSIFIERS: Final[dict[str, tuple[str, ...]]] = {
+    "en": ("really", "very", "so", "quite", "pretty", "super", "too", "also", "still", "more")
 }

@@ -90,6 +90,7 @@ DAY_PACE: Final[dict[str, tuple[str, ...]]] = {
         "in a week",
         "past week",
         "last week",
+        "weekend",
         # a weekday named: it began within the week
         "monday",
         "tuesday",
@@ -115,4 +116,33 @@ RECENT: Final[dict[str, tuple[str, ...]]] = {
         "hours ago",
         "earlier today",
     ),
+}
+
+#: A day named as the point of comparison: "worse than yesterday", "since last night it's worse",
+#: "I could walk yesterday but today I can't" (course.day_comparisons).
+_EARLIER_DAY = (
+    r"(?:yesterday|last\s+night|this\s+morning|the\s+day\s+before|last\s+week|"
+    r"(?:a\s+)?(?:few|couple\s+of|two|three|2|3)\s+days\s+ago|on\s+(?:mon|tues|wednes|thurs|fri|"
+    r"satur|sun)day)"
+)
+WORSE_THAN_A_DAY: Final[dict[str, str]] = {
+    "en": (
+        rf"\b(?:worse|weaker)\b[^.!?,;]{{0,25}}?\b(?:than|since)\s+"
+        rf"(?:(?:i|it|they|he|she|we)\s+(?:was|were)\s+)?{_EARLIER_DAY}\b"
+        r"|\b(?:each|every)\s+day\b[^.!?;]{0,15}?\b(?:worse|weaker)\b"
+        rf"|\bsince\s+{_EARLIER_DAY}\b[^.!?;]{{0,25}}?\b(?:worse|weaker)\b"
+        r"|\b(?:worse|weaker)\s+(?:again\s+)?(?:today|overnight|this\s+morning)\b"
+    ),
+}
+#: An ability of the limbs had on an earlier day and lost since ("could walk", "was able to
+#: stand"), and the words that say it is lost now.
+ABLE_BEFORE: Final[dict[str, str]] = {
+    "en": (
+        r"\b(?:could|was\s+able\s+to)\s+(?:still\s+)?(?:walk|stand|climb|lift|hold|grip|get\s+up|"
+        r"move|raise|carry|use|run|manage)\b"
+    ),
+}
+EARLIER_DAY: Final[dict[str, str]] = {"en": rf"\b{_EARLIER_DAY}\b"}
+UNABLE_NOW: Final[dict[str, str]] = {
+    "en": r"\b(?:can't|can’t|cant|cannot|can\s+not|unable|not\s+able|can\s+(?:hardly|barely))\b"
 }
