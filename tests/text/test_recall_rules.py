@@ -209,3 +209,10 @@ def test_a_body_part_inside_a_place_phrase_says_that_place_too(
 def test_a_nostril_alone_names_the_nose(parse: Any, text: str) -> None:
     got = choices(parse(text))
     assert got["twitch_nose"] == "present" and got["twitch_nose_side"] == "present"
+
+
+@pytest.mark.parametrize("text", ["I drink a lot of water", "i drink plenty of water"])
+def test_drinking_water_is_neither_alcohol_nor_too_little_fluid(parse: Any, text: str) -> None:
+    got = choices(parse(text))
+    assert "heavy_alcohol_use" not in got  # "drink a lot" alone is alcohol; of water it is not
+    assert got.get("low_fluid_intake") == "absent"
