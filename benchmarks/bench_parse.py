@@ -63,7 +63,9 @@ def main() -> None:
     from twitchcheck.interfaces.rest.app import create_app
     from twitchcheck.interfaces.rest.settings import Settings
 
-    client = TestClient(create_app(Settings(rate_limit_per_minute=1_000_000)))
+    # TestClient sends Host: testserver, which the default allow-list (loopback names) refuses.
+    settings = Settings(rate_limit_per_minute=1_000_000, allowed_hosts=["testserver"])
+    client = TestClient(create_app(settings))
     body = {"text": TEXT}
     client.post("/api/v1/parse", json=body)
     http_times = []
