@@ -108,6 +108,10 @@ PRESENT_FAMILIES: list[tuple[str, list[str]]] = [
     ("slurred_speech", ["My speech has got slower."]),
     # NHS double vision and stroke: loss of vision
     ("vision_problems", ["Loss of vision in one eye."]),
+    # NHS stroke and MND: changes in speech
+    ("slurred_speech", ["I noticed a change in my speech."]),
+    # NHS epilepsy: fits, said as a carer would
+    ("seizure_convulsion", ["He has fits."]),
 ]
 
 ABSENT_FAMILIES: list[tuple[str, list[str]]] = [
@@ -129,6 +133,12 @@ ABSENT_FAMILIES: list[tuple[str, list[str]]] = [
     ("hand_tremor", ["My hands are steady."]),
     ("breathless_lying_flat", ["I can lie flat fine."]),
     ("vision_problems", ["No problems with my eyes."]),
+    # negations people write about red flags (issue 17, third pass)
+    ("difficulty_swallowing", ["No problems eating or drinking."]),
+    ("slurred_speech", ["There has been no change in her speech."]),
+    ("facial_droop", ["Her smile is even."]),
+    ("seizure_convulsion", ["No fits or funny turns.", "He has had no fits since."]),
+    ("chest_pain", ["Chest is fine."]),
 ]
 
 NOT_THE_FINDING = [
