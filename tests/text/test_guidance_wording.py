@@ -112,6 +112,15 @@ PRESENT_FAMILIES: list[tuple[str, list[str]]] = [
     ("slurred_speech", ["I noticed a change in my speech."]),
     # NHS epilepsy: fits, said as a carer would
     ("seizure_convulsion", ["He has fits."]),
+    # NHS pins and needles: a hand or foot that has 'gone to sleep'; loss of feeling
+    (
+        "tingling_numbness",
+        ["My feet feel like theyre asleep.", "My hands go to sleep at night.", "Loss of feeling."],
+    ),
+    # NHS heart palpitations: pounding, fluttering, flip-flopping
+    ("palpitations", ["My heart flip flops."]),
+    # the duration group as people count it
+    ("duration_2_weeks_to_3_months", ["My nose has been twitching for a fortnight."]),
 ]
 
 ABSENT_FAMILIES: list[tuple[str, list[str]]] = [
@@ -158,6 +167,9 @@ NOT_THE_FINDING = [
     ("A headache like any other.", "sudden_severe_headache"),
     ("Weakness on one side of my face.", "muscle_weakness"),
     ("I am losing my patience.", "vision_problems"),
+    ("I finally go to sleep at 2am.", "tingling_numbness"),
+    ("The kids have gone to sleep.", "tingling_numbness"),
+    ("I wear flip flops.", "palpitations"),
 ]
 
 
