@@ -92,7 +92,7 @@ def assess_cmd(
 ) -> None:
     """Rank the likely causes and give triage advice for the reported findings."""
     from twitchcheck.api import default_checker
-    from twitchcheck.interfaces.result_view import render_assessment
+    from twitchcheck.interfaces.result_view import show_result
 
     checker = default_checker()
     result = checker.assess(
@@ -104,16 +104,7 @@ def assess_cmd(
         concerns=split_values(concern),
         text=text,
     )
-    if as_json:
-        print_json(result.model_dump(mode="json"))
-    else:
-        render_assessment(
-            out_console(),
-            result,
-            show_all=show_all,
-            list_sources=list_sources,
-            labels=checker.finding_labels,
-        )
+    show_result(checker, result, as_json=as_json, show_all=show_all, list_sources=list_sources)
     if save:
         from twitchcheck.interfaces.diary_cli import DiaryContext
 
@@ -227,21 +218,12 @@ def interview_cmd(
     """Answer one question at a time; ends with the same result as `assess`."""
     from twitchcheck.api import default_checker
     from twitchcheck.interfaces.interview_cli import run_from_file, run_interactive
-    from twitchcheck.interfaces.result_view import render_assessment
+    from twitchcheck.interfaces.result_view import show_result
 
     checker = default_checker()
     if answers is not None:
         result = run_from_file(checker, answers, max_questions)
-        if as_json:
-            print_json(result.model_dump(mode="json"))
-        else:
-            render_assessment(
-                out_console(),
-                result,
-                show_all=show_all,
-                list_sources=list_sources,
-                labels=checker.finding_labels,
-            )
+        show_result(checker, result, as_json=as_json, show_all=show_all, list_sources=list_sources)
         return 0
     return run_interactive(
         checker,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -19,7 +20,11 @@ from rich.table import Table
 from rich.text import Text
 
 from twitchcheck.domain import TriageLevel
+from twitchcheck.interfaces.cli_common import out_console, print_json
 from twitchcheck.results import Advice, Assessment, ExplanationItem
+
+if TYPE_CHECKING:
+    from twitchcheck.api import Checker
 
 LEVEL_STYLE = {
     TriageLevel.EMERGENCY: "bold white on red",
@@ -204,3 +209,20 @@ def _short_effect(e: ExplanationItem) -> str:
     size = ">100" if factor >= 100 else (f"{factor:.0f}" if factor >= 10 else f"{factor:.1f}")
     arrow = "↑" if e.log_odds_change > 0 else "↓"
     return f"{'yes' if e.answer == 'present' else 'no'}: {e.label} ×{size} {arrow}"
+
+
+def show_result(
+    checker: Checker, result: Assessment, *, as_json: bool, show_all: bool, list_sources: bool
+) -> None:
+    """An assessment as JSON, or as the readable view with the findings named by their labels
+    (`assess` and `interview --answers` print it alike)."""
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    render_assessment(
+        out_console(),
+        result,
+        show_all=show_all,
+        list_sources=list_sources,
+        labels=checker.finding_labels,
+    )
