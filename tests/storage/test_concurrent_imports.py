@@ -30,6 +30,40 @@ def _file(path: Path) -> Path:
     return path
 
 
+def _race(
+    db_url: str,
+    tmp_path: Path,
+    jobs: list[tuple[UserRef, Path]],
+    round_: int,
+    batch: int | None = None,
+) -> None:
+    """Run each ``(user, file)`` import in its own process, all starting at the same moment
+    (with the store's import ``batch`` when given); fail with the children's errors unless
+    every one succeeded."""
+    kb = load_kb()
+    go = time.monotonic() + 0.5
+    pids = []
+    for n, (user, path) in enumerate(jobs):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                mine = open_store(db_url, kb)
+                if batch is not None:
+                    mine.import_batch = batch
+                time.sleep(max(0.0, go - time.monotonic()))
+                import_csv(mine, user, path)
+                code = 0
+            except BaseException as exc:
+                (tmp_path / f"err{round_}-{n}").write_text(repr(exc)[:500], "utf-8")
+            finally:
+                os._exit(code)
+        pids.append(pid)
+    codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+    errors = [p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("err*"))]
+    assert codes == [0] * len(jobs), errors
+
+
 def test_two_imports_of_the_same_rows_at_once_store_each_row_once(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -38,25 +72,7 @@ def test_two_imports_of_the_same_rows_at_once_store_each_row_once(
     user = store.local_user()
     path = _file(tmp_path / "episodes.csv")
     for round_ in range(3):
-        go = time.monotonic() + 0.3
-        pids = []
-        for n in range(2):
-            pid = os.fork()
-            if pid == 0:
-                code = 1
-                try:
-                    mine = open_store(db_url, kb)
-                    time.sleep(max(0.0, go - time.monotonic()))
-                    import_csv(mine, mine.local_user(), path)
-                    code = 0
-                except BaseException as exc:
-                    (tmp_path / f"err{round_}-{n}").write_text(repr(exc)[:500], "utf-8")
-                finally:
-                    os._exit(code)
-            pids.append(pid)
-        codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
-        errors = [p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("err*"))]
-        assert codes == [0, 0], errors
+        _race(db_url, tmp_path, [(user, path), (user, path)], round_)
         assert store.count_episodes(user) == ROWS
         store.delete_all(user)
     store.engine.dispose()
@@ -84,32 +100,6 @@ def _large_file(path: Path, seed: int) -> Path:
     return path
 
 
-def _race(db_url: str, tmp_path: Path, jobs: list[tuple[UserRef, Path]], round_: int) -> None:
-    """Run each ``(user, file)`` import in its own process, all starting at the same moment;
-    fail with the children's errors unless every one succeeded."""
-    kb = load_kb()
-    go = time.monotonic() + 0.5
-    pids = []
-    for n, (user, path) in enumerate(jobs):
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                mine = open_store(db_url, kb)
-                mine.import_batch = LARGE_BATCH
-                time.sleep(max(0.0, go - time.monotonic()))
-                import_csv(mine, user, path)
-                code = 0
-            except BaseException as exc:
-                (tmp_path / f"err{round_}-{n}").write_text(repr(exc)[:500], "utf-8")
-            finally:
-                os._exit(code)
-        pids.append(pid)
-    codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
-    errors = [p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("err*"))]
-    assert codes == [0] * len(jobs), errors
-
-
 def test_two_large_imports_into_one_diary_at_once_both_succeed(db_url: str, tmp_path: Path) -> None:
     """Issue 18 #5: two large imports of different files into one diary at the same moment
     (PostgreSQL: 'deadlock detected' on the day aggregates, before imports took turns). Both
@@ -118,7 +108,7 @@ def test_two_large_imports_into_one_diary_at_once_both_succeed(db_url: str, tmp_
     user = store.local_user()
     files = [_large_file(tmp_path / f"file{n}.csv", seed=n + 1) for n in range(2)]
     for round_ in range(2):
-        _race(db_url, tmp_path, [(user, f) for f in files], round_)
+        _race(db_url, tmp_path, [(user, f) for f in files], round_, LARGE_BATCH)
         assert store.count_episodes(user) == 2 * LARGE_ROWS
         store.delete_all(user)
     store.engine.dispose()
@@ -133,7 +123,7 @@ def test_two_large_imports_by_different_users_at_once_both_succeed(
     accounts = Accounts(store, AttemptLimiter(1000))
     users = [accounts.register(f"importer{n}", "a long enough password 1") for n in range(2)]
     files = [_large_file(tmp_path / f"user{n}.csv", seed=n + 1) for n in range(2)]
-    _race(db_url, tmp_path, list(zip(users, files, strict=True)), 0)
+    _race(db_url, tmp_path, list(zip(users, files, strict=True)), 0, LARGE_BATCH)
     assert [store.count_episodes(u) for u in users] == [LARGE_ROWS] * 2
     store.engine.dispose()
 
