@@ -35,7 +35,7 @@ def _closed(present: list[str], absent: list[str]) -> tuple[frozenset[str], froz
 
 def _by_hand(age: int, present: frozenset[str], absent: frozenset[str], finding: str) -> float:
     """P(level changes) for one yes/no finding: two separate inferences and the evidence ratio,
-    the "yes" closed by the evidence closure itself (not by the module's own implication walk)."""
+    the "yes" closed by the evidence closure, as the final assessment closes it."""
     index, red = MODEL.finding_index, MODEL.red_flags
     pres = sorted(index[f] for f in present if f not in red)
     abs_ = sorted(index[f] for f in absent if f not in red)

@@ -24,23 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+from twitchcheck.engine.evidence import close_evidence
 from twitchcheck.engine.inference import lookahead
 from twitchcheck.engine.model import EngineModel, QuestionUnit
 from twitchcheck.engine.numeric import FloatArray
 from twitchcheck.engine.triage import decide
-
-
-def implied_by(model: EngineModel, finding: str) -> set[str]:
-    """``finding`` and everything it implies, transitively (a "yes" to it means all of them)."""
-    out = {finding}
-    changed = True
-    while changed:
-        changed = False
-        for cond, then in model.implications:
-            if cond in out and then not in out:
-                out.add(then)
-                changed = True
-    return out
 
 
 def change_probabilities(
@@ -58,6 +46,7 @@ def change_probabilities(
     pres = sorted(index[f] for f in present if f not in red)
     abs_ = sorted(index[f] for f in absent if f not in red)
     known = {*present, *absent}
+    groups = model.exclusive_groups
     candidates = sorted(
         {
             i
@@ -75,13 +64,10 @@ def change_probabilities(
     per_finding: dict[str, float] = {}
     for row, finding in enumerate(candidates):
         p_yes = float(look.p_present[row])
-        yes = decide(
-            model.rules,
-            model.causes,
-            {*present, *implied_by(model, finding)},
-            age,
-            look.if_present[row],
-        ).level
+        # A "yes" that contradicts the evidence cannot happen: closure would have made the
+        # finding known, and known findings are not candidates.
+        closed = close_evidence([*present, finding], absent, groups, model.implications)
+        yes = decide(model.rules, model.causes, closed.present, age, look.if_present[row]).level
         no = decide(model.rules, model.causes, present, age, look.if_absent[row]).level
         per_finding[finding] = p_yes * (yes != level_now) + (1.0 - p_yes) * (no != level_now)
     out: dict[str, float] = {}
