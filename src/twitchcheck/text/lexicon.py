@@ -8,6 +8,7 @@ implications (so a parse never contradicts itself after closure).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from twitchcheck.kb import KnowledgeBase
 from twitchcheck.kb import schema as s
@@ -29,6 +30,18 @@ class Lexicon:
     implications: tuple[tuple[str, str], ...]
     red_flags: frozenset[str]
     labels: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def medicine_words(self) -> frozenset[str]:
+        """The one-word medicine names of the KB's ``takes_*`` phrases ("omeprazole"), read once
+        per lexicon rather than on every parse (text/medicines.py)."""
+        return frozenset(
+            p
+            for fid, ps in self.phrases.items()
+            if fid.startswith("takes_")
+            for p in ps
+            if " " not in p
+        )
 
     def group_of(self, finding: str) -> str | None:
         for gid, members in self.groups.items():

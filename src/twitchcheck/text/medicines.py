@@ -58,9 +58,7 @@ def started_medicines(lex: Lexicon, text: str) -> list[Mention]:
     finding = "recent_medication_change"
     if finding not in lex.phrases:
         return []
-    named = frozenset(
-        p for fid, ps in lex.phrases.items() if fid.startswith("takes_") for p in ps if " " not in p
-    )
+    named = lex.medicine_words
     out: list[Mention] = []
     for m in _START.finditer(text):
         word = _WORD.match(text, m.end())
