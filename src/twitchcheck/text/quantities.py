@@ -250,9 +250,8 @@ def age_and_sex(text: str) -> tuple[int | None, str | None]:
     sex: str | None = None
     m = _AGE.search(text)
     if m:
-        value = m.group("age") or m.group("age2") or m.group("age3")
-        if value is not None and 0 < int(value) <= 120:
-            age = int(value)
+        said = _stated_age(m)
+        age = said[0] if said else None
         letter = m.group("sexletter")
         if letter:
             sex = "female" if letter.lower() == "f" else "male"
@@ -280,8 +279,12 @@ def age_after(text: str, at: int) -> tuple[int, int, int] | None:
 def own_age(text: str) -> tuple[int, int, int] | None:
     """The age the writer states of themselves (as age_and_sex) and its span, if any."""
     m = _AGE.search(text)
-    if m is None:
-        return None
+    return _stated_age(m) if m else None
+
+
+def _stated_age(m: re.Match[str]) -> tuple[int, int, int] | None:
+    """The age an ``_AGE`` match holds (each of its forms has one age group) and its span, if
+    it is a plausible age (1-120)."""
     name = next(g for g in ("age", "age2", "age3") if m.group(g) is not None)
     value = int(m.group(name))
     return (value, m.start(name), m.end(name)) if 0 < value <= 120 else None
